@@ -1,0 +1,36 @@
+"""The public API for plugins: the only module a plugin imports from ``yinghuo``.
+
+Everything here is a stable contract; internals may move. A plugin package looks like::
+
+    from yinghuo.api import hookimpl, Base, TenantModel, db, PluginManifest
+
+    @hookimpl
+    def yinghuo_manifest():
+        return PluginManifest(name="teams", title_zh="高校团队", title_en="University teams")
+"""
+from __future__ import annotations
+
+from .audit import record as audit  # noqa: F401
+from .db.base import Base, TenantModel, utcnow  # noqa: F401
+from .db.context import ScopeError, current_tenant_id, tenant_scope, unscoped  # noqa: F401
+from .db.rls import enable_tenant_rls  # noqa: F401
+from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized  # noqa: F401
+from .extensions import db  # noqa: F401
+from .jobs import enqueue  # noqa: F401
+from .people.identity import require_member, require_role  # noqa: F401
+from .people.masking import mask_id_number, mask_name, mask_phone  # noqa: F401
+from .plugin_host import hookimpl  # noqa: F401
+from .records import (NavItem, PeriodicJob, Permission, PluginBlueprint,  # noqa: F401
+                      PluginManifest, Stat, Verification, Widget)
+
+
+def current_tenant():
+    """The request's tenant (``flask.g.tenant``) or None outside a tenant request."""
+    from flask import g
+    return g.get("tenant")
+
+
+def current_member():
+    """The signed-in member of the current tenant, or None."""
+    from flask import g
+    return g.get("member")

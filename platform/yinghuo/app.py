@@ -1,0 +1,112 @@
+"""The application factory."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, g, request, session
+from sqlalchemy.orm import Session
+
+from . import errors, jobs
+from .config import Settings
+from .db import rls, scoping
+from flask_smorest import Api
+
+from .extensions import babel, csrf, db
+from .plugin_host import PluginHost
+
+LOCALES = ("zh_Hans_CN", "en")
+
+
+class Kernel:
+    """Per-app kernel state, at ``app.extensions["yinghuo"]``."""
+
+    def __init__(self, settings: Settings, host: PluginHost):
+        self.settings, self.host = settings, host
+        self.rls_state: dict = {"on": False}
+        self.api: Api | None = None
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. ``config`` overrides settings; tests pass ``YINGHUO_EXTRA_PLUGINS``."""
+    config = dict(config or {})
+    settings = config.pop("SETTINGS", None) or Settings.from_env(config.pop("ENV", None))
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        API_TITLE="Yinghuo API", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api", OPENAPI_JSON_PATH="openapi.json",
+        BABEL_DEFAULT_LOCALE="zh_Hans_CN", BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
+        JSON_SORT_KEYS=False, REDIS_URL=settings.redis_url,
+    )
+    app.config.update(config)
+    host = PluginHost(only=settings.plugins, extra=app.config.get("YINGHUO_EXTRA_PLUGINS"),
+                      trace=settings.trace_hooks)
+    app.extensions["yinghuo"] = Kernel(settings, host)
+    _init_extensions(app)
+    _init_database(app)
+    _register(app, host)
+    return app
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+
+
+def _init_extensions(app: Flask) -> None:
+    from .i18n import translation_dirs
+    db.init_app(app)
+    app.extensions["yinghuo"].api = Api(app)
+    csrf.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs(app))
+    babel.init_app(app, locale_selector=_locale)
+    errors.init_app(app)  # after api.init_app so our error format wins
+
+
+def _locale() -> str:
+    wanted = request.args.get("lang")
+    if wanted in ("en", "zh"):
+        session["lang"] = wanted
+    return "en" if session.get("lang") == "en" else "zh_Hans_CN"
+
+
+def _init_database(app: Flask) -> None:
+    scoping.install(Session)
+    kernel = app.extensions["yinghuo"]
+    rls.install(Session)
+    jobs.install(Session)
+    kernel.rls_state["on"] = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    from . import models  # noqa: F401  (registers every kernel table on db.metadata)
+    kernel.host.check_models()
+
+
+def _register(app: Flask, host: PluginHost) -> None:
+    from .people.identity import begin_request
+    from .tenancy import context as tenancy
+    from . import routes
+    app.url_value_preprocessor(begin_request)
+
+    @app.url_defaults
+    def _tenant_default(endpoint, values):
+        if app.url_map.is_endpoint_expecting(endpoint, "tenant"):
+            tenancy.url_defaults(endpoint, values)
+
+    app.teardown_request(tenancy.teardown)
+
+    @app.after_request
+    def _inline_jobs(response):
+        jobs.run_inline()
+        return response
+    routes.register(app, host, app.extensions["yinghuo"].api)
+    app.wsgi_app = tenancy.HostMapMiddleware(app.wsgi_app, app)
+
+    @app.context_processor
+    def _globals():
+        return {"tenant": g.get("tenant"), "account": g.get("account"), "member": g.get("member")}

@@ -1,0 +1,88 @@
+"""The audit log: who did what, when, in which tenant, with before and after.
+
+Append-only: the app's database role may INSERT and SELECT audit rows, never UPDATE or
+DELETE them (granted so in the kernel migration). RLS shows a tenant its own rows and
+operators everything.
+"""
+from __future__ import annotations
+
+import contextlib
+from contextvars import ContextVar
+from datetime import datetime
+
+from flask import g, has_request_context, request
+from sqlalchemy import JSON, BigInteger, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db.base import BigIntPK, Base, utcnow
+from .db.context import current_scope
+from .extensions import db
+
+_actor_label: ContextVar[str] = ContextVar("yinghuo_actor", default="system")
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_tenant_id_at", "tenant_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: None for platform-level actions (operators)
+    tenant_id: Mapped[int | None] = mapped_column(BigInteger)
+    actor_account_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: "cli", "job:<name>", or the account's email/phone at the time
+    actor: Mapped[str] = mapped_column(String(200))
+    #: dotted verb: tenant.create, member.roles, unit.create …
+    action: Mapped[str] = mapped_column(String(80))
+    target_type: Mapped[str] = mapped_column(String(40))
+    target_id: Mapped[str | None] = mapped_column(String(80))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+
+def record(action: str, target_type: str, target_id=None, *, before=None, after=None,
+           reason: str | None = None, tenant_id: int | None = None) -> AuditEntry:
+    """Add an audit row to the current transaction (it commits with the change)."""
+    actor_id, actor = _actor()
+    entry = AuditEntry(
+        tenant_id=tenant_id if tenant_id is not None else current_scope().tenant_id,
+        actor_account_id=actor_id, actor=actor, action=action, target_type=target_type,
+        target_id=None if target_id is None else str(target_id),
+        before=_plain(before), after=_plain(after), reason=reason,
+        ip=request.remote_addr if has_request_context() else None)
+    db.session.add(entry)
+    return entry
+
+
+def _actor() -> tuple[int | None, str]:
+    if has_request_context():
+        account = getattr(g, "account", None)
+        if account is not None:
+            return account.id, account.email or account.phone or f"account:{account.id}"
+        return None, "anonymous"
+    return None, _actor_label.get()
+
+
+@contextlib.contextmanager
+def acting_as(label: str):
+    """Name the actor of writes made outside a request ("cli", "job:…")."""
+    token = _actor_label.set(label)
+    try:
+        yield
+    finally:
+        _actor_label.reset(token)
+
+
+def _plain(value):
+    """JSON-safe copy (dates as ISO strings)."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)

@@ -1,0 +1,115 @@
+"""Settings read from the environment, checked once at start.
+
+A missing or malformed setting raises :class:`ConfigError` naming the setting, so
+``yinghuo`` and gunicorn stop with one clear line instead of a traceback.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it."""
+
+
+#: Settings documented in README.md (name, default, meaning).
+SETTINGS_TABLE = [
+    ("DATABASE_URL", "sqlite:///<instance>/yinghuo.db", "postgresql://user@host/db or sqlite:///path"),
+    ("REDIS_URL", "unset", "redis://host:port/db; unset runs jobs inline in the request"),
+    ("SECRET_KEY", "generated into the instance folder", "signs session cookies and QR tokens"),
+    ("YINGHUO_DATA_KEY", "generated into the instance folder",
+     "keys for personal fields: 'kid:base64(32 bytes)', several comma-separated, first one current"),
+    ("YINGHUO_INSTANCE", "./instance", "folder for the SQLite file and generated keys"),
+    ("YINGHUO_APP_ROLE", "yinghuo_app", "PostgreSQL role the app switches to (no superuser, no BYPASSRLS)"),
+    ("YINGHUO_PLUGINS", "all installed", "comma-separated plugin names to load (default: every entry point)"),
+    ("YINGHUO_TRACE_HOOKS", "0", "1 logs every hook call"),
+]
+
+
+@dataclass
+class Settings:
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    data_keys: dict[str, bytes]
+    current_key_id: str
+    instance_path: Path
+    app_role: str = "yinghuo_app"
+    plugins: list[str] | None = None
+    trace_hooks: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        instance = Path(env.get("YINGHUO_INSTANCE") or Path.cwd() / "instance").resolve()
+        database_url = normalise_database_url(
+            env.get("DATABASE_URL") or f"sqlite:///{instance / 'yinghuo.db'}")
+        redis_url = _redis_url(env.get("REDIS_URL"))
+        secret = env.get("SECRET_KEY") or _instance_secret(instance, "secret.key", lambda: secrets.token_hex(32))
+        if len(secret) < 16:
+            raise ConfigError("SECRET_KEY: must be at least 16 characters")
+        raw_keys = env.get("YINGHUO_DATA_KEY") or _instance_secret(
+            instance, "data.key", lambda: "k1:" + base64.b64encode(secrets.token_bytes(32)).decode())
+        keys, current = parse_data_keys(raw_keys)
+        role = env.get("YINGHUO_APP_ROLE") or "yinghuo_app"
+        if not role.replace("_", "").isalnum():
+            raise ConfigError("YINGHUO_APP_ROLE: letters, digits and underscores only")
+        plugins = env.get("YINGHUO_PLUGINS")
+        return cls(
+            database_url=database_url, redis_url=redis_url, secret_key=secret,
+            data_keys=keys, current_key_id=current, instance_path=instance, app_role=role,
+            plugins=[p.strip() for p in plugins.split(",") if p.strip()] if plugins else None,
+            trace_hooks=env.get("YINGHUO_TRACE_HOOKS") == "1",
+        )
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept ``postgresql://`` and ``sqlite:///`` and pick the psycopg 3 driver."""
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme in ("postgresql", "postgres"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if scheme in ("postgresql+psycopg", "sqlite"):
+        return url
+    raise ConfigError(f"DATABASE_URL: expected postgresql://user@host/db or sqlite:///path, got {url!r}")
+
+
+def _redis_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
+        raise ConfigError(f"REDIS_URL: expected redis://host:port/db, got {url!r}")
+    return url
+
+
+def parse_data_keys(raw: str) -> tuple[dict[str, bytes], str]:
+    """Parse ``kid:base64,kid2:base64``; the first key encrypts, all decrypt."""
+    keys: dict[str, bytes] = {}
+    for item in raw.split(","):
+        kid, sep, b64 = item.strip().partition(":")
+        try:
+            key = base64.b64decode(b64, validate=True)
+        except ValueError:
+            key = b""
+        if not sep or not kid or len(key) != 32:
+            raise ConfigError("YINGHUO_DATA_KEY: expected 'kid:<base64 of 32 bytes>' (comma-separated for rotation)")
+        keys[kid] = key
+    return keys, raw.split(",")[0].split(":")[0].strip()
+
+
+def _instance_secret(instance: Path, name: str, make) -> str:
+    """Read or create a secret in the instance folder (quick start only)."""
+    path = instance / name
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    value = make()
+    path.write_text(value)
+    path.chmod(0o600)
+    return value

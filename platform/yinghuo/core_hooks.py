@@ -1,0 +1,24 @@
+"""The kernel's own hook implementations, registered like a plugin (name "core")."""
+from __future__ import annotations
+
+from .plugin_host import hookimpl
+from .records import NavItem, Permission
+
+
+@hookimpl
+def yinghuo_permissions():
+    return [
+        Permission("members.manage", "Manage members and roles", ("tenant_admin",)),
+        Permission("units.manage", "Manage the org tree", ("tenant_admin", "unit_admin")),
+        Permission("audit.read", "Read the audit log", ("tenant_admin",)),
+    ]
+
+
+@hookimpl
+def yinghuo_nav_items(tenant, member, area):
+    items = [NavItem("Home", "pages.tenant_home", order=0)]
+    if member is not None and "tenant_admin" in member.role_names:
+        items += [NavItem("Members", "pages.admin_members", area="admin", order=10),
+                  NavItem("Org tree", "pages.admin_units", area="admin", order=20),
+                  NavItem("Audit log", "pages.admin_audit", area="admin", order=90)]
+    return [i for i in items if i.area == area]

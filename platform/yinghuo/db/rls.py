@@ -1,0 +1,118 @@
+"""Wall 2: PostgreSQL row-level security, enabled and forced on every tenant table.
+
+Each transaction starts with ``SET LOCAL ROLE <app role>`` (never superuser, never
+BYPASSRLS, even when DATABASE_URL names a superuser) and ``SET LOCAL
+app.tenant_ids = '<id>[,<id>…]'``. Policies compare ``tenant_id`` with
+``yinghuo_current_tenants()``, which turns an unset or empty setting into an empty
+array, so no tenant means no rows (fail closed).
+"""
+from __future__ import annotations
+
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+from .context import current_scope
+
+FUNCTIONS_SQL = """
+CREATE OR REPLACE FUNCTION yinghuo_current_tenants() RETURNS bigint[]
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT coalesce(string_to_array(nullif(current_setting('app.tenant_ids', true), ''), ',')::bigint[],
+                  ARRAY[]::bigint[])
+$$;
+CREATE OR REPLACE FUNCTION yinghuo_is_operator() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT coalesce(current_setting('app.operator', true), '') = 'on'
+$$;
+"""
+
+ROLE_SQL = """
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
+    CREATE ROLE {role} NOLOGIN NOSUPERUSER NOBYPASSRLS;
+  END IF;
+END $$;
+GRANT {role} TO CURRENT_USER;
+GRANT USAGE ON SCHEMA public TO {role};
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
+"""
+
+
+def create_app_role(op, role: str = "yinghuo_app") -> None:
+    """Migration helper: the role the app switches to, and the policy functions."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(ROLE_SQL.format(role=role))
+    op.execute(FUNCTIONS_SQL)
+
+
+def enable_tenant_rls(op, table: str, role: str = "yinghuo_app") -> None:
+    """Migration helper: grant the app role, enable and force RLS, one fail-closed policy."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {role}")
+    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    op.execute(
+        f"CREATE POLICY tenant_isolation ON {table} "
+        f"USING (tenant_id = ANY (yinghuo_current_tenants())) "
+        f"WITH CHECK (tenant_id = ANY (yinghuo_current_tenants()))")
+
+
+def grant_global(op, table: str, privileges: str = "SELECT, INSERT, UPDATE, DELETE",
+                 role: str = "yinghuo_app") -> None:
+    """Migration helper: grants on a platform-wide (not tenant-owned) table."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"GRANT {privileges} ON {table} TO {role}")
+
+
+_APPLIED = "yinghuo_rls_scope"
+_INSTALLED = {"done": False}
+
+
+def install(session_cls) -> None:
+    """Start every PostgreSQL transaction as the app role with the scope's tenants.
+
+    Installed once per process; the role and the on/off switch come from the current
+    app's kernel state. The setting follows the scope inside a transaction too: a request
+    that read the (global) tenants table before entering the tenant's scope gets the new
+    setting on its next statement.
+    """
+    if _INSTALLED["done"]:
+        return
+    _INSTALLED["done"] = True
+    event.listen(session_cls, "after_begin", _begin)
+    event.listen(session_cls, "do_orm_execute", _follow)
+
+
+def _kernel():
+    from flask import current_app, has_app_context
+    return current_app.extensions["yinghuo"] if has_app_context() else None
+
+
+def _begin(session, transaction, connection):
+    kernel = _kernel()
+    if connection.dialect.name != "postgresql" or kernel is None or not kernel.rls_state["on"]:
+        return
+    connection.exec_driver_sql(f"SET LOCAL ROLE {kernel.settings.app_role}")
+    connection.info.pop(_APPLIED, None)
+    _apply(connection)
+
+
+def _follow(orm_state):
+    kernel = _kernel()
+    if kernel is None or not kernel.rls_state["on"]:
+        return
+    connection = orm_state.session.connection()
+    if connection.dialect.name == "postgresql":
+        _apply(connection)
+def _apply(connection) -> None:
+    scope = current_scope()
+    key = (scope.tenant_ids, scope.operator)
+    if connection.info.get(_APPLIED) == key:
+        return
+    ids = ",".join(str(int(t)) for t in scope.tenant_ids)
+    connection.exec_driver_sql(
+        f"SET LOCAL app.tenant_ids = '{ids}'; "
+        f"SET LOCAL app.operator = '{'on' if scope.operator else 'off'}'")
+    connection.info[_APPLIED] = key

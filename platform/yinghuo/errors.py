@@ -1,0 +1,83 @@
+"""Domain errors and the one place that turns any error into an HTTP answer.
+
+API answers are ``{"error": {"code", "message", "fields"}}``; pages get a friendly
+error page. Bad input is always a 4xx, never a 500.
+"""
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, fields: dict | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+        if code:
+            self.code = code
+
+
+class Invalid(DomainError):
+    status, code = 422, "invalid"
+
+
+class NotFound(DomainError):
+    status, code = 404, "not_found"
+
+
+class Conflict(DomainError):
+    status, code = 409, "conflict"
+
+
+class Forbidden(DomainError):
+    status, code = 403, "forbidden"
+
+
+class Unauthorized(DomainError):
+    status, code = 401, "unauthorized"
+
+
+def wants_json() -> bool:
+    path = request.path
+    return "/api/" in path or path.startswith("/healthz") or request.is_json or \
+        request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    if wants_json():
+        body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+        return jsonify(body), status
+    return render_template("error.html", status=status, code=code, message=message,
+                           fields=fields or {}), status
+
+
+def init_app(app) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError):
+        return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        data = getattr(exc, "data", None) or {}
+        messages = data.get("messages") or {}
+        # webargs/marshmallow validation: {"json": {"field": ["reason"]}}
+        fields = {}
+        for location in messages.values():
+            if isinstance(location, dict):
+                fields.update(location)
+        code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 409: "conflict", 413: "too_large",
+                422: "invalid", 429: "too_many_requests"}.get(exc.code, "http_error")
+        message = data.get("message") or exc.description or exc.name
+        if fields and exc.code == 422:
+            message = "Some fields are invalid"
+        return error_response(exc.code or 500, code, message, fields)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("unhandled error")
+        return error_response(500, "server_error", "Something went wrong on our side; it has been logged.")

@@ -1,0 +1,206 @@
+"""Jobs: a small API over RQ with the tenant passed explicitly.
+
+``enqueue("pkg.module.func", tenant_id=…, **kwargs)`` queues a call that runs after the
+current transaction commits, with JSON arguments (never pickle). With ``REDIS_URL``
+it goes to RQ (retries with back-off, failures kept in RQ's failed registry); without
+it, the same call runs inline once the transaction has committed. Job functions take
+``tenant_id`` first and must be safe to run twice (effects keyed by unique constraints).
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+from datetime import timedelta
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, select
+
+from .audit import acting_as
+from .db.context import tenant_scope
+from .extensions import db
+
+log = logging.getLogger(__name__)
+QUEUE = "yinghuo"
+RETRY_INTERVALS = [10, 60, 300]
+_WORKER_APP = {}
+
+
+def redis_connection(url: str | None = None):
+    import redis
+    url = url or current_app.config.get("REDIS_URL")
+    return redis.Redis.from_url(url) if url else None
+
+
+def redis_status() -> str:
+    conn = redis_connection()
+    if conn is None:
+        return "not configured"
+    try:
+        conn.ping()
+        return "ok"
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+
+
+def queue(connection=None):
+    from rq import Queue
+    from rq.serializers import JSONSerializer
+    return Queue(QUEUE, connection=connection or redis_connection(), serializer=JSONSerializer)
+
+
+def enqueue(func: str, *, tenant_id: int | None, job_id: str | None = None, **kwargs) -> None:
+    """Queue ``func(tenant_id=…, **kwargs)`` to run after the current transaction commits.
+
+    :param func: dotted path of the job function.
+    :param tenant_id: the tenant the job works for (None: platform-wide).
+    :param job_id: optional id; a job with the same id is not queued twice (Redis mode).
+    """
+    _check_json(kwargs)
+    session = db.session()
+    session.info.setdefault("yinghuo_jobs", []).append(
+        {"func": func, "tenant_id": tenant_id, "kwargs": kwargs, "job_id": job_id})
+
+
+def _check_json(kwargs):
+    import json
+    try:
+        json.dumps(kwargs)
+    except TypeError as exc:
+        raise TypeError(f"job arguments must be JSON (pass ids, not objects): {exc}") from None
+
+
+def install(session_cls) -> None:
+    """Hand queued calls to RQ (or run them inline) once their transaction commits."""
+    if event.contains(session_cls, "after_commit", _after_commit):
+        return
+    event.listen(session_cls, "after_commit", _after_commit)
+    event.listen(session_cls, "after_rollback", _after_rollback)
+
+
+def _after_rollback(session):
+    session.info.pop("yinghuo_jobs", None)
+
+
+def _after_commit(session):
+    pending = session.info.pop("yinghuo_jobs", None)
+    if not pending or not has_app_context():
+        return
+    conn = redis_connection()
+    if conn is None:
+        session.info.setdefault("yinghuo_inline", []).extend(pending)
+        return
+    from rq import Retry
+    q = queue(conn)
+    for job in pending:
+        if job["job_id"] and q.fetch_job(job["job_id"]) is not None:
+            continue
+        q.enqueue("yinghuo.jobs.execute", kwargs={k: job[k] for k in ("func", "tenant_id", "kwargs")},
+                  job_id=job["job_id"], retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+                  meta={"tenant_id": job["tenant_id"]}, failure_ttl=30 * 24 * 3600)
+
+
+def run_inline() -> int:
+    """Run the calls that committed while Redis is not configured. Returns how many ran."""
+    session = db.session()
+    ran = 0
+    while session.info.get("yinghuo_inline"):
+        job = session.info["yinghuo_inline"].pop(0)
+        _run(job["func"], job["tenant_id"], job["kwargs"])
+        ran += 1
+    return ran
+
+
+def execute(func: str, tenant_id: int | None, kwargs: dict):
+    """Worker entry point: build (once per process) the app and run the call for the tenant."""
+    app = _WORKER_APP.get("app")
+    if app is None:
+        from .app import create_app
+        app = _WORKER_APP["app"] = create_app()
+    with app.app_context():
+        db.engine.dispose(close=False)  # never share pooled connections across a fork
+        try:
+            return _run(func, tenant_id, kwargs)
+        finally:
+            db.session.remove()
+
+
+def _run(func: str, tenant_id: int | None, kwargs: dict):
+    module, _, name = func.rpartition(".")
+    target = getattr(importlib.import_module(module), name)
+    with tenant_scope(tenant_id), acting_as(f"job:{name}"):
+        try:
+            result = target(tenant_id=tenant_id, **kwargs)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    run_inline()
+    return result
+
+
+# --- periodic jobs -------------------------------------------------------------------
+
+def periodic_jobs(host) -> dict[str, tuple[str, object]]:
+    """Every declared periodic job by a stable id (hash of plugin, func and interval)."""
+    result = {}
+    for plugin, items in host.per_plugin("yinghuo_periodic_jobs"):
+        for job in items:
+            digest = hashlib.sha1(f"{plugin}:{job.func}:{job.interval_seconds}".encode()).hexdigest()[:12]
+            result[f"periodic:{plugin}:{digest}"] = (plugin, job)
+    return result
+
+
+def schedule_periodic(connection=None) -> list[str]:
+    """Make sure each periodic job has its next tick scheduled in RQ's scheduler."""
+    q = queue(connection)
+    waiting = q.scheduled_job_registry.get_job_ids()
+    scheduled = []
+    for job_id, (plugin, job) in periodic_jobs(current_app.extensions["yinghuo"].host).items():
+        if any(w.startswith(job_id + "@") for w in waiting):
+            continue
+        _schedule_tick(q, job_id, job.interval_seconds)
+        scheduled.append(job_id)
+    return scheduled
+
+
+def _schedule_tick(q, job_id: str, seconds: int) -> None:
+    """One scheduled tick per slot: the slot's time is in the RQ job id, so no duplicates."""
+    import time
+    slot = int(time.time()) // seconds * seconds + seconds
+    tick_id = f"{job_id}@{slot}"
+    if q.fetch_job(tick_id) is None:
+        q.enqueue_in(timedelta(seconds=max(1, slot - int(time.time()))), "yinghuo.jobs.tick",
+                     kwargs={"job_id": job_id}, job_id=tick_id)
+
+
+def tick(job_id: str):
+    """Run one periodic job for every tenant with its plugin enabled, then schedule the next."""
+    from .tenancy.models import Tenant, TenantPlugin
+    app = _WORKER_APP.get("app")
+    if app is None:
+        from .app import create_app
+        app = _WORKER_APP["app"] = create_app()
+    with app.app_context():
+        plugin, job = periodic_jobs(app.extensions["yinghuo"].host)[job_id]
+        tenants = db.session.scalars(select(Tenant.id).join(TenantPlugin).where(
+            TenantPlugin.plugin == plugin, TenantPlugin.enabled, Tenant.status == "active")).all() \
+            if plugin != "core" else db.session.scalars(select(Tenant.id)).all()
+        for tid in (tenants if job.per_tenant else [None]):
+            queue().enqueue("yinghuo.jobs.execute",
+                            kwargs={"func": job.func, "tenant_id": tid, "kwargs": job.kwargs})
+        db.session.remove()
+        _schedule_tick(queue(), job_id, job.interval_seconds)
+    return len(tenants)
+
+
+def work(burst: bool = False) -> None:
+    """Start an RQ worker with the scheduler (``yinghuo worker``)."""
+    from rq import Worker
+    conn = redis_connection()
+    if conn is None:
+        raise RuntimeError("REDIS_URL is not set: jobs run inline, there is nothing for a worker to do")
+    _WORKER_APP["app"] = current_app._get_current_object()
+    schedule_periodic(conn)
+    q = queue(conn)
+    Worker([q], connection=conn, serializer=q.serializer).work(with_scheduler=True, burst=burst)

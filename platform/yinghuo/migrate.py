@@ -1,0 +1,45 @@
+"""Alembic wiring: one environment, one version table, one branch per owner.
+
+The kernel's revisions live in ``migrations/versions`` (branch "kernel"); each plugin's
+manifest names its own folder (branch = plugin name). ``upgrade()`` applies every head.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from flask import current_app
+
+
+def migrations_dir() -> Path:
+    env = os.environ.get("YINGHUO_MIGRATIONS")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[2] / "migrations", here.parent / "migrations"):
+        if (candidate / "env.py").exists():
+            return candidate
+    raise RuntimeError("cannot find the migrations folder; set YINGHUO_MIGRATIONS")
+
+
+def alembic_config() -> Config:
+    root = migrations_dir()
+    cfg = Config()
+    cfg.set_main_option("script_location", str(root))
+    locations = [str(root / "versions")] + list(current_app.extensions["yinghuo"].host.migration_dirs().values())
+    cfg.set_main_option("version_locations", " ".join(locations))
+    cfg.set_main_option("path_separator", "space")
+    cfg.set_main_option("sqlalchemy.url", current_app.config["SQLALCHEMY_DATABASE_URI"])
+    cfg.attributes["app"] = current_app._get_current_object()
+    return cfg
+
+
+def upgrade(target: str = "heads") -> None:
+    command.upgrade(alembic_config(), target)
+
+
+def check() -> None:
+    """Raise if the models and the migrations disagree (alembic check)."""
+    command.check(alembic_config())

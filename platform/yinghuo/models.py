@@ -1,0 +1,5 @@
+"""Imports every kernel model so ``db.metadata`` is complete (migrations, checks)."""
+from .audit import AuditEntry  # noqa: F401
+from .people.models import Account, ApiToken, LoginThrottle, Member, MemberRole  # noqa: F401
+from .tenancy.models import Tenant, TenantHost, TenantPlugin  # noqa: F401
+from .units.models import Unit  # noqa: F401

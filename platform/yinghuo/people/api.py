@@ -1,0 +1,155 @@
+"""Tenant API for people: login, me, registration, members and roles."""
+from __future__ import annotations
+
+from flask import g, request
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from ..errors import Unauthorized
+from ..extensions import db
+from ..tenant_api import blp
+from ..tenancy.api import LoginSchema, TokenSchema
+from . import auth, services
+from .identity import require_member, require_role
+from .models import ID_TYPES, ROLES, Member
+
+
+class MemberSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    unit_id = fields.Integer(allow_none=True)
+    status = fields.String()
+    phone = fields.String(allow_none=True, metadata={"description": "masked: 138****1234"})
+    id_type = fields.String(allow_none=True)
+    id_number = fields.String(allow_none=True, metadata={"description": "masked: 1501**********123X"})
+    roles = fields.List(fields.String())
+    consent_version = fields.String(allow_none=True)
+    joined_at = fields.String(allow_none=True)
+
+
+class RegistrationSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(1, 100))
+    password = fields.String(required=True, load_only=True)
+    email = fields.Email(load_default=None)
+    phone = fields.String(load_default=None)
+    id_type = fields.String(load_default=None, validate=validate.OneOf(ID_TYPES))
+    id_number = fields.String(load_default=None, load_only=True)
+    unit_id = fields.Integer(load_default=None)
+    consent = fields.Boolean(required=True, metadata={"description": "agrees to the privacy notice"})
+
+
+class RoleSchema(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    unit_id = fields.Integer(load_default=None)
+
+
+class RolesSchema(Schema):
+    roles = fields.List(fields.Nested(RoleSchema), required=True)
+
+
+class RevealSchema(Schema):
+    reason = fields.String(load_default="", metadata={"description": "required for admins; audited"})
+
+
+class MeSchema(Schema):
+    account_id = fields.Integer()
+    email = fields.String(allow_none=True)
+    tenant = fields.String()
+    member = fields.Nested(MemberSchema, allow_none=True)
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+    q = fields.String(load_default=None)
+
+
+@blp.route("/auth/token", methods=["POST"])
+@blp.arguments(LoginSchema)
+@blp.response(201, TokenSchema)
+def login(data):
+    """Log in to this tenant: returns a bearer token (send it as ``Authorization: Bearer …``)."""
+    account = auth.authenticate(data["login"], data["password"], data["otp"])
+    if services.member_for_account(account.id) is None and not account.is_operator:
+        raise Unauthorized("Wrong account or password", code="bad_credentials")
+    token = auth.issue_token(account, g.tenant.id)
+    db.session.commit()
+    return {"token": token, "token_type": "Bearer"}
+
+
+@blp.route("/auth/token", methods=["DELETE"])
+@blp.response(204)
+def logout():
+    """Revoke the bearer token used for this request."""
+    auth.revoke_token(request.headers.get("Authorization", "")[7:].strip())
+    db.session.commit()
+
+
+@blp.route("/me")
+@blp.response(200, MeSchema)
+def me():
+    """The signed-in account and its membership here (numbers unmasked: it is you)."""
+    if g.account is None:
+        raise Unauthorized("Please sign in")
+    view = services.member_view(g.member, reveal=True) if g.member else None
+    return {"account_id": g.account.id, "email": g.account.email, "tenant": g.tenant.slug, "member": view}
+
+
+@blp.route("/members")
+class Members(MethodView):
+    @blp.arguments(RegistrationSchema)
+    @blp.response(201, MemberSchema)
+    def post(self, data):
+        """Self-registration (records consent to the tenant's privacy notice)."""
+        if not g.tenant.setting("self_registration", True):
+            from ..errors import Forbidden
+            raise Forbidden("This tenant does not take self-registration")
+        member = services.register(g.tenant, data)
+        db.session.commit()
+        return services.member_view(member)
+
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, MemberSchema(many=True))
+    @require_role("tenant_admin", "unit_admin")
+    def get(self, args):
+        """Members, masked, paginated; ``q`` filters by name."""
+        stmt = select(Member).order_by(Member.id)
+        if args["q"]:
+            stmt = stmt.where(Member.name.contains(args["q"], autoescape=True))
+        rows = db.session.scalars(stmt.limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"]))
+        return [services.member_view(m) for m in rows]
+
+
+@blp.route("/members/<int:member_id>")
+@blp.response(200, MemberSchema)
+@require_member
+def member_get(member_id):
+    """One member, masked (admins and the person themself)."""
+    member = services.get_member(member_id)
+    if member.id != g.member.id and "tenant_admin" not in g.member.role_names:
+        from ..errors import NotFound
+        raise NotFound("no such member")
+    return services.member_view(member)
+
+
+@blp.route("/members/<int:member_id>/roles", methods=["PUT"])
+@blp.arguments(RolesSchema)
+@blp.response(200, MemberSchema)
+@require_role("tenant_admin")
+def member_roles(data, member_id):
+    """Replace a member's roles."""
+    member = services.set_roles(services.get_member(member_id), data["roles"])
+    db.session.commit()
+    return services.member_view(member)
+
+
+@blp.route("/members/<int:member_id>/reveal", methods=["POST"])
+@blp.arguments(RevealSchema)
+@blp.response(200, MemberSchema)
+@require_member
+def member_reveal(data, member_id):
+    """Unmasked numbers: the person themself, or an admin giving a reason (audited)."""
+    view = services.reveal_member(services.get_member(member_id), reason=data["reason"], viewer=g.member)
+    db.session.commit()
+    return view

@@ -1,0 +1,151 @@
+"""Passwords (argon2), login with lockout, TOTP, bearer tokens."""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta, timezone
+from importlib.resources import files
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import or_, select
+
+from ..db.base import utcnow
+from ..errors import Invalid, Unauthorized
+from ..extensions import db
+from .models import Account, ApiToken, LoginThrottle
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+_hasher = PasswordHasher()
+_COMMON = None
+_DUMMY = None
+
+
+def common_passwords() -> set[str]:
+    global _COMMON
+    if _COMMON is None:
+        _COMMON = set(files("yinghuo.people").joinpath("passwords.txt").read_text().split())
+    return _COMMON
+
+
+def password_error(password: str) -> str | None:
+    """Why a password is not acceptable, or None."""
+    if len(password or "") < 8:
+        return "at least 8 characters"
+    if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
+        return "must contain letters and digits"
+    if password.lower() in common_passwords():
+        return "too common; choose another"
+    return None
+
+
+def hash_password(password: str) -> str:
+    error = password_error(password)
+    if error:
+        raise Invalid("Password is too weak", fields={"password": [error]})
+    return _hasher.hash(password)
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def find_account(identifier: str) -> Account | None:
+    identifier = (identifier or "").strip().lower()
+    return db.session.scalar(select(Account).where(or_(Account.email == identifier,
+                                                         Account.phone == identifier)))
+
+
+def authenticate(identifier: str, password: str, otp: str | None = None) -> Account:
+    """Check credentials; five failures lock the identifier for 15 minutes.
+
+    The answer is the same whether or not the account exists. Commits the throttle
+    state so a failed attempt is counted even though the request then fails.
+    """
+    key = (identifier or "").strip().lower()[:200]
+    throttle = db.session.get(LoginThrottle, key) or LoginThrottle(identifier=key, failures=0)
+    now = utcnow()
+    if throttle.locked_until and _as_utc(throttle.locked_until) > now:
+        raise Unauthorized("Too many failed attempts; try again in 15 minutes", code="locked")
+    account = find_account(key)
+    if account is None:
+        _verify(_dummy_hash(), password)  # same work either way: no timing oracle
+    if account is None or not _verify(account.password_hash, password):
+        _fail(throttle, now)
+        raise Unauthorized("Wrong account or password", code="bad_credentials")
+    if account.totp_secret and not pyotp.TOTP(account.totp_secret).verify(otp or "", valid_window=1):
+        _fail(throttle, now)
+        raise Unauthorized("A valid one-time code is required", code="otp_required",
+                           fields={"otp": ["required" if not otp else "wrong code"]})
+    if throttle.failures:
+        throttle.failures, throttle.locked_until = 0, None
+        db.session.merge(throttle)
+    return account
+
+
+def _verify(hash_: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hash_, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _dummy_hash() -> str:
+    global _DUMMY
+    if _DUMMY is None:
+        _DUMMY = _hasher.hash(secrets.token_hex(16))
+    return _DUMMY
+
+
+def _fail(throttle: LoginThrottle, now: datetime) -> None:
+    throttle.failures = (throttle.failures or 0) + 1
+    if throttle.failures >= MAX_FAILURES:
+        throttle.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+        throttle.failures = 0
+    db.session.merge(throttle)
+    db.session.commit()
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(account: Account, secret: str, issuer: str = "Yinghuo") -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=account.email or account.phone, issuer_name=issuer)
+
+
+def confirm_totp(account: Account, secret: str, code: str) -> None:
+    if not pyotp.TOTP(secret).verify(code or "", valid_window=1):
+        raise Invalid("The code does not match", fields={"code": ["wrong code"]})
+    account.totp_secret = secret
+
+
+def issue_token(account: Account, tenant_id: int | None) -> str:
+    """Return a new bearer token; only its SHA-256 is stored."""
+    token = "yh_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(token_hash=_digest(token), account_id=account.id, tenant_id=tenant_id))
+    return token
+
+
+def token_account(token: str, tenant_id: int | None) -> Account | None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None or row.tenant_id != tenant_id:
+        return None
+    return db.session.get(Account, row.account_id)
+
+
+def revoke_token(token: str) -> bool:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None:
+        return False
+    row.revoked_at = utcnow()
+    return True
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

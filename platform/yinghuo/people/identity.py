@@ -1,0 +1,108 @@
+"""Who is asking: bearer token (API) or session cookie (pages), once per request."""
+from __future__ import annotations
+
+import time
+from functools import wraps
+
+from flask import g, request, session
+
+from ..db import context as scope
+from ..errors import Forbidden, Unauthorized
+from ..extensions import db
+from ..tenancy import context as tenancy
+from .auth import token_account
+from .models import Account
+from .services import member_for_account
+
+OPERATOR_IDLE_MINUTES = 30
+
+
+def begin_request(endpoint, values) -> None:
+    """Resolve tenant, account and member, then enter the tenant's scope."""
+    g.tenant = g.account = g.member = None
+    slug = values.pop("tenant", None) if values else None
+    tenant = tenancy.find(slug) if slug is not None else None
+    g.account = _account(tenant)
+    ids = (tenant.id,) if tenant is not None else ()
+    g.scope_token = scope.enter(scope.Scope(ids, operator=bool(g.account and g.account.is_operator)))
+    g.tenant = tenant
+    if tenant is not None and g.account is not None:
+        g.member = member_for_account(g.account.id)
+
+
+def _account(tenant) -> Account | None:
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        account = token_account(header[7:].strip(), tenant.id if tenant else None)
+        if account is None:
+            raise Unauthorized("The token is invalid or revoked", code="bad_token")
+        return account
+    if is_api_request():
+        return None  # the API takes bearer tokens only, so cookies cannot forge API calls
+    account_id = session.get("account_id")
+    if account_id is None:
+        return None
+    idle = (tenant.setting("session_idle_minutes", 30) if tenant else OPERATOR_IDLE_MINUTES) * 60
+    now = int(time.time())
+    if now - int(session.get("seen", 0)) > idle:
+        session.clear()
+        return None
+    session["seen"] = now
+    return db.session.get(Account, account_id)
+
+
+def is_api_request() -> bool:
+    return "/api/" in request.path
+
+
+def login_session(account: Account) -> None:
+    session.clear()
+    session["account_id"] = account.id
+    session["seen"] = int(time.time())
+    session.permanent = False
+
+
+def require_login(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if g.get("account") is None:
+            raise Unauthorized("Please sign in")
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def require_member(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if g.get("member") is None:
+            if g.get("account") is None:
+                raise Unauthorized("Please sign in")
+            raise Forbidden("You are not a member of this tenant")
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def require_role(*roles):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            member = g.get("member")
+            if member is None and g.get("account") is None:
+                raise Unauthorized("Please sign in")
+            if member is None or not (member.role_names & set(roles)):
+                raise Forbidden("You do not have the role needed here")
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator
+
+
+def require_operator(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        account = g.get("account")
+        if account is None:
+            raise Unauthorized("Please sign in")
+        if not account.is_operator:
+            raise Forbidden("Operators only")
+        return view(*args, **kwargs)
+    return wrapper

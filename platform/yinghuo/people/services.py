@@ -1,0 +1,212 @@
+"""Membership rules: registration with consent, real-name data, roles, masked views."""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from .. import audit
+from ..db.base import utcnow
+from ..db.context import current_tenant_id
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..units.models import Unit
+from . import crypto
+from .auth import find_account, hash_password
+from .idnumbers import normalise_id, phone_error, resident_id_error
+from .masking import mask_id_number, mask_phone
+from .models import ID_TYPES, ROLES, Account, Member, MemberRole
+
+
+def _hooks(tenant):
+    return current_app.extensions["yinghuo"].host.hooks_for(tenant)
+
+
+def check_identity(data: dict) -> dict:
+    """Validate real-name fields; returns field errors (empty when fine)."""
+    errors = {}
+    if not (data.get("name") or "").strip():
+        errors["name"] = ["required"]
+    phone = data.get("phone")
+    if phone and phone_error(phone):
+        errors["phone"] = [phone_error(phone)]
+    id_type = data.get("id_type") or ("resident_id" if data.get("id_number") else None)
+    if id_type and id_type not in ID_TYPES:
+        errors["id_type"] = [f"one of {', '.join(ID_TYPES)}"]
+    if data.get("id_number") and id_type == "resident_id":
+        problem = resident_id_error(normalise_id(data["id_number"]))
+        if problem:
+            errors["id_number"] = [problem]
+    return errors
+
+
+def _set_id_number(member: Member, id_type: str | None, number: str | None) -> None:
+    if not number:
+        return
+    number = normalise_id(number)
+    tid = member.tenant_id or current_tenant_id()
+    digest = crypto.keyed_hash(number, tenant_id=tid)
+    clash = db.session.scalar(select(Member.id).where(Member.id_number_hash == digest,
+                                                      Member.id != (member.id or 0)))
+    if clash is not None:
+        raise Conflict("This ID number is already registered in this tenant",
+                       fields={"id_number": ["already registered"]})
+    member.id_type = id_type or "resident_id"
+    member.id_number_enc = crypto.encrypt(number, context=str(tid))
+    member.id_number_hash = digest
+
+
+def register(tenant, data: dict) -> Member:
+    """Self-registration: a global account (new or existing) and a membership here.
+
+    ``data``: name, password, email and/or phone, optional id_type/id_number, unit_id,
+    and ``consent`` (must be true: the tenant's privacy notice version is recorded).
+    """
+    errors = check_identity(data)
+    if not (data.get("email") or data.get("phone")):
+        errors["email"] = ["email or phone is required"]
+    if not data.get("consent"):
+        errors["consent"] = ["you must agree to the privacy notice"]
+    if errors:
+        raise Invalid("Registration is incomplete", fields=errors)
+    account = _account_for(data)
+    if db.session.scalar(select(Member.id).where(Member.account_id == account.id)) is not None:
+        raise Conflict("You are already a member here", fields={"email": ["already a member"]})
+    member = add_member(tenant, {**data, "account": account, "roles": ["volunteer"]}, audit_action="member.register")
+    member.consent_version = tenant.setting("privacy_notice_version", "1")
+    member.consent_at = utcnow()
+    return member
+
+
+def _account_for(data: dict) -> Account:
+    email = (data.get("email") or "").strip().lower() or None
+    phone = (data.get("phone") or "").strip() or None
+    existing = find_account(email or phone)
+    if existing is not None:
+        # Joining another tenant with the same login: prove it is yours.
+        from .auth import _verify
+        if not _verify(existing.password_hash, data.get("password") or ""):
+            raise Conflict("An account with this email or phone exists; use its password to join",
+                           fields={"email" if email else "phone": ["already registered"]})
+        return existing
+    if phone and find_account(phone) is not None:
+        raise Conflict("This phone is already registered", fields={"phone": ["already registered"]})
+    account = Account(email=email, phone=phone, password_hash=hash_password(data.get("password") or ""))
+    db.session.add(account)
+    db.session.flush()
+    return account
+
+
+def add_member(tenant, data: dict, *, audit_action: str = "member.create") -> Member:
+    """Create a membership (admin, import, leader proxy for people without a phone)."""
+    errors = check_identity(data)
+    if errors:
+        raise Invalid("Member is invalid", fields=errors)
+    unit_id = data.get("unit_id")
+    if unit_id is not None and db.session.get(Unit, (tenant.id, unit_id)) is None:
+        raise Invalid("unknown unit", fields={"unit_id": ["no such unit in this tenant"]})
+    account = data.get("account")
+    member = Member(tenant_id=tenant.id, account_id=account.id if account else None,
+                    name=data["name"].strip(), phone=data.get("phone") or (account.phone if account else None),
+                    unit_id=unit_id)
+    db.session.add(member)
+    db.session.flush()
+    _set_id_number(member, data.get("id_type"), data.get("id_number"))
+    for role in data.get("roles") or ["volunteer"]:
+        _check_role(role)
+        member.roles.append(MemberRole(tenant_id=tenant.id, member_id=member.id, role=role))
+    db.session.flush()
+    audit.record(audit_action, "member", member.id, after=member_view(member))
+    _hooks(tenant).yinghuo_member_joined(tenant=tenant, member=member)
+    return member
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise Invalid(f"unknown role {role!r}", fields={"roles": [f"one of {', '.join(ROLES)}"]})
+
+
+def set_roles(member: Member, roles: list[dict]) -> Member:
+    """Replace a member's roles; each item ``{"role": …, "unit_id": …}`` (unit for unit_admin)."""
+    before = sorted(_role_label(r) for r in member.roles)
+    for item in roles:
+        _check_role(item["role"])
+        if item["role"] == "unit_admin" and not item.get("unit_id"):
+            raise Invalid("a unit admin needs a unit", fields={"roles": ["unit_admin requires unit_id"]})
+        if item.get("unit_id") and db.session.get(Unit, (member.tenant_id, item["unit_id"])) is None:
+            raise Invalid("unknown unit", fields={"roles": ["no such unit in this tenant"]})
+    member.roles.clear()
+    db.session.flush()
+    for item in roles:
+        member.roles.append(MemberRole(tenant_id=member.tenant_id, member_id=member.id,
+                                       role=item["role"], unit_id=item.get("unit_id")))
+    db.session.flush()
+    audit.record("member.roles", "member", member.id, before={"roles": before},
+                 after={"roles": sorted(_role_label(r) for r in member.roles)})
+    return member
+
+
+def _role_label(r: MemberRole) -> str:
+    return f"{r.role}@{r.unit_id}" if r.unit_id else r.role
+
+
+def get_member(member_id: int) -> Member:
+    member = db.session.get(Member, (current_tenant_id(), member_id))
+    if member is None:
+        raise NotFound("no such member")
+    return member
+
+
+def member_for_account(account_id: int) -> Member | None:
+    return db.session.scalar(select(Member).where(Member.account_id == account_id))
+
+
+def id_number(member: Member) -> str | None:
+    if not member.id_number_enc:
+        return None
+    return crypto.decrypt(member.id_number_enc, context=str(member.tenant_id))
+
+
+def member_view(member: Member, *, reveal: bool = False) -> dict:
+    """A member as pages and the API show it: ID number and phone masked unless ``reveal``."""
+    number = id_number(member)
+    return {
+        "id": member.id, "name": member.name, "unit_id": member.unit_id, "status": member.status,
+        "phone": member.phone if reveal else mask_phone(member.phone),
+        "id_type": member.id_type,
+        "id_number": number if reveal else mask_id_number(number),
+        "roles": sorted(_role_label(r) for r in member.roles),
+        "consent_version": member.consent_version,
+        "joined_at": member.joined_at.isoformat() if member.joined_at else None,
+    }
+
+
+def reveal_member(member: Member, *, reason: str, viewer: Member | None) -> dict:
+    """Unmasked data for the person themself or an admin who gives a reason (audited)."""
+    is_self = viewer is not None and viewer.id == member.id
+    is_admin = viewer is not None and "tenant_admin" in viewer.role_names
+    if not (is_self or is_admin):
+        raise Forbidden("Only the person or a tenant admin may see the full number")
+    if not is_self and not (reason or "").strip():
+        raise Invalid("A reason is required to see personal numbers", fields={"reason": ["required"]})
+    if not is_self:
+        audit.record("member.reveal", "member", member.id, reason=reason.strip())
+    return member_view(member, reveal=True)
+
+
+def make_admin(tenant, *, email: str, password: str | None, name: str | None = None) -> Member:
+    """Give ``email`` the tenant_admin role (creating its account and membership if needed)."""
+    from ..db.context import tenant_scope
+    with tenant_scope(tenant.id):
+        account = find_account(email)
+        if account is None:
+            account = Account(email=email.strip().lower(), password_hash=hash_password(password or ""))
+            db.session.add(account)
+            db.session.flush()
+        member = member_for_account(account.id)
+        if member is None:
+            member = add_member(tenant, {"name": name or email.split("@")[0], "account": account,
+                                         "roles": ["tenant_admin"]})
+        elif "tenant_admin" not in member.role_names:
+            set_roles(member, [{"role": r.role, "unit_id": r.unit_id} for r in member.roles]
+                      + [{"role": "tenant_admin"}])
+        return member

@@ -1,0 +1,74 @@
+"""Mounting: kernel blueprints, plugin blueprints (guarded), health and roll-up."""
+from __future__ import annotations
+
+from flask import Flask, abort, g, jsonify
+from flask_smorest import Blueprint
+from sqlalchemy import text
+
+from .extensions import csrf, db
+from .people.identity import require_role
+from .plugin_host import PluginHost
+from .tenant_api import blp as tenant_api
+
+
+def register(app: Flask, host: PluginHost, api) -> None:
+    from . import views
+    from .people import api as _people_api  # noqa: F401  (adds routes to tenant_api)
+    from .tenancy import api as operator_api
+    from .units import api as _units_api  # noqa: F401
+    _add_rollup_route()
+    api.register_blueprint(operator_api.blp)
+    api.register_blueprint(tenant_api)
+    csrf.exempt(operator_api.blp)
+    csrf.exempt(tenant_api)
+    app.register_blueprint(views.pages)
+    app.register_blueprint(views.console)
+    for name, item in host.blueprints(app):
+        _mount(app, api, name, item)
+    app.add_url_rule("/healthz", "healthz", healthz)
+
+
+def _mount(app: Flask, api, name: str, item) -> None:
+    """Mount a plugin blueprint under the tenant prefix; 404 where the plugin is off."""
+    bp = item.blueprint
+
+    @bp.before_request
+    def _only_where_enabled():
+        if g.get("tenant") is None or name not in g.tenant.enabled_plugins:
+            abort(404)
+
+    if item.kind == "api":
+        api.register_blueprint(bp, url_prefix=f"/t/<tenant>/api/v1/{name}")
+        csrf.exempt(bp)
+    else:
+        app.register_blueprint(bp, url_prefix=f"/t/<tenant>/{name}")
+
+
+_ROLLUP_ADDED = {"done": False}
+
+
+def _add_rollup_route() -> None:
+    if _ROLLUP_ADDED["done"]:
+        return
+    _ROLLUP_ADDED["done"] = True
+    from .tenancy import services
+    from .tenancy.schemas import RollupSchema
+
+    @tenant_api.route("/rollup")
+    @tenant_api.response(200, RollupSchema(many=True))
+    @require_role("tenant_admin")
+    def rollup():
+        """A hub's counts per child tenant (members, units, plugin stats); never their rows."""
+        return services.rollup(g.tenant)
+
+
+def healthz():
+    """Database and Redis reachability (200 when both are fine or Redis is not configured)."""
+    from .jobs import redis_status
+    report = {"database": "ok", "redis": redis_status()}
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # reported, not raised: this is the health check
+        report["database"] = f"error: {type(exc).__name__}"
+    ok = report["database"] == "ok" and report["redis"] in ("ok", "not configured")
+    return jsonify({"status": "ok" if ok else "degraded", **report}), 200 if ok else 503

@@ -1,0 +1,94 @@
+"""Operator API: /api/v1/tenants (and /api/v1/auth/token for operators)."""
+from __future__ import annotations
+
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from ..extensions import db
+from ..people import auth
+from ..people.identity import require_operator
+from . import services
+from .schemas import RollupSchema, TenantPatchSchema, TenantSchema
+
+blp = Blueprint("operator_api", __name__, url_prefix="/api/v1", description="Operator API")
+
+
+class LoginSchema(Schema):
+    login = fields.String(required=True, metadata={"description": "email or phone"})
+    password = fields.String(required=True)
+    otp = fields.String(load_default=None)
+
+
+class TokenSchema(Schema):
+    token = fields.String()
+    token_type = fields.String()
+
+
+def tenant_out(tenant) -> dict:
+    return {"id": tenant.id, **services.tenant_snapshot(tenant)}
+
+
+@blp.route("/auth/token", methods=["POST"])
+@blp.arguments(LoginSchema)
+@blp.response(201, TokenSchema)
+def operator_token(data):
+    """Operator login: returns a bearer token for the operator API."""
+    account = auth.authenticate(data["login"], data["password"], data["otp"])
+    if not account.is_operator:
+        from ..errors import Forbidden
+        raise Forbidden("Operators only")
+    token = auth.issue_token(account, None)
+    db.session.commit()
+    return {"token": token, "token_type": "Bearer"}
+
+
+@blp.route("/tenants")
+class Tenants(MethodView):
+    decorators = [require_operator]
+
+    @blp.response(200, TenantSchema(many=True))
+    def get(self):
+        """All tenants."""
+        from sqlalchemy import select
+        from .models import Tenant
+        return [tenant_out(t) for t in db.session.scalars(select(Tenant).order_by(Tenant.slug))]
+
+    @blp.arguments(TenantSchema)
+    @blp.response(201, TenantSchema)
+    def post(self, data):
+        """Onboard a tenant with its plugins (and optionally its first admin) in one step."""
+        tenant = services.create_tenant(**{k: data[k] for k in (
+            "slug", "name", "kind", "parent", "plugins", "settings", "branding", "hosts")})
+        if data.get("admin_email"):
+            from ..people.services import make_admin
+            make_admin(tenant, email=data["admin_email"], password=data.get("admin_password"))
+        db.session.commit()
+        return tenant_out(tenant)
+
+
+@blp.route("/tenants/<slug>")
+class TenantItem(MethodView):
+    decorators = [require_operator]
+
+    @blp.response(200, TenantSchema)
+    def get(self, slug):
+        """One tenant."""
+        return tenant_out(services.get_tenant(slug))
+
+    @blp.arguments(TenantPatchSchema)
+    @blp.response(200, TenantSchema)
+    def patch(self, data, slug):
+        """Change name, branding, settings, plugins or status (suspend/resume)."""
+        tenant = services.update_tenant(services.get_tenant(slug), data)
+        db.session.commit()
+        return tenant_out(tenant)
+
+
+@blp.route("/tenants/<slug>/rollup")
+@blp.response(200, RollupSchema(many=True))
+@require_operator
+def tenant_rollup(slug):
+    """Counts per child of a hub tenant."""
+    return services.rollup(services.get_tenant(slug))

@@ -1,0 +1,73 @@
+"""Finding the request's tenant: path prefix /t/<slug>/ or a mapped host name.
+
+The tenant's scope is entered once here for the whole request; every ORM query and
+every PostgreSQL transaction of the request then sees only that tenant.
+"""
+from __future__ import annotations
+
+import time
+
+from flask import g
+from sqlalchemy import select
+
+from ..db import context as scope
+from ..errors import Forbidden, NotFound
+from ..extensions import db
+from .models import Tenant, TenantHost
+
+_HOSTS: dict = {"at": 0.0, "map": {}}
+HOST_CACHE_SECONDS = 30
+
+
+def find(slug: str) -> Tenant:
+    """The tenant named in the URL; 404 unknown, 403 suspended (data kept)."""
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    if tenant is None:
+        raise NotFound(f"no tenant {slug!r}")
+    if tenant.status == "suspended":
+        raise Forbidden(tenant.suspended_reason or "This tenant is suspended; its data is kept.",
+                        code="tenant_suspended")
+    return tenant
+
+
+def url_defaults(endpoint, values):
+    tenant = getattr(g, "tenant", None)
+    if tenant is not None and "tenant" not in values:
+        values["tenant"] = tenant.slug
+
+
+def teardown(exc=None):
+    token = g.pop("scope_token", None)
+    if token is not None:
+        scope.leave(token)
+
+
+def slug_for_host(app, host: str) -> str | None:
+    """Host-name map, cached for a few seconds (read outside any request scope)."""
+    now = time.monotonic()
+    if now - _HOSTS["at"] > HOST_CACHE_SECONDS:
+        with app.app_context():
+            rows = db.session.execute(select(TenantHost.host, Tenant.slug).join(
+                Tenant, Tenant.id == TenantHost.tenant_id)).all()
+            db.session.remove()
+        _HOSTS["map"], _HOSTS["at"] = dict(rows), now
+    return _HOSTS["map"].get(host.split(":")[0].lower())
+
+
+def forget_hosts() -> None:
+    _HOSTS["at"] = 0.0
+
+
+class HostMapMiddleware:
+    """WSGI: a request to a mapped host is served as /t/<slug>/… of that tenant."""
+
+    def __init__(self, app, flask_app):
+        self.app, self.flask_app = app, flask_app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(("/t/", "/static/", "/api/", "/healthz", "/verify/")):
+            slug = slug_for_host(self.flask_app, environ.get("HTTP_HOST", ""))
+            if slug:
+                environ["PATH_INFO"] = f"/t/{slug}{path if path != '/' else '/'}"
+        return self.app(environ, start_response)

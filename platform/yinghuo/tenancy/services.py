@@ -1,0 +1,253 @@
+"""Tenant rules: create, plugins on/off, settings, suspend/resume, hub roll-ups."""
+from __future__ import annotations
+
+from flask import current_app
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+
+from .. import audit
+from ..db.context import tenant_scope, unscoped
+from ..errors import Conflict, Invalid, NotFound
+from ..extensions import db
+from .models import KINDS, Tenant, TenantHost, TenantPlugin
+from .schemas import SLUG, BrandingSchema, KernelSettings
+
+
+def host():
+    return current_app.extensions["yinghuo"].host
+
+
+def get_tenant(slug: str) -> Tenant:
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    if tenant is None:
+        raise NotFound(f"no tenant {slug!r}")
+    return tenant
+
+
+def tenant_snapshot(tenant: Tenant) -> dict:
+    return {"slug": tenant.slug, "name": tenant.name, "kind": tenant.kind, "status": tenant.status,
+            "parent": tenant.parent.slug if tenant.parent else None, "plugins": tenant.enabled_plugins,
+            "settings": tenant.settings, "branding": tenant.branding,
+            "hosts": sorted(h.host for h in tenant.hosts)}
+
+
+def validate_settings(settings: dict, plugins: list[str]) -> dict:
+    """Kernel keys through KernelSettings; ``settings[plugin]`` through the plugin's schema."""
+    settings = dict(settings or {})
+    manifests = host().manifests
+    plugin_parts = {}
+    for name in list(settings):
+        if name in manifests:
+            plugin_parts[name] = settings.pop(name)
+    errors, result = {}, {}
+    try:
+        result = KernelSettings().load(settings)
+    except ValidationError as exc:
+        errors.update(exc.messages)
+    for name in plugins:
+        schema_cls = manifests[name].settings_schema
+        if schema_cls is None:
+            continue
+        try:
+            result[name] = schema_cls().load(plugin_parts.get(name) or {})
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise Invalid("Tenant settings are invalid", fields={"settings": errors})
+    return result
+
+
+def check_plugins(names: list[str]) -> list[str]:
+    unknown = [n for n in names if n not in host().manifests]
+    if unknown:
+        raise Invalid(f"unknown plugin(s): {', '.join(unknown)}",
+                      fields={"plugins": [f"not installed: {n}" for n in unknown]})
+    return sorted(set(names))
+
+
+def create_tenant(*, slug: str, name: str, kind: str, parent: str | None = None,
+                  plugins: list[str] | None = None, settings: dict | None = None,
+                  branding: dict | None = None, hosts: list[str] | None = None) -> Tenant:
+    """Create a tenant with its plugins enabled in one step."""
+    _check_basic(slug, name, kind)
+    if db.session.scalar(select(Tenant.id).where(Tenant.slug == slug)) is not None:
+        raise Conflict(f"tenant {slug!r} already exists", fields={"slug": ["already taken"]})
+    plugins = check_plugins(plugins or [])
+    parent_row = _parent(parent, slug)
+    tenant = Tenant(slug=slug, name=name, kind=kind, parent=parent_row, status="active",
+                    settings=validate_settings(settings or {}, plugins),
+                    branding=_branding(branding))
+    db.session.add(tenant)
+    set_hosts(tenant, hosts or [])
+    db.session.flush()
+    audit.record("tenant.create", "tenant", tenant.slug, after=tenant_snapshot(tenant), tenant_id=None)
+    for plugin in plugins:
+        enable_plugin(tenant, plugin)
+    return tenant
+
+
+def _check_basic(slug, name, kind):
+    fields = {}
+    try:
+        SLUG(slug or "")
+    except ValidationError as exc:
+        fields["slug"] = exc.messages
+    if not name:
+        fields["name"] = ["required"]
+    if kind not in KINDS:
+        fields["kind"] = [f"one of {', '.join(KINDS)}"]
+    if fields:
+        raise Invalid("Tenant is invalid", fields=fields)
+
+
+def _parent(parent_slug: str | None, own_slug: str) -> Tenant | None:
+    if not parent_slug:
+        return None
+    if parent_slug == own_slug:
+        raise Invalid("a tenant cannot be its own parent", fields={"parent": ["is the tenant itself"]})
+    parent = db.session.scalar(select(Tenant).where(Tenant.slug == parent_slug))
+    if parent is None:
+        raise Invalid(f"no parent tenant {parent_slug!r}", fields={"parent": ["unknown tenant"]})
+    if parent.kind != "hub":
+        raise Invalid("only a hub tenant can have children", fields={"parent": ["is not a hub"]})
+    return parent
+
+
+def _branding(branding: dict | None) -> dict:
+    try:
+        return BrandingSchema().load(branding or {})
+    except ValidationError as exc:
+        raise Invalid("Branding is invalid", fields={"branding": exc.messages})
+
+
+def set_hosts(tenant: Tenant, hosts: list[str]) -> None:
+    wanted = {h.strip().lower() for h in hosts if h.strip()}
+    for row in list(tenant.hosts):
+        if row.host not in wanted:
+            tenant.hosts.remove(row)
+    have = {h.host for h in tenant.hosts}
+    for h in sorted(wanted - have):
+        other = db.session.scalar(select(TenantHost).where(TenantHost.host == h))
+        if other is not None and other.tenant_id != tenant.id:
+            raise Conflict(f"host {h} already belongs to another tenant", fields={"hosts": [h]})
+        tenant.hosts.append(TenantHost(host=h))
+
+
+def enable_plugin(tenant: Tenant, name: str) -> bool:
+    """Enable a plugin for a tenant; harmless when already enabled. Returns True if changed."""
+    check_plugins([name])
+    row = db.session.get(TenantPlugin, (tenant.id, name))
+    if row is not None and row.enabled:
+        return False
+    first_time = row is None
+    if row is None:
+        row = TenantPlugin(tenant_id=tenant.id, plugin=name, enabled=True)
+        tenant.plugin_rows.append(row)
+    row.enabled = True
+    if name not in (tenant.settings or {}) and host().manifests[name].settings_schema is not None:
+        tenant.settings = {**(tenant.settings or {}), **validate_settings(
+            {k: v for k, v in (tenant.settings or {}).items() if k not in host().manifests}, [name])}
+    db.session.flush()
+    audit.record("tenant.plugin.enable", "tenant", tenant.slug, after={"plugin": name}, tenant_id=tenant.id)
+    with tenant_scope(tenant.id):
+        impl = host().pm.get_plugin(name)
+        fn = getattr(impl, "yinghuo_tenant_enabled", None)
+        if fn is not None:
+            _call(fn, tenant=tenant, first_time=first_time)
+    return True
+
+
+def disable_plugin(tenant: Tenant, name: str) -> bool:
+    """Disable a plugin for a tenant; its data is kept. Returns True if changed."""
+    check_plugins([name])
+    row = db.session.get(TenantPlugin, (tenant.id, name))
+    if row is None or not row.enabled:
+        return False
+    row.enabled = False
+    db.session.flush()
+    audit.record("tenant.plugin.disable", "tenant", tenant.slug, after={"plugin": name}, tenant_id=tenant.id)
+    with tenant_scope(tenant.id):
+        fn = getattr(host().pm.get_plugin(name), "yinghuo_tenant_disabled", None)
+        if fn is not None:
+            _call(fn, tenant=tenant)
+    return True
+
+
+def set_plugins(tenant: Tenant, names: list[str]) -> list[str]:
+    """Make the enabled set exactly ``names``; returns a list of changes."""
+    names = check_plugins(names)
+    changes = []
+    for name in names:
+        if enable_plugin(tenant, name):
+            changes.append(f"+{name}")
+    for name in tenant.enabled_plugins:
+        if name not in names and disable_plugin(tenant, name):
+            changes.append(f"-{name}")
+    return changes
+
+
+def _call(fn, **kwargs):
+    import inspect
+    params = inspect.signature(fn).parameters
+    return fn(**{k: v for k, v in kwargs.items() if k in params})
+
+
+def set_status(tenant: Tenant, status: str, reason: str | None = None) -> bool:
+    if status not in ("active", "suspended"):
+        raise Invalid("status must be active or suspended", fields={"status": ["active or suspended"]})
+    if tenant.status == status:
+        return False
+    before = tenant.status
+    tenant.status = status
+    tenant.suspended_reason = reason if status == "suspended" else None
+    audit.record(f"tenant.{'suspend' if status == 'suspended' else 'resume'}", "tenant", tenant.slug,
+                 before={"status": before}, after={"status": status}, reason=reason, tenant_id=tenant.id)
+    return True
+
+
+def update_tenant(tenant: Tenant, data: dict) -> Tenant:
+    before = tenant_snapshot(tenant)
+    if "name" in data:
+        tenant.name = data["name"]
+    if "branding" in data:
+        tenant.branding = _branding(data["branding"])
+    if "plugins" in data:
+        set_plugins(tenant, data["plugins"])
+    if "settings" in data:
+        tenant.settings = validate_settings(data["settings"], tenant.enabled_plugins)
+    if "status" in data:
+        set_status(tenant, data["status"], data.get("reason"))
+    db.session.flush()
+    after = tenant_snapshot(tenant)
+    if after != before:
+        audit.record("tenant.update", "tenant", tenant.slug, before=before, after=after, tenant_id=tenant.id)
+    return tenant
+
+
+def children(tenant: Tenant) -> list[Tenant]:
+    return list(db.session.scalars(select(Tenant).where(Tenant.parent_id == tenant.id).order_by(Tenant.slug)))
+
+
+def rollup(hub: Tenant) -> list[dict]:
+    """Counts per child tenant (members, units, plus plugin stats); never their rows."""
+    from ..people.models import Member
+    from ..units.models import Unit
+    kids = children(hub)
+    ids = [k.id for k in kids]
+    if not ids:
+        return []
+    counts = {}
+    with unscoped("hub roll-up: counts of a hub's children", ids):
+        for model, key in ((Member, "members"), (Unit, "units")):
+            for tid, n in db.session.execute(
+                    select(model.tenant_id, func.count()).group_by(model.tenant_id)):
+                counts.setdefault(tid, {})[key] = n
+    result = []
+    for kid in kids:
+        stats = {"members": 0, "units": 0, **counts.get(kid.id, {})}
+        with tenant_scope(kid.id):
+            for items in host().hooks_for(kid).yinghuo_rollup_stats(tenant=kid):
+                for stat in items or []:
+                    stats[stat.name] = stats.get(stat.name, 0) + int(stat.value)
+        result.append({"slug": kid.slug, "name": kid.name, "stats": stats})
+    return result

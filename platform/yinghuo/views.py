@@ -1,0 +1,214 @@
+"""Server-rendered pages: login, tenant home, tenant admin, operator console, audit log.
+
+Routes are thin: parse the form, call one service, render. Domain errors become a
+flash message on the same form (pages) instead of a JSON error.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from .audit import AuditEntry
+from .errors import DomainError
+from .extensions import db
+from .people import auth
+from .people import services as people
+from .people.identity import login_session, require_operator, require_role
+from .people.models import ROLES, Member
+from .tenancy import services as tenancy
+from .tenancy.models import KINDS, Tenant
+from .units import services as units
+
+pages = Blueprint("pages", __name__, url_prefix="/t/<tenant>")
+console = Blueprint("console", __name__)
+
+
+def form_errors(view):
+    """Show a domain error as a message on the page it came from."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except DomainError as exc:
+            db.session.rollback()
+            details = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+                                for k, v in exc.fields.items())
+            flash(f"{exc.message}{' (' + details + ')' if details else ''}", "error")
+            return redirect(request.url)
+    return wrapper
+
+
+def nav(area: str):
+    host = current_app.extensions["yinghuo"].host
+    items = [i for group in host.hooks_for(g.tenant).yinghuo_nav_items(
+        tenant=g.tenant, member=g.member, area=area) for i in (group or [])]
+    return sorted(items, key=lambda i: i.order)
+
+
+@pages.app_context_processor
+def _nav():
+    return {"nav": nav if g.get("tenant") is not None else (lambda area: [])}
+
+
+# --- sign in -------------------------------------------------------------------------
+
+def _login(next_endpoint: str, **values):
+    if request.method == "POST":
+        try:
+            account = auth.authenticate(request.form.get("login", ""), request.form.get("password", ""),
+                                        request.form.get("otp") or None)
+        except DomainError as exc:
+            flash(_(exc.message), "error")
+            return render_template("login.html", needs_otp=exc.code == "otp_required"), exc.status
+        login_session(account)
+        return redirect(request.args.get("next") or url_for(next_endpoint, **values))
+    return render_template("login.html", needs_otp=False)
+
+
+@pages.route("/login", methods=["GET", "POST"])
+def login():
+    return _login("pages.tenant_home")
+
+
+@console.route("/login", methods=["GET", "POST"])
+def operator_login():
+    return _login("console.tenants")
+
+
+@console.route("/logout", methods=["POST"])
+def logout():
+    session.clear()
+    return redirect(url_for("console.operator_login"))
+
+
+@console.route("/")
+def index():
+    return redirect(url_for("console.tenants"))
+
+
+# --- tenant pages --------------------------------------------------------------------
+
+@pages.route("/")
+def tenant_home():
+    return render_template("tenant_home.html")
+
+
+@pages.route("/register", methods=["GET", "POST"])
+@form_errors
+def register():
+    if request.method == "POST":
+        form = request.form.to_dict()
+        form["consent"] = form.get("consent") == "on"
+        member = people.register(g.tenant, form)
+        db.session.commit()
+        login_session(member.account)
+        flash(_("Welcome! You are registered."), "ok")
+        return redirect(url_for("pages.tenant_home"))
+    return render_template("register.html", units=units.tree())
+
+
+@pages.route("/admin/members")
+@require_role("tenant_admin")
+def admin_members():
+    q = request.args.get("q", "").strip()
+    stmt = select(Member).order_by(Member.id).limit(200)
+    if q:
+        stmt = stmt.where(Member.name.contains(q, autoescape=True))
+    rows = [{**people.member_view(m), "role_names": m.role_names} for m in db.session.scalars(stmt)]
+    return render_template("admin/members.html", members=rows, roles=ROLES, units=units.tree(), q=q)
+
+
+@pages.route("/admin/members/<int:member_id>/roles", methods=["POST"])
+@require_role("tenant_admin")
+@form_errors
+def admin_member_roles(member_id):
+    unit_id = request.form.get("unit_id", type=int)
+    roles = [{"role": r, "unit_id": unit_id if r == "unit_admin" else None}
+             for r in request.form.getlist("roles")]
+    people.set_roles(people.get_member(member_id), roles)
+    db.session.commit()
+    flash(_("Roles saved."), "ok")
+    return redirect(url_for("pages.admin_members"))
+
+
+@pages.route("/admin/units", methods=["GET", "POST"])
+@require_role("tenant_admin")
+@form_errors
+def admin_units():
+    if request.method == "POST":
+        units.create_unit(g.tenant, name=request.form.get("name", ""), type=request.form.get("type", ""),
+                          parent_id=request.form.get("parent_id", type=int))
+        db.session.commit()
+        flash(_("Unit added."), "ok")
+        return redirect(url_for("pages.admin_units"))
+    counts = dict(db.session.execute(select(Member.unit_id, func.count()).group_by(Member.unit_id)).all())
+    return render_template("admin/units.html", units=units.tree(), counts=counts,
+                           types=g.tenant.setting("unit_types") or [])
+
+
+@pages.route("/admin/audit")
+@require_role("tenant_admin")
+def admin_audit():
+    rows = db.session.scalars(select(AuditEntry).where(AuditEntry.tenant_id == g.tenant.id)
+                              .order_by(AuditEntry.id.desc()).limit(200))
+    return render_template("audit.html", entries=list(rows))
+
+
+# --- operator console ----------------------------------------------------------------
+
+@console.route("/console/tenants")
+@require_operator
+def tenants():
+    rows = db.session.scalars(select(Tenant).order_by(Tenant.slug)).all()
+    return render_template("console/tenants.html", tenants=rows,
+                           plugins=current_app.extensions["yinghuo"].host.manifests)
+
+
+@console.route("/console/tenants/new", methods=["GET", "POST"])
+@require_operator
+@form_errors
+def tenant_new():
+    host = current_app.extensions["yinghuo"].host
+    if request.method == "POST":
+        f = request.form
+        tenant = tenancy.create_tenant(
+            slug=f.get("slug", "").strip(), name=f.get("name", "").strip(), kind=f.get("kind", ""),
+            parent=f.get("parent") or None, plugins=f.getlist("plugins"),
+            branding={"display_name": f.get("display_name", ""), "slogan": f.get("slogan", "")})
+        if f.get("admin_email"):
+            people.make_admin(tenant, email=f["admin_email"], password=f.get("admin_password"))
+        db.session.commit()
+        flash(_("Tenant %(slug)s created.", slug=tenant.slug), "ok")
+        return redirect(url_for("console.tenants"))
+    hubs = db.session.scalars(select(Tenant).where(Tenant.kind == "hub")).all()
+    return render_template("console/tenant_form.html", kinds=KINDS, plugins=host.manifests, hubs=hubs)
+
+
+@console.route("/console/tenants/<slug>", methods=["GET", "POST"])
+@require_operator
+@form_errors
+def tenant_detail(slug):
+    tenant = tenancy.get_tenant(slug)
+    if request.method == "POST":
+        action = request.form.get("action")
+        if action == "plugins":
+            tenancy.set_plugins(tenant, request.form.getlist("plugins"))
+        elif action in ("suspend", "resume"):
+            tenancy.set_status(tenant, "suspended" if action == "suspend" else "active",
+                               request.form.get("reason") or None)
+        db.session.commit()
+        flash(_("Saved."), "ok")
+        return redirect(url_for("console.tenant_detail", slug=slug))
+    rollup = tenancy.rollup(tenant) if tenant.kind == "hub" else []
+    return render_template("console/tenant_detail.html", t=tenant, rollup=rollup,
+                           plugins=current_app.extensions["yinghuo"].host.manifests)
+
+
+@console.route("/console/audit")
+@require_operator
+def operator_audit():
+    rows = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(300))
+    return render_template("audit.html", entries=list(rows))
