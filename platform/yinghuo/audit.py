@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from datetime import datetime
 
 from flask import g, has_request_context, request
-from sqlalchemy import JSON, BigInteger, Index, String
+from sqlalchemy import JSON, BigInteger, Index, String, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db.base import BigIntPK, Base, utcnow
@@ -23,7 +23,8 @@ _actor_label: ContextVar[str] = ContextVar("yinghuo_actor", default="system")
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_tenant_id_at", "tenant_id", "at"),)
+    # No RETURNING: writers may insert rows they are not allowed to read back.
+    __table_args__ = (Index("ix_audit_log_tenant_id_at", "tenant_id", "at"), {"implicit_returning": False})
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -43,17 +44,19 @@ class AuditEntry(Base):
 
 
 def record(action: str, target_type: str, target_id=None, *, before=None, after=None,
-           reason: str | None = None, tenant_id: int | None = None) -> AuditEntry:
-    """Add an audit row to the current transaction (it commits with the change)."""
+           reason: str | None = None, tenant_id: int | None = None) -> None:
+    """Add an audit row to the current transaction (it commits with the change).
+
+    A Core INSERT without RETURNING: the writer need not be allowed to read the row back.
+    """
     actor_id, actor = _actor()
-    entry = AuditEntry(
-        tenant_id=tenant_id if tenant_id is not None else current_scope().tenant_id,
+    db.session.flush()
+    db.session.execute(insert(AuditEntry.__table__).values(
+        at=utcnow(), tenant_id=tenant_id if tenant_id is not None else current_scope().tenant_id,
         actor_account_id=actor_id, actor=actor, action=action, target_type=target_type,
         target_id=None if target_id is None else str(target_id),
         before=_plain(before), after=_plain(after), reason=reason,
-        ip=request.remote_addr if has_request_context() else None)
-    db.session.add(entry)
-    return entry
+        ip=request.remote_addr if has_request_context() else None))
 
 
 def _actor() -> tuple[int | None, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 
 from .base import TenantModel
 from .context import ScopeError, current_scope
@@ -24,10 +25,11 @@ def install(session_cls=Session) -> None:
 
 
 def _touches_tenant_model(state) -> bool:
-    for mapper in state.all_mappers:
-        if issubclass(mapper.class_, TenantModel):
-            return True
-    return False
+    """Does the statement read or write a tenant-owned table (also via select_from/joins)?"""
+    if any(issubclass(m.class_, TenantModel) for m in state.all_mappers):
+        return True
+    tables = find_tables(state.statement, check_columns=True, include_aliases=True, include_joins=True)
+    return any("tenant_id" in t.c and t.c.tenant_id.primary_key for t in tables if hasattr(t, "c"))
 
 
 def _scope_statement(state) -> None:
@@ -35,11 +37,13 @@ def _scope_statement(state) -> None:
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
-    if not _touches_tenant_model(state):
-        return
     ids = current_scope().tenant_ids
     if not ids:
-        raise ScopeError("a tenant-owned table was queried with no tenant in scope")
+        if _touches_tenant_model(state):
+            raise ScopeError("a tenant-owned table was queried with no tenant in scope")
+        return
+    # With a scope the criteria go on every statement: cheaper than inspecting it, and
+    # harmless where no tenant-owned entity appears.
     state.statement = state.statement.options(
         with_loader_criteria(TenantModel, _criteria(ids), include_aliases=True))
 

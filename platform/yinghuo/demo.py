@@ -1,0 +1,73 @@
+"""``yinghuo demo``: apply tenants/ and load believable demo people (idempotent)."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .db.context import tenant_scope
+from .extensions import db
+from .people.auth import find_account
+from .people.idnumbers import with_check_digit
+from .people.models import Account, Member
+from .people.services import add_member, make_admin
+from .people.auth import hash_password
+from .tenancy.files import apply_path
+from .tenancy.models import Tenant
+from .units.models import Unit
+
+DEMO_PASSWORD = "Yinghuo2026"
+OPERATOR_EMAIL = "operator@yinghuo.demo"
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+GIVEN = "志强秀英建华丽娟海燕晓明玉兰国庆桂芳文杰春梅红霞子涵浩然雨欣思远欣怡宇航佳琪博文雅婷俊杰婉清天佑梦琪"
+# region codes of the fictional places map onto real county-code shapes only
+REGIONS = ["150102", "150104", "150121", "150122", "150123"]
+
+
+def repo_tenants_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "tenants"
+
+
+def load(tenants_dir: Path | None = None) -> list[str]:
+    report = apply_path(tenants_dir or repo_tenants_dir())
+    report.append(_operator())
+    for tenant in db.session.scalars(select(Tenant).order_by(Tenant.slug)).all():
+        report += _people(tenant)
+    db.session.commit()
+    report.append(f"demo ready: sign in at /login as {OPERATOR_EMAIL} / {DEMO_PASSWORD}; "
+                  f"tenant admins are admin@<slug>.demo with the same password")
+    return report
+
+
+def _operator() -> str:
+    if find_account(OPERATOR_EMAIL) is not None:
+        return "operator: exists"
+    db.session.add(Account(email=OPERATOR_EMAIL, password_hash=hash_password(DEMO_PASSWORD), is_operator=True))
+    return "operator: created"
+
+
+def _people(tenant: Tenant) -> list[str]:
+    with tenant_scope(tenant.id):
+        make_admin(tenant, email=f"admin@{tenant.slug}.demo", password=DEMO_PASSWORD, name="管理员")
+        if db.session.scalar(select(db.func.count()).select_from(Member)) > 5:
+            return [f"{tenant.slug}: demo people exist"]
+        rng = random.Random(tenant.slug)
+        units = db.session.scalars(select(Unit).order_by(Unit.depth.desc(), Unit.path)).all()
+        leaves = [u for u in units if u.depth == units[0].depth] if units else []
+        for i in range(24):
+            add_member(tenant, _person(rng, i, leaves, tenant), audit_action="member.demo")
+        db.session.flush()
+    return [f"{tenant.slug}: 24 demo members added"]
+
+
+def _person(rng: random.Random, i: int, leaves, tenant) -> dict:
+    birth = f"{rng.randint(1965, 2006)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+    number = with_check_digit(f"{rng.choice(REGIONS)}{birth}{rng.randint(0, 999):03d}")
+    roles = ["leader", "volunteer"] if i % 8 == 0 else ["volunteer"]
+    if i == 23:
+        roles = ["resident"]
+    return {"name": rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2)))),
+            "phone": f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
+            "id_type": "resident_id", "id_number": number,
+            "unit_id": leaves[i % len(leaves)].id if leaves else None, "roles": roles}
