@@ -83,6 +83,7 @@ def install(session_cls) -> None:
     _INSTALLED["done"] = True
     event.listen(session_cls, "after_begin", _begin)
     event.listen(session_cls, "do_orm_execute", _follow)
+    event.listen(session_cls, "before_flush", lambda session, ctx, objs: _sync(session))
 
 
 def _kernel():
@@ -100,10 +101,15 @@ def _begin(session, transaction, connection):
 
 
 def _follow(orm_state):
+    _sync(orm_state.session)
+
+
+def _sync(session):
+    """Bring the transaction's setting in line with the scope before a statement or flush."""
     kernel = _kernel()
     if kernel is None or not kernel.rls_state["on"]:
         return
-    connection = orm_state.session.connection()
+    connection = session.connection()
     if connection.dialect.name == "postgresql":
         _apply(connection)
 def _apply(connection) -> None:

@@ -1,0 +1,74 @@
+"""A minimal plugin used by the kernel's contract tests (not installed by entry point).
+
+It exercises every kind of contribution: manifest with settings, an API and a page
+blueprint, a nav item, an event hook, a periodic job and roll-up stats.
+"""
+from __future__ import annotations
+
+from flask import jsonify
+from flask_smorest import Blueprint as ApiBlueprint
+from marshmallow import Schema, fields
+
+from yinghuo.api import (NavItem, PeriodicJob, PluginBlueprint, PluginManifest, Stat, current_tenant,
+                         hookimpl)
+
+#: what the event hooks saw: (hook, tenant slug, detail)
+CALLS: list[tuple] = []
+
+
+class SampleSettings(Schema):
+    greeting = fields.String(load_default="你好")
+
+
+@hookimpl
+def yinghuo_manifest():
+    return PluginManifest(name="sample", title_zh="示例插件", title_en="Sample plugin",
+                          settings_schema=SampleSettings)
+
+
+@hookimpl
+def yinghuo_blueprints(app):
+    from flask import Blueprint
+    api = ApiBlueprint("sample_api", __name__, description="Sample plugin API")
+
+    @api.route("/hello")
+    def hello():
+        """Greets in the tenant's configured greeting."""
+        return jsonify({"greeting": current_tenant().settings["sample"]["greeting"]})
+
+    page = Blueprint("sample_pages", __name__)
+
+    @page.route("/")
+    def index():
+        return "<p>sample page</p>"
+
+    return [PluginBlueprint("api", api), PluginBlueprint("page", page)]
+
+
+@hookimpl
+def yinghuo_nav_items(tenant, area):
+    return [NavItem("Sample", "sample_pages.index")] if area == "portal" else []
+
+
+@hookimpl
+def yinghuo_member_joined(tenant, member):
+    CALLS.append(("member_joined", tenant.slug, member.name))
+
+
+@hookimpl
+def yinghuo_tenant_enabled(tenant, first_time):
+    CALLS.append(("enabled", tenant.slug, first_time))
+
+
+@hookimpl
+def yinghuo_periodic_jobs():
+    return [PeriodicJob("yinghuo.testing.sample_plugin.nightly", interval_seconds=3600)]
+
+
+@hookimpl
+def yinghuo_rollup_stats(tenant):
+    return [Stat("sample_things", 7)]
+
+
+def nightly(tenant_id):
+    CALLS.append(("nightly", tenant_id, None))

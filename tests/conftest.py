@@ -1,0 +1,1 @@
+"""Kernel tests use the fixtures of ``yinghuo.testing.pytest_plugin`` (loaded by entry point)."""
