@@ -176,22 +176,38 @@ def _schedule_tick(q, job_id: str, seconds: int) -> None:
 
 def tick(job_id: str):
     """Run one periodic job for every tenant with its plugin enabled, then schedule the next."""
-    from .tenancy.models import Tenant, TenantPlugin
     app = _WORKER_APP.get("app")
     if app is None:
         from .app import create_app
         app = _WORKER_APP["app"] = create_app()
     with app.app_context():
         plugin, job = periodic_jobs(app.extensions["yinghuo"].host)[job_id]
-        tenants = db.session.scalars(select(Tenant.id).join(TenantPlugin).where(
-            TenantPlugin.plugin == plugin, TenantPlugin.enabled, Tenant.status == "active")).all() \
-            if plugin != "core" else db.session.scalars(select(Tenant.id)).all()
+        tenants = _tenants_for(plugin)
         for tid in (tenants if job.per_tenant else [None]):
             queue().enqueue("yinghuo.jobs.execute",
                             kwargs={"func": job.func, "tenant_id": tid, "kwargs": job.kwargs})
         db.session.remove()
         _schedule_tick(queue(), job_id, job.interval_seconds)
     return len(tenants)
+
+
+def _tenants_for(plugin: str) -> list[int]:
+    """Active tenants where ``plugin`` is enabled (every active tenant for the kernel)."""
+    from .tenancy.models import Tenant, TenantPlugin
+    stmt = select(Tenant.id).where(Tenant.status == "active").order_by(Tenant.id)
+    if plugin != "core":
+        stmt = stmt.join(TenantPlugin).where(TenantPlugin.plugin == plugin, TenantPlugin.enabled)
+    return list(db.session.scalars(stmt))
+
+
+def run_periodic_inline(job_id: str) -> list[int | None]:
+    """Run one periodic job now, in this process, for each tenant it applies to."""
+    plugin, job = periodic_jobs(current_app.extensions["yinghuo"].host)[job_id]
+    targets = _tenants_for(plugin) if job.per_tenant else [None]
+    db.session.rollback()
+    for tid in targets:
+        _run(job.func, tid, job.kwargs)
+    return targets
 
 
 def work(burst: bool = False) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, with_loader_criteria
 from sqlalchemy.sql.util import find_tables
 
-from .base import TenantModel
+from .base import Base, TenantModel
 from .context import ScopeError, current_scope
 
 #: Flipped off only by the isolation test that proves RLS alone holds.
@@ -29,7 +29,8 @@ def _touches_tenant_model(state) -> bool:
     if any(issubclass(m.class_, TenantModel) for m in state.all_mappers):
         return True
     tables = find_tables(state.statement, check_columns=True, include_aliases=True, include_joins=True)
-    return any("tenant_id" in t.c and t.c.tenant_id.primary_key for t in tables if hasattr(t, "c"))
+    owned = {m.local_table for m in Base.registry.mappers if issubclass(m.class_, TenantModel)}
+    return any(getattr(t, "element", t) in owned for t in tables)
 
 
 def _scope_statement(state) -> None:

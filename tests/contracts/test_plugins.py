@@ -1,0 +1,123 @@
+"""The plugin host: a disabled plugin is invisible; hooks reach enabled plugins only."""
+import pytest
+
+from yinghuo.testing import sample_plugin
+
+
+@pytest.fixture(autouse=True)
+def _calls():
+    sample_plugin.CALLS.clear()
+
+
+def test_enabled_plugin_routes_answer(client, make_tenant):
+    make_tenant("on", plugins=["sample"], settings={"sample": {"greeting": "欢迎"}})
+    assert client.get("/t/on/api/v1/sample/hello").get_json() == {"greeting": "欢迎"}
+    assert client.get("/t/on/sample/").status_code == 200
+
+
+def test_disabled_plugin_is_invisible(client, make_tenant):
+    make_tenant("off")
+    assert client.get("/t/off/api/v1/sample/hello").status_code == 404
+    assert client.get("/t/off/sample/").status_code == 404
+    assert "Sample" not in client.get("/t/off/").get_data(as_text=True)
+
+
+def test_nav_item_appears_only_where_enabled(client, make_tenant):
+    make_tenant("on", plugins=["sample"])
+    assert "Sample" in client.get("/t/on/?lang=en").get_data(as_text=True)
+
+
+def test_event_hooks_reach_only_enabled_tenants(make_tenant, make_member):
+    make_tenant("on", plugins=["sample"])
+    make_tenant("off")
+    make_member("on", "a@on.test", name="Alice")
+    make_member("off", "b@off.test", name="Bob")
+    joined = [c for c in sample_plugin.CALLS if c[0] == "member_joined"]
+    assert joined == [("member_joined", "on", "Alice")]
+
+
+def test_enabling_twice_is_harmless_and_seeds_once_as_first_time(app, make_tenant):
+    from yinghuo.extensions import db
+    from yinghuo.tenancy import services
+    make_tenant("t1", plugins=["sample"])
+    with app.app_context():
+        tenant = services.get_tenant("t1")
+        assert services.enable_plugin(tenant, "sample") is False
+        services.disable_plugin(tenant, "sample")
+        services.enable_plugin(tenant, "sample")
+        db.session.commit()
+    assert [c for c in sample_plugin.CALLS if c[0] == "enabled"] == [("enabled", "t1", True), ("enabled", "t1", False)]
+
+
+def test_disabling_keeps_settings(client, app, make_tenant):
+    from yinghuo.extensions import db
+    from yinghuo.tenancy import services
+    make_tenant("t1", plugins=["sample"], settings={"sample": {"greeting": "早上好"}})
+    with app.app_context():
+        services.disable_plugin(services.get_tenant("t1"), "sample")
+        services.enable_plugin(services.get_tenant("t1"), "sample")
+        db.session.commit()
+    assert client.get("/t/t1/api/v1/sample/hello").get_json() == {"greeting": "早上好"}
+
+
+def test_periodic_job_runs_only_for_tenants_with_the_plugin(app, make_tenant):
+    from yinghuo import jobs
+    make_tenant("on", plugins=["sample"])
+    make_tenant("off")
+    with app.app_context():
+        declared = jobs.periodic_jobs(app.extensions["yinghuo"].host)
+        assert [p for p, _ in declared.values()] == ["sample"]
+        ran = jobs.run_periodic_inline(next(iter(declared)))
+    from yinghuo.tenancy.services import get_tenant
+    with app.app_context():
+        on_id = get_tenant("on").id
+    assert ran == [on_id]
+    assert [c for c in sample_plugin.CALLS if c[0] == "nightly"] == [("nightly", on_id, None)]
+
+
+def test_plugin_table_outside_its_prefix_is_refused():
+    from sqlalchemy import Column, Integer, MetaData, Table
+    from yinghuo.plugin_host import PluginError, PluginHost
+    from yinghuo.records import PluginManifest
+    from yinghuo.plugin_host import hookimpl
+
+    class Bad:
+        __table__ = Table("other_things", MetaData(), Column("tenant_id", Integer, primary_key=True))
+
+    class BadPlugin:
+        @hookimpl
+        def yinghuo_manifest(self):
+            return PluginManifest(name="bad", title_zh="坏", title_en="Bad")
+
+        @hookimpl
+        def yinghuo_models(self):
+            return [Bad]
+
+    host = PluginHost(only=["bad"], extra=[BadPlugin()])
+    with pytest.raises(PluginError, match="must start with 'bad_'"):
+        host.check_models()
+
+
+def test_misspelt_hook_fails_at_start():
+    from pluggy import PluginValidationError
+    from yinghuo.plugin_host import PluginHost, hookimpl
+    from yinghuo.records import PluginManifest
+
+    class Typo:
+        @hookimpl
+        def yinghuo_manifest(self):
+            return PluginManifest(name="typo", title_zh="错", title_en="Typo")
+
+        @hookimpl
+        def yinghuo_nav_item(self, tenant):
+            return []
+
+    with pytest.raises(PluginValidationError):
+        PluginHost(only=["typo"], extra=[Typo()])
+
+
+def test_every_hook_is_documented():
+    from yinghuo import hookspecs
+    hooks = [n for n in dir(hookspecs) if n.startswith("yinghuo_")]
+    assert len(hooks) >= 15
+    assert all((getattr(hookspecs, n).__doc__ or "").strip() for n in hooks)

@@ -1,0 +1,104 @@
+"""Tenants: resolution by path and host, suspension, operator API, hub roll-ups."""
+from yinghuo.tenancy.context import forget_hosts
+
+
+def test_unknown_tenant_is_404(client):
+    r = client.get("/t/nowhere/api/v1/units")
+    assert r.status_code == 404
+    assert r.get_json()["error"]["code"] == "not_found"
+
+
+def test_suspended_tenant_is_403_with_message_and_data_kept(client, operator, make_tenant, login):
+    make_tenant("alpha", admin="admin@alpha.test")
+    headers = login("alpha", "admin@alpha.test")
+    client.post("/t/alpha/api/v1/units", json={"name": "Town", "type": "town"}, headers=headers)
+    r = client.patch("/api/v1/tenants/alpha", json={"status": "suspended", "reason": "欠费暂停"}, headers=operator)
+    assert r.status_code == 200 and r.get_json()["status"] == "suspended"
+    r = client.get("/t/alpha/api/v1/units", headers=headers)
+    assert r.status_code == 403 and r.get_json()["error"]["message"] == "欠费暂停"
+    client.patch("/api/v1/tenants/alpha", json={"status": "active"}, headers=operator)
+    assert [u["name"] for u in client.get("/t/alpha/api/v1/units", headers=headers).get_json()] == ["Town"]
+
+
+def test_mapped_host_serves_its_tenant(client, operator):
+    r = client.post("/api/v1/tenants", json={"slug": "hq", "name": "和清县", "kind": "county",
+                                             "hosts": ["volunteer.heqing.example"],
+                                             "branding": {"display_name": "和清志愿"}}, headers=operator)
+    assert r.status_code == 201, r.get_json()
+    forget_hosts()
+    page = client.get("/", headers={"Host": "volunteer.heqing.example"})
+    assert page.status_code == 200 and "和清志愿" in page.get_data(as_text=True)
+
+
+def test_operator_creates_tenant_with_plugins_and_admin_in_one_step(client, operator, login):
+    r = client.post("/api/v1/tenants", json={
+        "slug": "uni", "name": "北疆大学", "kind": "university", "plugins": ["sample"],
+        "admin_email": "head@uni.test", "admin_password": "Str0ngpass!"}, headers=operator)
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["plugins"] == ["sample"]
+    me = client.get("/t/uni/api/v1/me", headers=login("uni", "head@uni.test", "Str0ngpass!")).get_json()
+    assert "tenant_admin" in me["member"]["roles"]
+
+
+def test_bad_tenant_body_is_422_with_fields(client, operator):
+    r = client.post("/api/v1/tenants", json={"slug": "Bad Slug", "name": "", "kind": "village"}, headers=operator)
+    assert r.status_code == 422
+    fields = r.get_json()["error"]["fields"]
+    assert {"slug", "name", "kind"} <= set(fields)
+
+
+def test_duplicate_slug_is_409(client, operator, make_tenant):
+    make_tenant("alpha")
+    r = client.post("/api/v1/tenants", json={"slug": "alpha", "name": "A", "kind": "county"}, headers=operator)
+    assert r.status_code == 409 and r.get_json()["error"]["fields"]["slug"]
+
+
+def test_unknown_plugin_is_refused(client, operator):
+    r = client.post("/api/v1/tenants", json={"slug": "x1", "name": "X", "kind": "county",
+                                             "plugins": ["nonexistent"]}, headers=operator)
+    assert r.status_code == 422 and "plugins" in r.get_json()["error"]["fields"]
+
+
+def test_bad_settings_name_the_key(client, operator):
+    r = client.post("/api/v1/tenants", json={"slug": "x2", "name": "X", "kind": "county",
+                                             "settings": {"session_idle_minutes": 1}}, headers=operator)
+    assert r.status_code == 422
+    assert "session_idle_minutes" in r.get_json()["error"]["fields"]["settings"]
+
+
+def test_operator_api_needs_an_operator(client, make_tenant, login):
+    make_tenant("alpha", admin="admin@alpha.test")
+    assert client.get("/api/v1/tenants").status_code == 401
+    tenant_token = login("alpha", "admin@alpha.test")
+    assert client.get("/api/v1/tenants", headers=tenant_token).status_code == 401
+
+
+def test_hub_sees_counts_of_children_never_rows(client, operator, make_tenant, make_member, login):
+    make_tenant("hub", kind="hub", admin="admin@hub.test")
+    make_tenant("kid1", parent="hub", plugins=["sample"])
+    make_tenant("kid2", parent="hub")
+    make_tenant("stranger")
+    for i in range(3):
+        make_member("kid1", f"v{i}@kid1.test")
+    make_member("kid2", "v@kid2.test")
+    make_member("stranger", "v@stranger.test")
+    rows = client.get("/t/hub/api/v1/rollup", headers=login("hub", "admin@hub.test")).get_json()
+    stats = {r["slug"]: r["stats"] for r in rows}
+    assert set(stats) == {"kid1", "kid2"}
+    assert stats["kid1"]["members"] == 3 and stats["kid2"]["members"] == 1
+    assert stats["kid1"]["sample_things"] == 7 and "sample_things" not in stats["kid2"]
+    hub_members = client.get("/t/hub/api/v1/members", headers=login("hub", "admin@hub.test")).get_json()
+    assert all(not m["name"].startswith("v") for m in hub_members)
+
+
+def test_health_reports_database_and_redis(client):
+    body = client.get("/healthz").get_json()
+    assert body["database"] == "ok" and body["redis"] == "not configured"
+
+
+def test_openapi_covers_kernel_and_plugin_endpoints(client):
+    spec = client.get("/api/openapi.json").get_json()
+    paths = set(spec["paths"])
+    assert {"/api/v1/tenants", "/t/{tenant}/api/v1/auth/token", "/t/{tenant}/api/v1/me",
+            "/t/{tenant}/api/v1/members", "/t/{tenant}/api/v1/units",
+            "/t/{tenant}/api/v1/sample/hello"} <= paths
