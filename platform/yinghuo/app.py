@@ -45,7 +45,8 @@ def create_app(config: dict | None = None) -> Flask:
         JSON_SORT_KEYS=False, REDIS_URL=settings.redis_url,
     )
     app.config.update(config)
-    host = PluginHost(only=settings.plugins, extra=app.config.get("YINGHUO_EXTRA_PLUGINS"),
+    host = PluginHost(only=settings.plugins,
+                      extra=settings.extra_plugins + list(app.config.get("YINGHUO_EXTRA_PLUGINS") or []),
                       trace=settings.trace_hooks)
     app.extensions["yinghuo"] = Kernel(settings, host)
     _init_extensions(app)

@@ -27,6 +27,7 @@ SETTINGS_TABLE = [
     ("YINGHUO_INSTANCE", "./instance", "folder for the SQLite file and generated keys"),
     ("YINGHUO_APP_ROLE", "yinghuo_app", "PostgreSQL role the app switches to (no superuser, no BYPASSRLS)"),
     ("YINGHUO_PLUGINS", "all installed", "comma-separated plugin names to load (default: every entry point)"),
+    ("YINGHUO_EXTRA_PLUGINS", "unset", "comma-separated module paths of plugins not installed as packages (development, tests)"),
     ("YINGHUO_TRACE_HOOKS", "0", "1 logs every hook call"),
 ]
 
@@ -41,6 +42,7 @@ class Settings:
     instance_path: Path
     app_role: str = "yinghuo_app"
     plugins: list[str] | None = None
+    extra_plugins: list[str] = field(default_factory=list)
     trace_hooks: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -66,6 +68,7 @@ class Settings:
             data_keys=keys, current_key_id=current, instance_path=instance, app_role=role,
             plugins=[p.strip() for p in plugins.split(",") if p.strip()] if plugins else None,
             trace_hooks=env.get("YINGHUO_TRACE_HOOKS") == "1",
+            extra_plugins=[p.strip() for p in (env.get("YINGHUO_EXTRA_PLUGINS") or "").split(",") if p.strip()],
         )
 
 

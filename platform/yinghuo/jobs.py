@@ -54,12 +54,22 @@ def enqueue(func: str, *, tenant_id: int | None, job_id: str | None = None, **kw
 
     :param func: dotted path of the job function.
     :param tenant_id: the tenant the job works for (None: platform-wide).
-    :param job_id: optional id; a job with the same id is not queued twice (Redis mode).
+    :param job_id: optional id (letters, digits, ``_`` and ``-``); prefixed with the tenant, so
+        ``t<tenant>-<job_id>`` is not queued twice (Redis mode).
     """
     _check_json(kwargs)
     session = db.session()
+    if not session.in_transaction():
+        session.begin()  # the call belongs to this transaction: commit runs it, rollback drops it
     session.info.setdefault("yinghuo_jobs", []).append(
-        {"func": func, "tenant_id": tenant_id, "kwargs": kwargs, "job_id": job_id})
+        {"func": func, "tenant_id": tenant_id, "kwargs": kwargs, "job_id": tenant_job_id(tenant_id, job_id)})
+
+
+def tenant_job_id(tenant_id: int | None, job_id: str | None) -> str | None:
+    """RQ ids (and so Redis keys) carry the tenant."""
+    if job_id is None:
+        return None
+    return f"t{tenant_id}-{job_id}" if tenant_id is not None else f"platform-{job_id}"
 
 
 def _check_json(kwargs):
@@ -75,10 +85,10 @@ def install(session_cls) -> None:
     if event.contains(session_cls, "after_commit", _after_commit):
         return
     event.listen(session_cls, "after_commit", _after_commit)
-    event.listen(session_cls, "after_rollback", _after_rollback)
+    event.listen(session_cls, "after_soft_rollback", _after_rollback)
 
 
-def _after_rollback(session):
+def _after_rollback(session, previous_transaction):
     session.info.pop("yinghuo_jobs", None)
 
 
@@ -147,7 +157,7 @@ def periodic_jobs(host) -> dict[str, tuple[str, object]]:
     for plugin, items in host.per_plugin("yinghuo_periodic_jobs"):
         for job in items:
             digest = hashlib.sha1(f"{plugin}:{job.func}:{job.interval_seconds}".encode()).hexdigest()[:12]
-            result[f"periodic:{plugin}:{digest}"] = (plugin, job)
+            result[f"periodic-{plugin}-{digest}"] = (plugin, job)
     return result
 
 
@@ -157,7 +167,7 @@ def schedule_periodic(connection=None) -> list[str]:
     waiting = q.scheduled_job_registry.get_job_ids()
     scheduled = []
     for job_id, (plugin, job) in periodic_jobs(current_app.extensions["yinghuo"].host).items():
-        if any(w.startswith(job_id + "@") for w in waiting):
+        if any(w.startswith(job_id + "-at-") for w in waiting):
             continue
         _schedule_tick(q, job_id, job.interval_seconds)
         scheduled.append(job_id)
@@ -168,7 +178,7 @@ def _schedule_tick(q, job_id: str, seconds: int) -> None:
     """One scheduled tick per slot: the slot's time is in the RQ job id, so no duplicates."""
     import time
     slot = int(time.time()) // seconds * seconds + seconds
-    tick_id = f"{job_id}@{slot}"
+    tick_id = f"{job_id}-at-{slot}"
     if q.fetch_job(tick_id) is None:
         q.enqueue_in(timedelta(seconds=max(1, slot - int(time.time()))), "yinghuo.jobs.tick",
                      kwargs={"job_id": job_id}, job_id=tick_id)

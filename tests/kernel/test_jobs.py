@@ -1,0 +1,97 @@
+"""Jobs: inline without Redis; through RQ (JSON, tenant carried) with Redis."""
+import json
+import os
+import zlib
+import uuid
+
+import pytest
+import redis
+
+from yinghuo import jobs
+from yinghuo.testing import sample_plugin
+
+REDIS_URL = os.environ.get("YINGHUO_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+def record(tenant_id, note):
+    """A job function: effects go through the database in real jobs; here, a list."""
+    from yinghuo.db.context import current_tenant_id
+    sample_plugin.CALLS.append(("job", tenant_id, note, current_tenant_id()))
+
+
+def test_inline_job_runs_after_commit_with_its_tenant(app, make_tenant):
+    from yinghuo.extensions import db
+    sample_plugin.CALLS.clear()
+    tid = make_tenant("alpha")
+    with app.app_context():
+        jobs.enqueue("tests.kernel.test_jobs.record", tenant_id=tid, note="hello")
+        assert jobs.run_inline() == 0  # not before the commit
+        db.session.commit()
+        assert jobs.run_inline() == 1
+    assert sample_plugin.CALLS == [("job", tid, "hello", tid)]
+
+
+def test_rolled_back_transaction_drops_its_jobs(app):
+    from yinghuo.extensions import db
+    with app.app_context():
+        jobs.enqueue("tests.kernel.test_jobs.record", tenant_id=None, note="never")
+        db.session.rollback()
+        db.session.commit()
+        assert jobs.run_inline() == 0
+
+
+def test_job_arguments_must_be_json(app):
+    with app.app_context(), pytest.raises(TypeError, match="JSON"):
+        jobs.enqueue("tests.kernel.test_jobs.record", tenant_id=None, note=object())
+
+
+@pytest.fixture
+def redis_app(app):
+    conn = redis.Redis.from_url(REDIS_URL)
+    conn.ping()  # Redis unreachable is a failure, not a skip
+    conn.flushdb()
+    app.config["REDIS_URL"] = REDIS_URL
+    yield conn
+    app.config["REDIS_URL"] = None
+    conn.flushdb()
+
+
+def test_redis_job_is_json_and_carries_the_tenant(app, make_tenant, redis_app):
+    from rq import SimpleWorker
+    from yinghuo.extensions import db
+    sample_plugin.CALLS.clear()
+    tid = make_tenant("alpha")
+    key = uuid.uuid4().hex
+    job_id = f"t{tid}-{key}"
+    with app.app_context():
+        jobs.enqueue("tests.kernel.test_jobs.record", tenant_id=tid, job_id=key, note="queued")
+        db.session.commit()
+        q = jobs.queue()
+        job = q.fetch_job(job_id)
+        assert job.meta["tenant_id"] == tid and job.kwargs["kwargs"] == {"note": "queued"}
+        raw = zlib.decompress(redis_app.hget(f"rq:job:{job_id}", "data"))
+        assert {"note": "queued"} in json.loads(raw)[-1].values()  # JSON, not pickle
+        jobs._WORKER_APP["app"] = app
+        SimpleWorker([q], connection=q.connection, serializer=q.serializer).work(burst=True)
+    assert sample_plugin.CALLS == [("job", tid, "queued", tid)]
+
+
+def test_same_job_id_is_not_queued_twice(app, redis_app):
+    from yinghuo.extensions import db
+    with app.app_context():
+        for _ in range(2):
+            jobs.enqueue("tests.kernel.test_jobs.record", tenant_id=None, job_id="once", note="x")
+            db.session.commit()
+        assert jobs.queue().count == 1
+
+
+def test_periodic_jobs_are_scheduled_once(app, redis_app):
+    with app.app_context():
+        first = jobs.schedule_periodic()
+        second = jobs.schedule_periodic()
+        assert len(first) == 1 and second == []
+        assert len(jobs.queue().scheduled_job_registry.get_job_ids()) == 1
+
+
+def test_health_reports_redis_when_configured(client, redis_app):
+    assert client.get("/healthz").get_json()["redis"] == "ok"

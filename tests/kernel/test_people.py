@@ -1,0 +1,184 @@
+"""People: registration with consent, real-name data, masking, login lockout, TOTP, tokens."""
+import pyotp
+import pytest
+
+from yinghuo.people.idnumbers import resident_id_error, with_check_digit
+from yinghuo.people.masking import mask_id_number, mask_phone
+
+VALID_ID = with_check_digit("15010219900101123")
+WRONG_ID = VALID_ID[:-1] + ("1" if VALID_ID[-1] == "0" else "0")
+
+
+def test_resident_id_check_digit():
+    assert resident_id_error(VALID_ID) is None
+    assert resident_id_error(WRONG_ID) == "the check digit does not match"
+    assert resident_id_error("15010219901301123X") is not None  # month 13
+    assert resident_id_error("1501021990") is not None
+
+
+def test_one_masking_function_for_id_and_phone():
+    assert mask_id_number("15010219900101123X") == "1501**********123X"
+    assert mask_phone("13812341234") == "138****1234"
+
+
+def _register(client, slug="alpha", **overrides):
+    body = {"name": "张三", "password": "Volunt33r!", "phone": "13812341234",
+            "id_number": VALID_ID, "consent": True, **overrides}
+    return client.post(f"/t/{slug}/api/v1/members", json=body)
+
+
+def test_registration_records_consent_version_and_masks_numbers(client, make_tenant):
+    make_tenant("alpha", settings={"privacy_notice_version": "2026-09"})
+    r = _register(client)
+    assert r.status_code == 201, r.get_json()
+    body = r.get_json()
+    assert body["consent_version"] == "2026-09"
+    assert body["id_number"] == mask_id_number(VALID_ID) and body["phone"] == "138****1234"
+
+
+def test_registration_without_consent_is_refused(client, make_tenant):
+    make_tenant("alpha")
+    r = _register(client, consent=False)
+    assert r.status_code == 422 and "consent" in r.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("field,value,reason", [
+    ("id_number", WRONG_ID, "check digit"),
+    ("phone", "12345", "11-digit"),
+    ("password", "short1", "8 characters"),
+    ("password", "password123", "too common"),
+    ("password", "onlyletters", "letters and digits"),
+])
+def test_registration_names_the_bad_field(client, make_tenant, field, value, reason):
+    make_tenant("alpha")
+    r = _register(client, **{field: value})
+    assert r.status_code == 422
+    assert reason in str(r.get_json()["error"]["fields"][field])
+
+
+def test_same_id_number_twice_in_a_tenant_is_409_but_fine_in_another(client, make_tenant):
+    make_tenant("alpha")
+    make_tenant("beta")
+    assert _register(client).status_code == 201
+    r = _register(client, phone="13912341234", name="李四")
+    assert r.status_code == 409 and "id_number" in r.get_json()["error"]["fields"]
+    assert _register(client, "beta", phone="13712341234").status_code == 201
+
+
+def test_id_number_is_stored_encrypted_with_key_id(app, client, make_tenant):
+    from sqlalchemy import select
+    from yinghuo.db.context import tenant_scope
+    from yinghuo.extensions import db
+    from yinghuo.people.models import Member
+    tid = make_tenant("alpha")
+    _register(client)
+    with app.app_context(), tenant_scope(tid):
+        member = db.session.scalars(select(Member)).one()
+        assert member.id_number_enc.startswith("k1:") and VALID_ID not in member.id_number_enc
+        assert len(member.id_number_hash) == 64
+
+
+def test_me_shows_own_numbers_unmasked(client, make_tenant, login):
+    make_tenant("alpha")
+    _register(client)
+    me = client.get("/t/alpha/api/v1/me", headers=login("alpha", "13812341234", "Volunt33r!")).get_json()
+    assert me["member"]["id_number"] == VALID_ID
+
+
+def test_admin_reveal_needs_a_reason_and_is_audited(app, client, make_tenant, login):
+    make_tenant("alpha", admin="admin@alpha.test")
+    member_id = _register(client).get_json()["id"]
+    admin = login("alpha", "admin@alpha.test")
+    r = client.post(f"/t/alpha/api/v1/members/{member_id}/reveal", json={}, headers=admin)
+    assert r.status_code == 422 and "reason" in r.get_json()["error"]["fields"]
+    r = client.post(f"/t/alpha/api/v1/members/{member_id}/reveal", json={"reason": "证明出具核验"}, headers=admin)
+    assert r.status_code == 200 and r.get_json()["id_number"] == VALID_ID
+    from sqlalchemy import select
+    from yinghuo.audit import AuditEntry
+    from yinghuo.db.context import unscoped
+    from yinghuo.extensions import db
+    with app.app_context(), unscoped("test reads audit", operator=True):
+        reveal = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "member.reveal")).one()
+    assert reveal.reason == "证明出具核验" and reveal.actor == "admin@alpha.test"
+
+
+def test_volunteer_cannot_reveal_someone_else(client, make_tenant, make_member, login):
+    make_tenant("alpha")
+    other = _register(client).get_json()["id"]
+    make_member("alpha", "v@alpha.test")
+    r = client.post(f"/t/alpha/api/v1/members/{other}/reveal", json={"reason": "x"},
+                    headers=login("alpha", "v@alpha.test"))
+    assert r.status_code == 403
+
+
+def test_five_failures_lock_the_account_for_15_minutes(client, make_tenant, make_member):
+    make_tenant("alpha")
+    make_member("alpha", "v@alpha.test")
+    for _ in range(5):
+        r = client.post("/t/alpha/api/v1/auth/token", json={"login": "v@alpha.test", "password": "wrong-pass1"})
+        assert r.status_code == 401
+    r = client.post("/t/alpha/api/v1/auth/token", json={"login": "v@alpha.test", "password": "Passw0rd!x"})
+    assert r.status_code == 401 and r.get_json()["error"]["code"] == "locked"
+
+
+def test_lockout_answers_the_same_for_unknown_accounts(client, make_tenant):
+    make_tenant("alpha")
+    answers = []
+    for _ in range(6):
+        r = client.post("/t/alpha/api/v1/auth/token", json={"login": "ghost@alpha.test", "password": "wrong-pass1"})
+        answers.append((r.status_code, r.get_json()["error"]["code"]))
+    assert answers == [(401, "bad_credentials")] * 5 + [(401, "locked")]
+
+
+def test_totp_is_required_once_enrolled(app, client, make_tenant, make_member):
+    from yinghuo.extensions import db
+    from yinghuo.people.auth import find_account
+    make_tenant("alpha")
+    make_member("alpha", "admin@alpha.test", roles=["tenant_admin"])
+    secret = pyotp.random_base32()
+    with app.app_context():
+        find_account("admin@alpha.test").totp_secret = secret
+        db.session.commit()
+    body = {"login": "admin@alpha.test", "password": "Passw0rd!x"}
+    r = client.post("/t/alpha/api/v1/auth/token", json=body)
+    assert r.status_code == 401 and r.get_json()["error"]["code"] == "otp_required"
+    r = client.post("/t/alpha/api/v1/auth/token", json={**body, "otp": pyotp.TOTP(secret).now()})
+    assert r.status_code == 201
+
+
+def test_revoked_token_is_refused(client, make_tenant, make_member, login):
+    make_tenant("alpha")
+    make_member("alpha", "v@alpha.test")
+    headers = login("alpha", "v@alpha.test")
+    assert client.get("/t/alpha/api/v1/me", headers=headers).status_code == 200
+    assert client.delete("/t/alpha/api/v1/auth/token", headers=headers).status_code == 204
+    assert client.get("/t/alpha/api/v1/me", headers=headers).status_code == 401
+
+
+def test_roles_and_unit_admin_subtree(client, make_tenant, make_member, login):
+    make_tenant("alpha", admin="admin@alpha.test")
+    admin = login("alpha", "admin@alpha.test")
+    county = client.post("/t/alpha/api/v1/units", json={"name": "县", "type": "county"}, headers=admin).get_json()
+    town_a = client.post("/t/alpha/api/v1/units", json={"name": "甲镇", "type": "town", "parent_id": county["id"]},
+                         headers=admin).get_json()
+    town_b = client.post("/t/alpha/api/v1/units", json={"name": "乙镇", "type": "town", "parent_id": county["id"]},
+                         headers=admin).get_json()
+    uid = make_member("alpha", "ua@alpha.test")
+    r = client.put(f"/t/alpha/api/v1/members/{uid}/roles",
+                   json={"roles": [{"role": "unit_admin", "unit_id": town_a["id"]}]}, headers=admin)
+    assert r.status_code == 200 and r.get_json()["roles"] == [f"unit_admin@{town_a['id']}"]
+    unit_admin = login("alpha", "ua@alpha.test")
+    ok = client.post("/t/alpha/api/v1/units", json={"name": "甲村", "type": "village", "parent_id": town_a["id"]},
+                     headers=unit_admin)
+    assert ok.status_code == 201 and ok.get_json()["path"] == f"{town_a['path']}{ok.get_json()['id']}/"
+    refused = client.post("/t/alpha/api/v1/units", json={"name": "乙村", "type": "village",
+                                                         "parent_id": town_b["id"]}, headers=unit_admin)
+    assert refused.status_code == 403
+    subtree = client.get(f"/t/alpha/api/v1/units/{county['id']}", headers=admin).get_json()
+    assert [u["name"] for u in subtree][0] == "县" and len(subtree) == 4
+
+
+def test_unit_type_must_be_one_of_the_tenants(client, make_tenant, login):
+    make_tenant("alpha", admin="admin@alpha.test", settings={"unit_types": ["school", "squad"]})
+    r = client.post("/t/alpha/api/v1/units", json={"name": "x", "type": "town"}, headers=login("alpha", "admin@alpha.test"))
+    assert r.status_code == 422 and "type" in r.get_json()["error"]["fields"]
