@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Quick start on a fresh machine: install, load `yinghuo demo` data into the embedded
+# SQLite database (jobs run inline, no Redis needed) and serve it with gunicorn.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+.venv/bin/pip install --quiet --upgrade pip
+.venv/bin/pip install --quiet -e .
+unset DATABASE_URL REDIS_URL
+.venv/bin/yinghuo demo
+echo "Yinghuo is at http://127.0.0.1:8000/login (operator@yinghuo.demo / Yinghuo2026)"
+exec .venv/bin/gunicorn -c deploy/gunicorn.conf.py yinghuo.wsgi:app

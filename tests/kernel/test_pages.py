@@ -1,0 +1,94 @@
+"""Pages: Chinese by default with an English switch, phone-sized, admin and console."""
+import re
+
+
+def _login_page(client, url, email, password="Passw0rd!x"):
+    return client.post(url, data={"login": email, "password": password}, follow_redirects=True)
+
+
+def test_login_page_is_chinese_by_default_and_english_on_switch(client, make_tenant):
+    make_tenant("alpha")
+    zh = client.get("/t/alpha/login").get_data(as_text=True)
+    assert "登录" in zh and 'lang="zh-CN"' in zh
+    en = client.get("/t/alpha/login?lang=en").get_data(as_text=True)
+    assert "Sign in" in en and "登录" not in en
+
+
+def test_every_page_declares_a_phone_viewport(client, make_tenant):
+    make_tenant("alpha")
+    for url in ("/t/alpha/", "/t/alpha/login", "/t/alpha/register", "/login"):
+        assert 'name="viewport" content="width=device-width' in client.get(url).get_data(as_text=True), url
+
+
+def test_tenant_home_shows_branding(client, operator):
+    client.post("/api/v1/tenants", json={"slug": "hq", "name": "和清县", "kind": "county",
+                                         "branding": {"display_name": "和清志愿", "slogan": "文明实践 志愿同行"}},
+                headers=operator)
+    page = client.get("/t/hq/").get_data(as_text=True)
+    assert "和清志愿" in page and "文明实践 志愿同行" in page
+
+
+def test_register_page_creates_member_and_signs_in(client, make_tenant):
+    make_tenant("alpha")
+    r = client.post("/t/alpha/register", data={"name": "王芳", "phone": "13912345678", "password": "Volunt33r!",
+                                                "consent": "on"}, follow_redirects=True)
+    assert "欢迎" in r.get_data(as_text=True) and "王芳" in r.get_data(as_text=True)
+
+
+def test_register_page_shows_the_reason_of_a_refusal(client, make_tenant):
+    make_tenant("alpha")
+    r = client.post("/t/alpha/register", data={"name": "王芳", "phone": "139", "password": "Volunt33r!"},
+                    follow_redirects=True)
+    text = r.get_data(as_text=True)
+    assert "consent" in text and "phone" in text
+
+
+def test_admin_pages_list_members_masked_and_add_units(client, make_tenant, make_member):
+    from yinghuo.people.idnumbers import with_check_digit
+    make_tenant("alpha", admin="admin@alpha.test")
+    number = with_check_digit("11010519491231002")
+    make_member("alpha", "v@alpha.test", name="赵敏", phone="13800001111", id_number=number)
+    _login_page(client, "/t/alpha/login", "admin@alpha.test")
+    members = client.get("/t/alpha/admin/members").get_data(as_text=True)
+    assert "赵敏" in members and "138****1111" in members and number not in members
+    assert "1101**********" in members
+    r = client.post("/t/alpha/admin/units", data={"name": "城关镇", "type": "town"}, follow_redirects=True)
+    assert "城关镇" in r.get_data(as_text=True)
+    audit = client.get("/t/alpha/admin/audit").get_data(as_text=True)
+    assert "unit.create" in audit
+
+
+def test_volunteer_cannot_open_admin_pages(client, make_tenant, make_member):
+    make_tenant("alpha")
+    make_member("alpha", "v@alpha.test")
+    _login_page(client, "/t/alpha/login", "v@alpha.test")
+    assert client.get("/t/alpha/admin/members").status_code == 403
+
+
+def test_operator_console_creates_tenant_and_toggles_plugins(client, operator):
+    _login_page(client, "/login", "op@yinghuo.test", "Operat0r!x")
+    r = client.post("/console/tenants/new", data={"slug": "newt", "name": "新租户", "kind": "county",
+                                                  "plugins": "sample"}, follow_redirects=True)
+    assert "newt" in r.get_data(as_text=True)
+    client.post("/console/tenants/newt", data={"action": "plugins"})
+    assert client.get("/t/newt/api/v1/sample/hello").status_code == 404
+    client.post("/console/tenants/newt", data={"action": "suspend", "reason": "测试"})
+    assert client.get("/t/newt/").status_code == 403
+
+
+def test_idle_session_expires(app, client, make_tenant, make_member):
+    make_tenant("alpha", settings={"session_idle_minutes": 5})
+    make_member("alpha", "v@alpha.test", name="钱七")
+    _login_page(client, "/t/alpha/login", "v@alpha.test")
+    assert "钱七" in client.get("/t/alpha/").get_data(as_text=True)
+    with client.session_transaction() as s:
+        s["seen"] -= 6 * 60
+    assert "钱七" not in client.get("/t/alpha/").get_data(as_text=True)
+
+
+def test_session_cookie_is_httponly_and_samesite(client, make_tenant, make_member):
+    make_tenant("alpha")
+    make_member("alpha", "v@alpha.test")
+    r = client.post("/t/alpha/login", data={"login": "v@alpha.test", "password": "Passw0rd!x"})
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and re.search("SameSite=Lax", cookie)
