@@ -17,7 +17,7 @@ from .db.rls import enable_tenant_rls  # noqa: F401
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized  # noqa: F401
 from .extensions import db  # noqa: F401
 from .jobs import enqueue  # noqa: F401
-from .people.identity import require_member, require_role  # noqa: F401
+from .people.identity import has_permission, require_member, require_permission, require_role  # noqa: F401
 from .people.masking import mask_id_number, mask_name, mask_phone  # noqa: F401
 from .plugin_host import hookimpl  # noqa: F401
 from .records import (NavItem, PeriodicJob, Permission, PluginBlueprint,  # noqa: F401

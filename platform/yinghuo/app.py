@@ -24,6 +24,7 @@ class Kernel:
         self.settings, self.host = settings, host
         self.rls_state: dict = {"on": False}
         self.api: Api | None = None
+        self.permissions: dict = {}
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -49,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
                       extra=settings.extra_plugins + list(app.config.get("YINGHUO_EXTRA_PLUGINS") or []),
                       trace=settings.trace_hooks)
     app.extensions["yinghuo"] = Kernel(settings, host)
+    app.extensions["yinghuo"].permissions = host.permissions()
     _init_extensions(app)
     _init_database(app)
     _register(app, host)

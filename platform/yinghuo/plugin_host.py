@@ -90,6 +90,16 @@ class PluginHost:
                     raise PluginError(f"plugin {name}: yinghuo_blueprints must return PluginBlueprint records")
                 yield name, item
 
+    def permissions(self) -> dict:
+        """Every permission by name (kernel and plugins); a clash names both owners."""
+        result, owner = {}, {}
+        for plugin, items in self.per_plugin("yinghuo_permissions"):
+            for perm in items:
+                if perm.name in result:
+                    raise PluginError(f"permission {perm.name!r} declared by {owner[perm.name]} and {plugin}")
+                result[perm.name], owner[perm.name] = perm, plugin
+        return result
+
     def migration_dirs(self) -> dict[str, str]:
         return {n: m.migrations for n, m in self.manifests.items() if m.migrations}
 

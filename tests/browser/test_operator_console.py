@@ -41,17 +41,22 @@ def browser(tmp_path):
 
 def test_operator_logs_in_and_creates_a_tenant(app, operator, live_server, browser):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+    wait = WebDriverWait(browser, 10)
     browser.get(f"{live_server}/login")
     browser.find_element(By.NAME, "login").send_keys("op@yinghuo.test")
     browser.find_element(By.NAME, "password").send_keys("Operat0r!x")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert "租户" in browser.find_element(By.TAG_NAME, "h1").text
+    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "租户"))
     browser.find_element(By.LINK_TEXT, "创建租户").click()
+    wait.until(EC.url_contains("/console/tenants/new"))
     browser.find_element(By.NAME, "slug").send_keys("browser-made")
     browser.find_element(By.NAME, "name").send_keys("浏览器创建的县")
     browser.find_element(By.CSS_SELECTOR, "input[name=plugins][value=sample]").click()
     browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-    assert "browser-made" in browser.find_element(By.TAG_NAME, "main").text
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash.ok"), "browser-made"))
+    assert "浏览器创建的县" in browser.find_element(By.TAG_NAME, "main").text
     browser.save_screenshot(str(app.instance_path) + "/console.png")
     from yinghuo.tenancy.services import get_tenant
     with app.app_context():

@@ -121,3 +121,28 @@ def test_every_hook_is_documented():
     hooks = [n for n in dir(hookspecs) if n.startswith("yinghuo_")]
     assert len(hooks) >= 15
     assert all((getattr(hookspecs, n).__doc__ or "").strip() for n in hooks)
+
+
+def test_plugin_permission_follows_roles(client, make_tenant, make_member, login):
+    make_tenant("on", plugins=["sample"])
+    make_member("on", "lead@on.test", roles=["leader"])
+    make_member("on", "vol@on.test", roles=["volunteer"])
+    assert client.get("/t/on/api/v1/sample/leaders-only", headers=login("on", "lead@on.test")).status_code == 200
+    assert client.get("/t/on/api/v1/sample/leaders-only", headers=login("on", "vol@on.test")).status_code == 403
+
+
+def test_permission_clash_names_both_plugins():
+    from yinghuo.plugin_host import PluginError, PluginHost, hookimpl
+    from yinghuo.records import Permission, PluginManifest
+
+    class Clash:
+        @hookimpl
+        def yinghuo_manifest(self):
+            return PluginManifest(name="clash", title_zh="冲突", title_en="Clash")
+
+        @hookimpl
+        def yinghuo_permissions(self):
+            return [Permission("members.manage", "mine too")]
+
+    with pytest.raises(PluginError, match="core and clash"):
+        PluginHost(only=["clash"], extra=[Clash()]).permissions()

@@ -182,3 +182,30 @@ def test_unit_type_must_be_one_of_the_tenants(client, make_tenant, login):
     make_tenant("alpha", admin="admin@alpha.test", settings={"unit_types": ["school", "squad"]})
     r = client.post("/t/alpha/api/v1/units", json={"name": "x", "type": "town"}, headers=login("alpha", "admin@alpha.test"))
     assert r.status_code == 422 and "type" in r.get_json()["error"]["fields"]
+
+
+def test_totp_enrolment_then_required_at_login(client, make_tenant, make_member, login):
+    make_tenant("alpha")
+    make_member("alpha", "v@alpha.test")
+    headers = login("alpha", "v@alpha.test")
+    start = client.post("/t/alpha/api/v1/me/totp", headers=headers).get_json()
+    assert start["uri"].startswith("otpauth://totp/")
+    bad = client.post("/t/alpha/api/v1/me/totp/confirm", json={"secret": start["secret"], "code": "000000"},
+                      headers=headers)
+    assert bad.status_code == 422
+    code = pyotp.TOTP(start["secret"]).now()
+    assert client.post("/t/alpha/api/v1/me/totp/confirm", json={"secret": start["secret"], "code": code},
+                       headers=headers).status_code == 204
+    r = client.post("/t/alpha/api/v1/auth/token", json={"login": "v@alpha.test", "password": "Passw0rd!x"})
+    assert r.get_json()["error"]["code"] == "otp_required"
+
+
+def test_tenant_setting_requires_totp_for_admins(client, make_tenant, login):
+    make_tenant("alpha", admin="admin@alpha.test", settings={"require_totp_for_admins": True})
+    admin = login("alpha", "admin@alpha.test")
+    r = client.get("/t/alpha/api/v1/members", headers=admin)
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "totp_enrollment_required"
+    start = client.post("/t/alpha/api/v1/me/totp", headers=admin).get_json()
+    client.post("/t/alpha/api/v1/me/totp/confirm",
+                json={"secret": start["secret"], "code": pyotp.TOTP(start["secret"]).now()}, headers=admin)
+    assert client.get("/t/alpha/api/v1/members", headers=admin).status_code == 200

@@ -153,3 +153,34 @@ def member_reveal(data, member_id):
     view = services.reveal_member(services.get_member(member_id), reason=data["reason"], viewer=g.member)
     db.session.commit()
     return view
+
+
+class TotpStartSchema(Schema):
+    secret = fields.String()
+    uri = fields.String(metadata={"description": "otpauth:// URI for an authenticator app (QR code)"})
+
+
+class TotpConfirmSchema(Schema):
+    secret = fields.String(required=True)
+    code = fields.String(required=True, validate=validate.Length(6, 8))
+
+
+@blp.route("/me/totp", methods=["POST"])
+@blp.response(200, TotpStartSchema)
+@require_member
+def totp_start():
+    """Start enrolling a TOTP second factor: returns a new secret to confirm."""
+    secret = auth.new_totp_secret()
+    return {"secret": secret, "uri": auth.totp_uri(g.account, secret, issuer=g.tenant.display_name)}
+
+
+@blp.route("/me/totp/confirm", methods=["POST"])
+@blp.arguments(TotpConfirmSchema)
+@blp.response(204)
+@require_member
+def totp_confirm(data):
+    """Confirm the secret with a current code; from then on login asks for a code."""
+    auth.confirm_totp(g.account, data["secret"], data["code"])
+    from ..audit import record
+    record("account.totp", "account", g.account.id, after={"enrolled": True})
+    db.session.commit()

@@ -91,9 +91,20 @@ def require_role(*roles):
                 raise Unauthorized("Please sign in")
             if member is None or not (member.role_names & set(roles)):
                 raise Forbidden("You do not have the role needed here")
+            check_second_factor(member)
             return view(*args, **kwargs)
         return wrapper
     return decorator
+
+
+def check_second_factor(member) -> None:
+    """Admins of a tenant that requires TOTP must have enrolled it before acting as admins."""
+    tenant = g.get("tenant")
+    if tenant is None or not tenant.setting("require_totp_for_admins", False):
+        return
+    if member.role_names & {"tenant_admin", "unit_admin"} and not g.account.totp_secret:
+        raise Forbidden("This tenant requires a second factor for admins: enrol it first",
+                        code="totp_enrollment_required")
 
 
 def require_operator(view):
@@ -106,3 +117,27 @@ def require_operator(view):
             raise Forbidden("Operators only")
         return view(*args, **kwargs)
     return wrapper
+
+
+def has_permission(member, name: str) -> bool:
+    """Does ``member`` hold a role that the permission ``name`` is granted to?"""
+    from flask import current_app
+    perm = current_app.extensions["yinghuo"].permissions.get(name)
+    if perm is None:
+        raise KeyError(f"unknown permission {name!r}")
+    return member is not None and bool(member.role_names & set(perm.default_roles))
+
+
+def require_permission(name: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            member = g.get("member")
+            if member is None and g.get("account") is None:
+                raise Unauthorized("Please sign in")
+            if not has_permission(member, name):
+                raise Forbidden("You do not have the permission needed here")
+            check_second_factor(member)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator

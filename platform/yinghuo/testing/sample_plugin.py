@@ -9,8 +9,8 @@ from flask import jsonify
 from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import Schema, fields
 
-from yinghuo.api import (NavItem, PeriodicJob, PluginBlueprint, PluginManifest, Stat, current_tenant,
-                         hookimpl)
+from yinghuo.api import (NavItem, PeriodicJob, Permission, PluginBlueprint, PluginManifest, Stat,
+                         current_tenant, hookimpl, require_permission)
 
 #: what the event hooks saw: (hook, tenant slug, detail)
 CALLS: list[tuple] = []
@@ -36,6 +36,12 @@ def yinghuo_blueprints(app):
         """Greets in the tenant's configured greeting."""
         return jsonify({"greeting": current_tenant().settings["sample"]["greeting"]})
 
+    @api.route("/leaders-only")
+    @require_permission("sample.greet")
+    def leaders_only():
+        """Only roles granted ``sample.greet`` (leaders) get here."""
+        return jsonify({"ok": True})
+
     page = Blueprint("sample_pages", __name__)
 
     @page.route("/")
@@ -43,6 +49,11 @@ def yinghuo_blueprints(app):
         return "<p>sample page</p>"
 
     return [PluginBlueprint("api", api), PluginBlueprint("page", page)]
+
+
+@hookimpl
+def yinghuo_permissions():
+    return [Permission("sample.greet", "Greet on behalf of the tenant", ("leader",))]
 
 
 @hookimpl
