@@ -166,7 +166,7 @@ def schedule_periodic(connection=None) -> list[str]:
     q = queue(connection)
     waiting = q.scheduled_job_registry.get_job_ids()
     scheduled = []
-    for job_id, (plugin, job) in periodic_jobs(current_app.extensions["yinghuo"].host).items():
+    for job_id, (_plugin, job) in periodic_jobs(current_app.extensions["yinghuo"].host).items():
         if any(w.startswith(job_id + "-at-") for w in waiting):
             continue
         _schedule_tick(q, job_id, job.interval_seconds)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Flask, abort, g, jsonify
-from flask_smorest import Blueprint
 from sqlalchemy import text
 
 from .extensions import csrf, db

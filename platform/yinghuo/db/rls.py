@@ -8,8 +8,7 @@ array, so no tenant means no rows (fail closed).
 """
 from __future__ import annotations
 
-from sqlalchemy import event, text
-from sqlalchemy.orm import Session
+from sqlalchemy import event
 
 from .context import current_scope
 

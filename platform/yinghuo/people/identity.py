@@ -82,19 +82,24 @@ def require_member(view):
     return wrapper
 
 
-def require_role(*roles):
+def _member_guard(allowed, refusal: str):
+    """Decorator factory: a signed-in member for whom ``allowed(member)`` holds (and TOTP if required)."""
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             member = g.get("member")
             if member is None and g.get("account") is None:
                 raise Unauthorized("Please sign in")
-            if member is None or not (member.role_names & set(roles)):
-                raise Forbidden("You do not have the role needed here")
+            if member is None or not allowed(member):
+                raise Forbidden(refusal)
             check_second_factor(member)
             return view(*args, **kwargs)
         return wrapper
     return decorator
+
+
+def require_role(*roles):
+    return _member_guard(lambda m: bool(m.role_names & set(roles)), "You do not have the role needed here")
 
 
 def check_second_factor(member) -> None:
@@ -129,15 +134,4 @@ def has_permission(member, name: str) -> bool:
 
 
 def require_permission(name: str):
-    def decorator(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            member = g.get("member")
-            if member is None and g.get("account") is None:
-                raise Unauthorized("Please sign in")
-            if not has_permission(member, name):
-                raise Forbidden("You do not have the permission needed here")
-            check_second_factor(member)
-            return view(*args, **kwargs)
-        return wrapper
-    return decorator
+    return _member_guard(lambda m: has_permission(m, name), "You do not have the permission needed here")

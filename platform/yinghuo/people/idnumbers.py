@@ -17,7 +17,7 @@ def resident_id_error(value: str) -> str | None:
         date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return "the birth date in the number is not a real date"
-    total = sum(int(d) * w for d, w in zip(value[:17], _WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(value[:17], _WEIGHTS, strict=False))
     if _CHECK[total % 11] != value[17]:
         return "the check digit does not match"
     return None
@@ -25,7 +25,7 @@ def resident_id_error(value: str) -> str | None:
 
 def with_check_digit(first17: str) -> str:
     """Complete a 17-digit prefix with its check digit (demo data, tests)."""
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=False))
     return first17 + _CHECK[total % 11]
 
 

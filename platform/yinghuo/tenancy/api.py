@@ -1,7 +1,6 @@
 """Operator API: /api/v1/tenants (and /api/v1/auth/token for operators)."""
 from __future__ import annotations
 
-from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
