@@ -72,6 +72,14 @@ class PluginHost:
             if result is not None:
                 yield impl.plugin_name, result
 
+    def call_one(self, plugin: str, hook_name: str, **kwargs):
+        """Call one plugin's implementation of a hook (lifecycle hooks), passing only the
+        arguments it asks for; None if it does not implement the hook."""
+        for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+            if impl.plugin_name == plugin:
+                return impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
+        return None
+
     def check_models(self) -> None:
         """Plugin tables are prefixed with the plugin's name and lead their PK with tenant_id."""
         for name, models in self.per_plugin("yinghuo_models"):

@@ -49,12 +49,6 @@ class TenantModel:
                                     sort_order=-10)
 
 
-def is_tenant_owned(cls_or_table) -> bool:
-    table = getattr(cls_or_table, "__table__", cls_or_table)
-    return "tenant_id" in table.c and table.info.get("tenant_owned", True) and \
-        table.c.tenant_id.primary_key
-
-
 @event.listens_for(Base, "before_insert", propagate=True)
 def _sqlite_ids(mapper, connection, target):
     """SQLite has no sequences: draw the id from a one-row counter table."""

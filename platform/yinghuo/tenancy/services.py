@@ -150,10 +150,7 @@ def enable_plugin(tenant: Tenant, name: str) -> bool:
     db.session.flush()
     audit.record("tenant.plugin.enable", "tenant", tenant.slug, after={"plugin": name}, tenant_id=tenant.id)
     with tenant_scope(tenant.id):
-        impl = host().pm.get_plugin(name)
-        fn = getattr(impl, "yinghuo_tenant_enabled", None)
-        if fn is not None:
-            _call(fn, tenant=tenant, first_time=first_time)
+        host().call_one(name, "yinghuo_tenant_enabled", tenant=tenant, first_time=first_time)
     return True
 
 
@@ -167,9 +164,7 @@ def disable_plugin(tenant: Tenant, name: str) -> bool:
     db.session.flush()
     audit.record("tenant.plugin.disable", "tenant", tenant.slug, after={"plugin": name}, tenant_id=tenant.id)
     with tenant_scope(tenant.id):
-        fn = getattr(host().pm.get_plugin(name), "yinghuo_tenant_disabled", None)
-        if fn is not None:
-            _call(fn, tenant=tenant)
+        host().call_one(name, "yinghuo_tenant_disabled", tenant=tenant)
     return True
 
 
@@ -184,12 +179,6 @@ def set_plugins(tenant: Tenant, names: list[str]) -> list[str]:
         if name not in names and disable_plugin(tenant, name):
             changes.append(f"-{name}")
     return changes
-
-
-def _call(fn, **kwargs):
-    import inspect
-    params = inspect.signature(fn).parameters
-    return fn(**{k: v for k, v in kwargs.items() if k in params})
 
 
 def set_status(tenant: Tenant, status: str, reason: str | None = None) -> bool:
