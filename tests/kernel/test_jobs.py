@@ -95,3 +95,38 @@ def test_periodic_jobs_are_scheduled_once(app, redis_app):
 
 def test_health_reports_redis_when_configured(client, redis_app):
     assert client.get("/healthz").get_json()["redis"] == "ok"
+
+
+def mark(tenant_id, key):
+    """A job whose effect another process can see: a Redis key carrying the tenant."""
+    jobs.redis_connection().set(f"yinghuo:test:t{tenant_id}:{key}", "done")
+
+
+def test_yinghuo_worker_runs_queued_jobs(app, make_tenant, redis_app, monkeypatch):
+    from click.testing import CliRunner
+    from yinghuo.cli import cli
+    from yinghuo.extensions import db
+    tid = make_tenant("alpha")
+    with app.app_context():
+        jobs.enqueue("tests.kernel.test_jobs.mark", tenant_id=tid, key="k1")
+        db.session.commit()
+    settings = app.extensions["yinghuo"].settings
+    for name, value in {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"].replace("+psycopg", ""),
+                        "YINGHUO_INSTANCE": str(settings.instance_path), "SECRET_KEY": settings.secret_key,
+                        "YINGHUO_DATA_KEY": "k1:" + "A" * 43 + "=", "REDIS_URL": REDIS_URL,
+                        "YINGHUO_EXTRA_PLUGINS": "yinghuo.testing.sample_plugin"}.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(cli, ["worker", "--burst"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert redis_app.get(f"yinghuo:test:t{tid}:k1") == b"done"
+    jobs._WORKER_APP.clear()
+
+
+def test_worker_without_redis_is_a_usage_error(app, monkeypatch):
+    from click.testing import CliRunner
+    from yinghuo.cli import cli
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"].replace("+psycopg", ""))
+    monkeypatch.setenv("YINGHUO_INSTANCE", str(app.extensions["yinghuo"].settings.instance_path))
+    result = CliRunner().invoke(cli, ["worker", "--burst"])
+    assert result.exit_code == 2 and "REDIS_URL" in result.output
