@@ -209,3 +209,14 @@ def test_tenant_setting_requires_totp_for_admins(client, make_tenant, login):
     client.post("/t/alpha/api/v1/me/totp/confirm",
                 json={"secret": start["secret"], "code": pyotp.TOTP(start["secret"]).now()}, headers=admin)
     assert client.get("/t/alpha/api/v1/members", headers=admin).status_code == 200
+
+
+def test_member_list_pages_with_total(client, make_tenant, make_member, login):
+    make_tenant("alpha", admin="admin@alpha.test")
+    for i in range(5):
+        make_member("alpha", f"v{i}@alpha.test", name=f"志愿者{i}")
+    admin = login("alpha", "admin@alpha.test")
+    r = client.get("/t/alpha/api/v1/members?per_page=2&page=2&q=志愿者", headers=admin)
+    assert r.headers["X-Total-Count"] == "5"
+    assert [m["name"] for m in r.get_json()] == ["志愿者2", "志愿者3"]
+    assert client.get("/t/alpha/api/v1/members?per_page=0", headers=admin).status_code == 422

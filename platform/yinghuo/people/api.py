@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import g, request
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..errors import Unauthorized
 from ..extensions import db
@@ -113,12 +113,13 @@ class Members(MethodView):
     @blp.response(200, MemberSchema(many=True))
     @require_role("tenant_admin", "unit_admin")
     def get(self, args):
-        """Members, masked, paginated; ``q`` filters by name."""
+        """Members, masked, paginated; ``q`` filters by name; the total is in ``X-Total-Count``."""
         stmt = select(Member).order_by(Member.id)
         if args["q"]:
             stmt = stmt.where(Member.name.contains(args["q"], autoescape=True))
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
         rows = db.session.scalars(stmt.limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"]))
-        return [services.member_view(m) for m in rows]
+        return [services.member_view(m) for m in rows], 200, {"X-Total-Count": str(total)}
 
 
 @blp.route("/members/<int:member_id>")
