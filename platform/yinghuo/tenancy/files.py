@@ -115,12 +115,12 @@ def apply_tenant(data: dict) -> list[str]:
     changes = []
     if tenant.kind != data["kind"]:
         raise Invalid(f"kind cannot change ({tenant.kind} -> {data['kind']})", fields={"kind": ["immutable"]})
-    wanted = {"name": data["name"], "branding": services._branding(data["branding"]),
+    wanted = {"name": data["name"], "branding": services.clean_branding(data["branding"]),
               "settings": services.validate_settings(data["settings"], sorted(data["plugins"]))}
     for key, value in wanted.items():
         if getattr(tenant, key) != value:
             changes.append(f"{slug}: {key} changed")
-    parent = services._parent(data["parent"], slug)
+    parent = services.parent_hub(data["parent"], slug)
     if tenant.parent_id != (parent.id if parent else None):
         tenant.parent = parent
         changes.append(f"{slug}: parent -> {data['parent']}")

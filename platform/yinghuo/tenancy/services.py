@@ -73,10 +73,10 @@ def create_tenant(*, slug: str, name: str, kind: str, parent: str | None = None,
     if db.session.scalar(select(Tenant.id).where(Tenant.slug == slug)) is not None:
         raise Conflict(f"tenant {slug!r} already exists", fields={"slug": ["already taken"]})
     plugins = check_plugins(plugins or [])
-    parent_row = _parent(parent, slug)
+    parent_row = parent_hub(parent, slug)
     tenant = Tenant(slug=slug, name=name, kind=kind, parent=parent_row, status="active",
                     settings=validate_settings(settings or {}, plugins),
-                    branding=_branding(branding))
+                    branding=clean_branding(branding))
     db.session.add(tenant)
     set_hosts(tenant, hosts or [])
     db.session.flush()
@@ -100,7 +100,7 @@ def _check_basic(slug, name, kind):
         raise Invalid("Tenant is invalid", fields=fields)
 
 
-def _parent(parent_slug: str | None, own_slug: str) -> Tenant | None:
+def parent_hub(parent_slug: str | None, own_slug: str) -> Tenant | None:
     if not parent_slug:
         return None
     if parent_slug == own_slug:
@@ -113,7 +113,7 @@ def _parent(parent_slug: str | None, own_slug: str) -> Tenant | None:
     return parent
 
 
-def _branding(branding: dict | None) -> dict:
+def clean_branding(branding: dict | None) -> dict:
     try:
         return BrandingSchema().load(branding or {})
     except ValidationError as exc:
@@ -199,7 +199,7 @@ def update_tenant(tenant: Tenant, data: dict) -> Tenant:
     if "name" in data:
         tenant.name = data["name"]
     if "branding" in data:
-        tenant.branding = _branding(data["branding"])
+        tenant.branding = clean_branding(data["branding"])
     if "plugins" in data:
         set_plugins(tenant, data["plugins"])
     if "settings" in data:
