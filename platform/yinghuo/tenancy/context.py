@@ -1,7 +1,7 @@
 """Finding the request's tenant: path prefix /t/<slug>/ or a mapped host name.
 
-The tenant's scope is entered once here for the whole request; every ORM query and
-every PostgreSQL transaction of the request then sees only that tenant.
+``people.identity.begin_request`` calls :func:`find` and enters the tenant's scope once
+for the whole request; :func:`teardown` leaves it.
 """
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from flask import g
 from sqlalchemy import select
 
 from ..db import context as scope
-from ..errors import Forbidden, NotFound
+from ..errors import Forbidden
 from ..extensions import db
 from .models import Tenant, TenantHost
+from .services import get_tenant
 
 _HOSTS: dict = {"at": 0.0, "map": {}}
 HOST_CACHE_SECONDS = 30
@@ -21,9 +22,7 @@ HOST_CACHE_SECONDS = 30
 
 def find(slug: str) -> Tenant:
     """The tenant named in the URL; 404 unknown, 403 suspended (data kept)."""
-    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
-    if tenant is None:
-        raise NotFound(f"no tenant {slug!r}")
+    tenant = get_tenant(slug)
     if tenant.status == "suspended":
         raise Forbidden(tenant.suspended_reason or "This tenant is suspended; its data is kept.",
                         code="tenant_suspended")

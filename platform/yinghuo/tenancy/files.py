@@ -107,7 +107,7 @@ def apply_path(path: Path) -> list[str]:
 
 def apply_tenant(data: dict) -> list[str]:
     slug = data["slug"]
-    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    tenant = services.find_tenant(slug)
     if tenant is None:
         tenant = services.create_tenant(**{k: data[k] for k in (
             "slug", "name", "kind", "parent", "plugins", "settings", "branding", "hosts")})

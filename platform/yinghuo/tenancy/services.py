@@ -17,8 +17,13 @@ def host():
     return current_app.extensions["yinghuo"].host
 
 
+def find_tenant(slug: str) -> Tenant | None:
+    """The tenant with this slug, or None: the one lookup by slug."""
+    return db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+
+
 def get_tenant(slug: str) -> Tenant:
-    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    tenant = find_tenant(slug)
     if tenant is None:
         raise NotFound(f"no tenant {slug!r}")
     return tenant
@@ -70,7 +75,7 @@ def create_tenant(*, slug: str, name: str, kind: str, parent: str | None = None,
                   branding: dict | None = None, hosts: list[str] | None = None) -> Tenant:
     """Create a tenant with its plugins enabled in one step."""
     _check_basic(slug, name, kind)
-    if db.session.scalar(select(Tenant.id).where(Tenant.slug == slug)) is not None:
+    if find_tenant(slug) is not None:
         raise Conflict(f"tenant {slug!r} already exists", fields={"slug": ["already taken"]})
     plugins = check_plugins(plugins or [])
     parent_row = parent_hub(parent, slug)
@@ -105,7 +110,7 @@ def parent_hub(parent_slug: str | None, own_slug: str) -> Tenant | None:
         return None
     if parent_slug == own_slug:
         raise Invalid("a tenant cannot be its own parent", fields={"parent": ["is the tenant itself"]})
-    parent = db.session.scalar(select(Tenant).where(Tenant.slug == parent_slug))
+    parent = find_tenant(parent_slug)
     if parent is None:
         raise Invalid(f"no parent tenant {parent_slug!r}", fields={"parent": ["unknown tenant"]})
     if parent.kind != "hub":
