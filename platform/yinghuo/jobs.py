@@ -100,14 +100,19 @@ def _after_commit(session):
     if conn is None:
         session.info.setdefault("yinghuo_inline", []).extend(pending)
         return
-    from rq import Retry
     q = queue(conn)
     for job in pending:
         if job["job_id"] and q.fetch_job(job["job_id"]) is not None:
             continue
-        q.enqueue("yinghuo.jobs.execute", kwargs={k: job[k] for k in ("func", "tenant_id", "kwargs")},
-                  job_id=job["job_id"], retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-                  meta={"tenant_id": job["tenant_id"]}, failure_ttl=30 * 24 * 3600)
+        _push(q, job["func"], job["tenant_id"], job["kwargs"], job_id=job["job_id"])
+
+
+def _push(q, func: str, tenant_id: int | None, kwargs: dict, job_id: str | None = None) -> None:
+    """One call into RQ: JSON kwargs, the tenant in meta, retries with back-off, failures kept."""
+    from rq import Retry
+    q.enqueue("yinghuo.jobs.execute", kwargs={"func": func, "tenant_id": tenant_id, "kwargs": kwargs},
+              job_id=job_id, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+              meta={"tenant_id": tenant_id}, failure_ttl=30 * 24 * 3600)
 
 
 def run_inline() -> int:
@@ -121,13 +126,17 @@ def run_inline() -> int:
     return ran
 
 
-def execute(func: str, tenant_id: int | None, kwargs: dict):
-    """Worker entry point: build (once per process) the app and run the call for the tenant."""
-    app = _WORKER_APP.get("app")
-    if app is None:
+def _worker_app():
+    """The app a worker process runs jobs in: the one ``yinghuo worker`` built, else a new one."""
+    if "app" not in _WORKER_APP:
         from .app import create_app
-        app = _WORKER_APP["app"] = create_app()
-    with app.app_context():
+        _WORKER_APP["app"] = create_app()
+    return _WORKER_APP["app"]
+
+
+def execute(func: str, tenant_id: int | None, kwargs: dict):
+    """Worker entry point: run the call for the tenant in the worker's app."""
+    with _worker_app().app_context():
         db.engine.dispose(close=False)  # never share pooled connections across a fork
         try:
             return _run(func, tenant_id, kwargs)
@@ -185,20 +194,21 @@ def _schedule_tick(q, job_id: str, seconds: int) -> None:
 
 
 def tick(job_id: str):
-    """Run one periodic job for every tenant with its plugin enabled, then schedule the next."""
-    app = _WORKER_APP.get("app")
-    if app is None:
-        from .app import create_app
-        app = _WORKER_APP["app"] = create_app()
-    with app.app_context():
-        plugin, job = periodic_jobs(app.extensions["yinghuo"].host)[job_id]
-        tenants = _tenants_for(plugin)
-        for tid in (tenants if job.per_tenant else [None]):
-            queue().enqueue("yinghuo.jobs.execute",
-                            kwargs={"func": job.func, "tenant_id": tid, "kwargs": job.kwargs})
+    """Queue one periodic job for every tenant it applies to, then schedule the next tick."""
+    with _worker_app().app_context():
+        job, targets = _periodic_targets(job_id)
         db.session.remove()
-        _schedule_tick(queue(), job_id, job.interval_seconds)
-    return len(tenants)
+        q = queue()
+        for tid in targets:
+            _push(q, job.func, tid, job.kwargs)
+        _schedule_tick(q, job_id, job.interval_seconds)
+    return len(targets)
+
+
+def _periodic_targets(job_id: str) -> tuple[object, list[int | None]]:
+    """The declared job and the tenants it runs for (None once, for a platform-wide job)."""
+    plugin, job = periodic_jobs(current_app.extensions["yinghuo"].host)[job_id]
+    return job, (_tenants_for(plugin) if job.per_tenant else [None])
 
 
 def _tenants_for(plugin: str) -> list[int]:
@@ -212,8 +222,7 @@ def _tenants_for(plugin: str) -> list[int]:
 
 def run_periodic_inline(job_id: str) -> list[int | None]:
     """Run one periodic job now, in this process, for each tenant it applies to."""
-    plugin, job = periodic_jobs(current_app.extensions["yinghuo"].host)[job_id]
-    targets = _tenants_for(plugin) if job.per_tenant else [None]
+    job, targets = _periodic_targets(job_id)
     db.session.rollback()
     for tid in targets:
         _run(job.func, tid, job.kwargs)

@@ -130,3 +130,18 @@ def test_worker_without_redis_is_a_usage_error(app, monkeypatch):
     monkeypatch.setenv("YINGHUO_INSTANCE", str(app.extensions["yinghuo"].settings.instance_path))
     result = CliRunner().invoke(cli, ["worker", "--burst"])
     assert result.exit_code == 2 and "REDIS_URL" in result.output
+
+
+def test_tick_queues_the_job_for_enabled_tenants_and_schedules_the_next(app, make_tenant, redis_app):
+    on = make_tenant("on", plugins=["sample"])
+    make_tenant("off")
+    jobs._WORKER_APP["app"] = app
+    with app.app_context():
+        job_id = next(iter(jobs.periodic_jobs(app.extensions["yinghuo"].host)))
+        assert jobs.tick(job_id) == 1
+        q = jobs.queue()
+        queued = [q.fetch_job(i) for i in q.job_ids]
+        assert [(j.kwargs["tenant_id"], j.meta["tenant_id"]) for j in queued] == [(on, on)]
+        assert queued[0].retries_left == len(jobs.RETRY_INTERVALS)
+        assert [i for i in q.scheduled_job_registry.get_job_ids() if i.startswith(job_id)]
+    jobs._WORKER_APP.clear()
