@@ -41,9 +41,13 @@ class Unauthorized(DomainError):
     status, code = 401, "unauthorized"
 
 
+def is_api_request() -> bool:
+    """API paths: /api/v1/… and /t/<slug>/api/v1/… (bearer tokens, JSON errors)."""
+    return "/api/" in request.path
+
+
 def wants_json() -> bool:
-    path = request.path
-    return "/api/" in path or path.startswith("/healthz") or request.is_json or \
+    return is_api_request() or request.path.startswith("/healthz") or request.is_json or \
         request.accept_mimetypes.best == "application/json"
 
 

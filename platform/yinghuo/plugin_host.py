@@ -67,8 +67,7 @@ class PluginHost:
         """Yield (plugin name, result) for a registration hook, attributing each result."""
         hook = getattr(self.pm.hook, hook_name)
         for impl in hook.get_hookimpls():
-            args = {k: v for k, v in kwargs.items() if k in impl.argnames}
-            result = impl.function(**args)
+            result = _call(impl, kwargs)
             if result is not None:
                 yield impl.plugin_name, result
 
@@ -77,7 +76,7 @@ class PluginHost:
         arguments it asks for; None if it does not implement the hook."""
         for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
             if impl.plugin_name == plugin:
-                return impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
+                return _call(impl, kwargs)
         return None
 
     def check_models(self) -> None:
@@ -125,6 +124,11 @@ class _Subset:
 
     def __getattr__(self, name):
         return self._pm.subset_hook_caller(name, remove_plugins=self._disabled)
+
+
+def _call(impl, kwargs: dict):
+    """Call one implementation with only the arguments it opted in to (pluggy's rule)."""
+    return impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
 
 
 def _module(ref):

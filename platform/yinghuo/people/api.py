@@ -6,7 +6,8 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
-from ..errors import Unauthorized
+from .. import audit
+from ..errors import Forbidden, NotFound, Unauthorized
 from ..extensions import db
 from ..tenant_api import blp
 from ..tenancy.api import LoginSchema, TokenSchema
@@ -103,7 +104,6 @@ class Members(MethodView):
     def post(self, data):
         """Self-registration (records consent to the tenant's privacy notice)."""
         if not g.tenant.setting("self_registration", True):
-            from ..errors import Forbidden
             raise Forbidden("This tenant does not take self-registration")
         member = services.register(g.tenant, data)
         db.session.commit()
@@ -129,7 +129,6 @@ def member_get(member_id):
     """One member, masked (admins and the person themself)."""
     member = services.get_member(member_id)
     if member.id != g.member.id and "tenant_admin" not in g.member.role_names:
-        from ..errors import NotFound
         raise NotFound("no such member")
     return services.member_view(member)
 
@@ -182,6 +181,5 @@ def totp_start():
 def totp_confirm(data):
     """Confirm the secret with a current code; from then on login asks for a code."""
     auth.confirm_totp(g.account, data["secret"], data["code"])
-    from ..audit import record
-    record("account.totp", "account", g.account.id, after={"enrolled": True})
+    audit.record("account.totp", "account", g.account.id, after={"enrolled": True})
     db.session.commit()

@@ -74,8 +74,8 @@ def authenticate(identifier: str, password: str, otp: str | None = None) -> Acco
         raise Unauthorized("Too many failed attempts; try again in 15 minutes", code="locked")
     account = find_account(key)
     if account is None:
-        _verify(_dummy_hash(), password)  # same work either way: no timing oracle
-    if account is None or not _verify(account.password_hash, password):
+        verify_password(_dummy_hash(), password)  # same work either way: no timing oracle
+    if account is None or not verify_password(account.password_hash, password):
         _fail(throttle, now)
         raise Unauthorized("Wrong account or password", code="bad_credentials")
     if account.totp_secret and not pyotp.TOTP(account.totp_secret).verify(otp or "", valid_window=1):
@@ -88,7 +88,7 @@ def authenticate(identifier: str, password: str, otp: str | None = None) -> Acco
     return account
 
 
-def _verify(hash_: str, password: str) -> bool:
+def verify_password(hash_: str, password: str) -> bool:
     try:
         return _hasher.verify(hash_, password or "")
     except (VerificationError, InvalidHashError):

@@ -7,7 +7,7 @@ from functools import wraps
 from flask import g, request, session
 
 from ..db import context as scope
-from ..errors import Forbidden, Unauthorized
+from ..errors import Forbidden, Unauthorized, is_api_request
 from ..extensions import db
 from ..tenancy import context as tenancy
 from .auth import token_account
@@ -49,10 +49,6 @@ def _account(tenant) -> Account | None:
         return None
     session["seen"] = now
     return db.session.get(Account, account_id)
-
-
-def is_api_request() -> bool:
-    return "/api/" in request.path
 
 
 def login_session(account: Account) -> None:

@@ -6,12 +6,12 @@ from sqlalchemy import select
 
 from .. import audit
 from ..db.base import utcnow
-from ..db.context import current_tenant_id
+from ..db.context import current_tenant_id, tenant_scope
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..units.models import Unit
 from . import crypto
-from .auth import find_account, hash_password
+from .auth import find_account, hash_password, verify_password
 from .idnumbers import normalise_id, phone_error, resident_id_error
 from .masking import mask_id_number, mask_phone
 from .models import ID_TYPES, ROLES, Account, Member, MemberRole
@@ -83,8 +83,7 @@ def _account_for(data: dict) -> Account:
     existing = find_account(email or phone)
     if existing is not None:
         # Joining another tenant with the same login: prove it is yours.
-        from .auth import _verify
-        if not _verify(existing.password_hash, data.get("password") or ""):
+        if not verify_password(existing.password_hash, data.get("password") or ""):
             raise Conflict("An account with this email or phone exists; use its password to join",
                            fields={"email" if email else "phone": ["already registered"]})
         return existing
@@ -195,7 +194,6 @@ def reveal_member(member: Member, *, reason: str, viewer: Member | None) -> dict
 
 def make_admin(tenant, *, email: str, password: str | None, name: str | None = None) -> Member:
     """Give ``email`` the tenant_admin role (creating its account and membership if needed)."""
-    from ..db.context import tenant_scope
     with tenant_scope(tenant.id):
         account = find_account(email)
         if account is None:

@@ -5,10 +5,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from sqlalchemy import select
+
+from ..errors import Forbidden
 from ..extensions import db
 from ..people import auth
 from ..people.identity import require_operator
 from . import services
+from .models import Tenant
 from .schemas import RollupSchema, TenantPatchSchema, TenantSchema
 
 blp = Blueprint("operator_api", __name__, url_prefix="/api/v1", description="Operator API")
@@ -36,7 +40,6 @@ def operator_token(data):
     """Operator login: returns a bearer token for the operator API."""
     account = auth.authenticate(data["login"], data["password"], data["otp"])
     if not account.is_operator:
-        from ..errors import Forbidden
         raise Forbidden("Operators only")
     token = auth.issue_token(account, None)
     db.session.commit()
@@ -50,8 +53,6 @@ class Tenants(MethodView):
     @blp.response(200, TenantSchema(many=True))
     def get(self):
         """All tenants."""
-        from sqlalchemy import select
-        from .models import Tenant
         return [tenant_out(t) for t in db.session.scalars(select(Tenant).order_by(Tenant.slug))]
 
     @blp.arguments(TenantSchema)

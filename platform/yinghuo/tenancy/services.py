@@ -9,6 +9,8 @@ from .. import audit
 from ..db.context import tenant_scope, unscoped
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..people.models import Member
+from ..units.models import Unit
 from .models import KINDS, Tenant, TenantHost, TenantPlugin
 from .schemas import SLUG, BrandingSchema, KernelSettings
 
@@ -224,8 +226,6 @@ def children(tenant: Tenant) -> list[Tenant]:
 
 def rollup(hub: Tenant) -> list[dict]:
     """Counts per child tenant (members, units, plus plugin stats); never their rows."""
-    from ..people.models import Member
-    from ..units.models import Unit
     kids = children(hub)
     ids = [k.id for k in kids]
     if not ids:

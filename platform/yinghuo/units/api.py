@@ -5,6 +5,7 @@ from flask import g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
+from ..errors import Forbidden
 from ..extensions import db
 from ..people.identity import require_member, require_role
 from ..tenant_api import blp
@@ -53,5 +54,4 @@ def _check_unit_admin(parent_id):
         return
     roots = [r.unit_id for r in member.roles if r.role == "unit_admin"]
     if not any(parent_id == root or services.in_subtree(parent_id, root) for root in roots):
-        from ..errors import Forbidden
         raise Forbidden("Unit admins can only add units inside their own subtree")
