@@ -146,3 +146,14 @@ def test_permission_clash_names_both_plugins():
 
     with pytest.raises(PluginError, match="core and clash"):
         PluginHost(only=["clash"], extra=[Clash()]).permissions()
+
+
+def test_settings_update_while_disabled_keeps_the_plugins_settings(client, operator, make_tenant):
+    make_tenant("t1", plugins=["sample"], settings={"sample": {"greeting": "早上好"}})
+    client.patch("/api/v1/tenants/t1", json={"plugins": []}, headers=operator)
+    current = client.get("/api/v1/tenants/t1", headers=operator).get_json()["settings"]
+    r = client.patch("/api/v1/tenants/t1", json={"settings": {**current, "session_idle_minutes": 45}},
+                     headers=operator)
+    assert r.status_code == 200 and r.get_json()["settings"]["session_idle_minutes"] == 45
+    client.patch("/api/v1/tenants/t1", json={"plugins": ["sample"]}, headers=operator)
+    assert client.get("/t/t1/api/v1/sample/hello").get_json() == {"greeting": "早上好"}

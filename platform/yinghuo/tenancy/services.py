@@ -39,29 +39,41 @@ def tenant_snapshot(tenant: Tenant) -> dict:
 
 
 def validate_settings(settings: dict, plugins: list[str]) -> dict:
-    """Kernel keys through KernelSettings; ``settings[plugin]`` through the plugin's schema."""
+    """Kernel keys through KernelSettings; ``settings[plugin]`` through the plugin's schema.
+
+    Every plugin in ``plugins`` gets its defaults; a plugin that is installed but not in
+    ``plugins`` (disabled) keeps the settings it has, validated, so disabling loses nothing.
+    """
     settings = dict(settings or {})
     manifests = host().manifests
-    plugin_parts = {}
-    for name in list(settings):
-        if name in manifests:
-            plugin_parts[name] = settings.pop(name)
+    parts = {name: settings.pop(name) for name in list(settings) if name in manifests}
     errors, result = {}, {}
     try:
         result = KernelSettings().load(settings)
     except ValidationError as exc:
         errors.update(exc.messages)
-    for name in plugins:
-        schema_cls = manifests[name].settings_schema
-        if schema_cls is None:
-            continue
+    for name in sorted(set(plugins) | set(parts)):
         try:
-            result[name] = schema_cls().load(plugin_parts.get(name) or {})
-        except ValidationError as exc:
-            errors[name] = exc.messages
+            loaded = plugin_settings(name, parts.get(name))
+        except Invalid as exc:
+            errors[name] = exc.fields["settings"][name]
+            continue
+        if loaded is not None:
+            result[name] = loaded
     if errors:
         raise Invalid("Tenant settings are invalid", fields={"settings": errors})
     return result
+
+
+def plugin_settings(name: str, raw: dict | None) -> dict | None:
+    """A plugin's settings loaded through its schema (defaults filled); None if it has none."""
+    schema_cls = host().manifests[name].settings_schema
+    if schema_cls is None:
+        return None
+    try:
+        return schema_cls().load(raw or {})
+    except ValidationError as exc:
+        raise Invalid("Tenant settings are invalid", fields={"settings": {name: exc.messages}})
 
 
 def check_plugins(names: list[str]) -> list[str]:
@@ -151,9 +163,10 @@ def enable_plugin(tenant: Tenant, name: str) -> bool:
         row = TenantPlugin(tenant_id=tenant.id, plugin=name, enabled=True)
         tenant.plugin_rows.append(row)
     row.enabled = True
-    if name not in (tenant.settings or {}) and host().manifests[name].settings_schema is not None:
-        tenant.settings = {**(tenant.settings or {}), **validate_settings(
-            {k: v for k, v in (tenant.settings or {}).items() if k not in host().manifests}, [name])}
+    if name not in (tenant.settings or {}):
+        defaults = plugin_settings(name, None)
+        if defaults is not None:
+            tenant.settings = {**(tenant.settings or {}), name: defaults}
     db.session.flush()
     audit.record("tenant.plugin.enable", "tenant", tenant.slug, after={"plugin": name}, tenant_id=tenant.id)
     with tenant_scope(tenant.id):
