@@ -45,12 +45,17 @@ def cli(ctx):
 
 
 def main():
+    from .config import Settings
     from .plugin_host import PluginHost
     try:
-        for _name, _ in PluginHost().per_plugin("yinghuo_cli_commands", cli=cli):
+        settings = Settings.from_env()
+        host = PluginHost(only=settings.plugins, extra=settings.extra_plugins)
+        for _ in host.per_plugin("yinghuo_cli_commands", cli=cli):
             pass
-    except Exception:  # a broken plugin must not hide the kernel's commands
-        pass
+    except ConfigError:
+        pass  # the command itself reports the setting and exits 2
+    except Exception as exc:  # a broken plugin must not hide the kernel's commands, nor be silent
+        click.echo(f"warning: plugin commands not loaded: {exc}", err=True)
     cli(prog_name="yinghuo")
 
 
