@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from alembic.util.exc import CommandError
 from flask import current_app
 
 from .audit import acting_as
@@ -25,6 +26,9 @@ class AppGroup(click.Group):
             detail = f" {json.dumps(fields, ensure_ascii=False)}" if fields else ""
             click.echo(f"error: {getattr(exc, 'message', str(exc))}{detail}", err=True)
             ctx.exit(2)
+        except CommandError as exc:  # migrations: a state to fix, not a traceback
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
 
 
 @click.group(cls=AppGroup)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, MetaData, Sequence, event, text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, MetaData, Sequence, TypeDecorator, event, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 NAMING = {
@@ -27,13 +27,33 @@ ID_SEQUENCE = Sequence("yinghuo_id_seq", start=1000)
 BigIntPK = BigInteger().with_variant(Integer, "sqlite")
 
 
+class UTCDateTime(TypeDecorator):
+    """Timestamps stored in UTC and read back zone-aware, on PostgreSQL and on SQLite alike
+    (SQLite would otherwise drop the offset and hand back naive local times)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give a time zone")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    registry = registry(metadata=metadata, type_annotation_map={datetime: DateTime(timezone=True)})
+    registry = registry(metadata=metadata, type_annotation_map={datetime: UTCDateTime()})
 
 
 class TenantModel:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
+from ..activities.models import DEFAULT_CATEGORIES
 from .models import KINDS, STATUSES
 
 SLUG = validate.Regexp(r"^[a-z][a-z0-9-]{1,39}$",
@@ -23,6 +24,8 @@ class KernelSettings(Schema):
     unit_types = fields.List(fields.String(validate=validate.Length(1, 40)),
                              load_default=lambda: ["county", "town", "village"])
     self_registration = fields.Boolean(load_default=True)
+    activity_categories = fields.List(fields.String(validate=validate.Length(1, 60)),
+                                      load_default=lambda: list(DEFAULT_CATEGORIES))
 
     @validates("timezone")
     def _tz(self, value, **kwargs):

@@ -67,6 +67,16 @@ def yinghuo_member_joined(tenant, member):
 
 
 @hookimpl
+def yinghuo_activity_published(tenant, activity):
+    CALLS.append(("activity_published", tenant.slug, activity.title))
+
+
+@hookimpl
+def yinghuo_activity_completed(tenant, activity):
+    CALLS.append(("activity_completed", tenant.slug, activity.title))
+
+
+@hookimpl
 def yinghuo_tenant_enabled(tenant, first_time):
     CALLS.append(("enabled", tenant.slug, first_time))
 

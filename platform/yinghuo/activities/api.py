@@ -1,0 +1,212 @@
+"""Tenant API for activities and sign-ups: /t/<slug>/api/v1/activities…"""
+from __future__ import annotations
+
+from flask import g
+import copy
+from zoneinfo import ZoneInfo
+
+from flask.views import MethodView
+from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
+from sqlalchemy import select
+
+from ..errors import Unauthorized
+from ..extensions import db
+from ..people.identity import require_member
+from ..people.models import Member
+from ..people.services import get_member
+from ..tenant_api import blp
+from . import services
+from .models import STATUSES, VISIBILITIES
+
+#: times given without a zone are China Standard Time
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+class ActivitySchema(Schema):
+    id = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    description = fields.String(load_default="")
+    category = fields.String(required=True)
+    unit_id = fields.Integer(allow_none=True, load_default=None)
+    address = fields.String(load_default="", validate=validate.Length(max=300))
+    latitude = fields.Float(allow_none=True, load_default=None, validate=validate.Range(-90, 90))
+    longitude = fields.Float(allow_none=True, load_default=None, validate=validate.Range(-180, 180))
+    starts_at = fields.AwareDateTime(required=True, default_timezone=CHINA)
+    ends_at = fields.AwareDateTime(required=True, default_timezone=CHINA)
+    capacity = fields.Integer(required=True, validate=validate.Range(1, 100_000))
+    confirmed_count = fields.Integer(dump_only=True)
+    signup_opens_at = fields.AwareDateTime(allow_none=True, load_default=None, default_timezone=CHINA)
+    signup_closes_at = fields.AwareDateTime(allow_none=True, load_default=None, default_timezone=CHINA)
+    cancel_deadline = fields.AwareDateTime(allow_none=True, load_default=None, default_timezone=CHINA)
+    requirements = fields.String(load_default="")
+    skills = fields.List(fields.String(validate=validate.Length(1, 40)), load_default=list)
+    min_age = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(0, 120))
+    visibility = fields.String(load_default="tenant", validate=validate.OneOf(VISIBILITIES))
+    status = fields.String(dump_only=True)
+    cancel_reason = fields.String(dump_only=True, allow_none=True)
+    series_id = fields.Integer(dump_only=True, allow_none=True)
+
+
+class ActivityCreateSchema(ActivitySchema):
+    repeat = fields.Dict(load_default=None, allow_none=True,
+                         metadata={"description": '{"every_days": 7, "count": 4} creates a series'})
+
+    @validates_schema
+    def _repeat(self, data, **kwargs):
+        repeat = data.get("repeat")
+        if repeat is None:
+            return
+        count, every = repeat.get("count"), repeat.get("every_days")
+        if not (isinstance(count, int) and 1 <= count <= 52 and isinstance(every, int) and 1 <= every <= 366):
+            raise ValidationError("count 1-52 and every_days 1-366", field_name="repeat")
+
+
+def _patch_schema(base: type[Schema]) -> type[Schema]:
+    """The same fields, none required and none defaulted: a PATCH changes only what it names."""
+    patched = {}
+    for name, field in base._declared_fields.items():
+        field = copy.copy(field)
+        field.required, field.load_default = False, missing
+        patched[name] = field
+    return Schema.from_dict(patched, name=f"{base.__name__.removesuffix('Schema')}PatchSchema")
+
+
+ActivityPatchSchema = _patch_schema(ActivitySchema)
+
+
+class ActivityQuery(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    category = fields.String(load_default=None)
+    unit_id = fields.Integer(load_default=None)
+    starts_from = fields.AwareDateTime(load_default=None, default_timezone=CHINA)
+    starts_until = fields.AwareDateTime(load_default=None, default_timezone=CHINA)
+    q = fields.String(load_default=None)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+
+
+class ReasonSchema(Schema):
+    reason = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class SignupRequestSchema(Schema):
+    member_id = fields.Integer(load_default=None,
+                               metadata={"description": "leaders: sign up someone else (e.g. without a phone)"})
+
+
+class SignupSchema(Schema):
+    id = fields.Integer()
+    activity_id = fields.Integer()
+    member_id = fields.Integer()
+    member_name = fields.String()
+    status = fields.String()
+    waitlist_position = fields.Integer(allow_none=True)
+    signed_up_by = fields.Integer(allow_none=True)
+
+
+def signup_out(signup, name: str | None = None) -> dict:
+    return {"id": signup.id, "activity_id": signup.activity_id, "member_id": signup.member_id,
+            "member_name": name, "status": signup.status, "signed_up_by": signup.signed_up_by,
+            "waitlist_position": services.waitlist_position(signup)}
+
+
+@blp.route("/activities")
+class Activities(MethodView):
+    @blp.arguments(ActivityQuery, location="query")
+    @blp.response(200, ActivitySchema(many=True))
+    def get(self, args):
+        """Activities this viewer may see, soonest first; total in ``X-Total-Count``.
+
+        Without a token, only public activities."""
+        rows, total = services.list_activities(g.member, public_only=g.member is None, **args)
+        return rows, 200, {"X-Total-Count": str(total)}
+
+    @blp.arguments(ActivityCreateSchema)
+    @blp.response(201, ActivitySchema(many=True))
+    @require_member
+    def post(self, data):
+        """Create a draft activity, or a series with ``repeat`` (leaders and admins)."""
+        services.manager_only(g.member)
+        repeat = data.pop("repeat", None)
+        created = services.create_activity(g.tenant, data, creator=g.member, repeat=repeat)
+        db.session.commit()
+        return created
+
+
+@blp.route("/activities/<int:activity_id>")
+class ActivityItem(MethodView):
+    @blp.response(200, ActivitySchema)
+    def get(self, activity_id):
+        """One activity (404 when the viewer may not see it)."""
+        return services.get_visible(activity_id, g.member)
+
+    @blp.arguments(ActivityPatchSchema)
+    @blp.response(200, ActivitySchema)
+    @require_member
+    def patch(self, data, activity_id):
+        """Change an activity; raising the capacity promotes from the waitlist."""
+        services.manager_only(g.member)
+        activity = services.update_activity(g.tenant, services.get_activity(activity_id), data)
+        db.session.commit()
+        return activity
+
+
+def _transition_route(action: str, doc: str):
+    @blp.route(f"/activities/<int:activity_id>/{action}", methods=["POST"], endpoint=f"activity_{action}")
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, ActivitySchema)
+    @require_member
+    def view(data, activity_id):
+        services.manager_only(g.member)
+        activity = services.transition(g.tenant, services.get_activity(activity_id), action, reason=data["reason"])
+        db.session.commit()
+        return activity
+    view.__doc__ = doc
+    return view
+
+
+for _action, _doc in (("publish", "Publish a draft: it opens for sign-up."),
+                      ("close", "Close sign-up."),
+                      ("complete", "Mark the activity completed."),
+                      ("cancel", "Cancel the activity (a reason is required).")):
+    _transition_route(_action, _doc)
+
+
+@blp.route("/activities/<int:activity_id>/signups")
+class Signups(MethodView):
+    @blp.arguments(SignupRequestSchema)
+    @blp.response(201, SignupSchema)
+    @require_member
+    def post(self, data, activity_id):
+        """Sign up (yourself, or as a leader someone else): a place or the waitlist."""
+        activity = services.get_visible(activity_id, g.member)
+        person = g.member
+        if data["member_id"] is not None and data["member_id"] != g.member.id:
+            services.manager_only(g.member)
+            person = get_member(data["member_id"])
+        signup = services.sign_up(g.tenant, activity, person, by=g.member)
+        db.session.commit()
+        return signup_out(signup, person.name)
+
+    @blp.response(200, SignupSchema(many=True))
+    @require_member
+    def get(self, activity_id):
+        """The roster: confirmed, then the waitlist in order (leaders and admins)."""
+        services.manager_only(g.member)
+        rows = services.roster(services.get_activity(activity_id))
+        names = dict(db.session.execute(select(Member.id, Member.name).where(
+            Member.id.in_([r.member_id for r in rows]))).all())
+        return [signup_out(r, names.get(r.member_id)) for r in rows]
+
+
+@blp.route("/activities/<int:activity_id>/signups/me", methods=["DELETE"])
+@blp.arguments(ReasonSchema, location="query")
+@blp.response(200, SignupSchema)
+def cancel_my_signup(args, activity_id):
+    """Cancel your sign-up (refused after the cancel deadline); the waitlist moves up."""
+    if g.member is None:
+        raise Unauthorized("Please sign in")
+    signup = services.cancel_signup(g.tenant, services.get_visible(activity_id, g.member), g.member,
+                                    reason=args["reason"])
+    db.session.commit()
+    return signup_out(signup, g.member.name)

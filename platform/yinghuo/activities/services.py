@@ -1,0 +1,294 @@
+"""Activity rules: life cycle, visibility, sign-up with capacity and waitlist.
+
+Capacity is kept by one atomic ``UPDATE … SET confirmed_count = confirmed_count + 1
+WHERE confirmed_count < capacity``: the database serialises concurrent sign-ups on the
+activity row, so it is never overbooked; whoever does not get a place is waitlisted.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit
+from ..db.base import utcnow
+from ..db.context import current_tenant_id
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..units.models import Unit
+from .models import DEFAULT_CATEGORIES, Activity, Signup
+
+#: allowed status changes: one table, applied by :func:`transition`
+TRANSITIONS = {
+    "publish": ({"draft"}, "published"),
+    "close": ({"published"}, "closed"),
+    "complete": ({"published", "closed"}, "completed"),
+    "cancel": ({"draft", "published", "closed"}, "cancelled"),
+}
+MANAGER_ROLES = {"tenant_admin", "unit_admin", "leader"}
+EDITABLE = ("title", "description", "category", "unit_id", "address", "latitude", "longitude", "starts_at",
+            "ends_at", "capacity", "signup_opens_at", "signup_closes_at", "cancel_deadline", "requirements",
+            "skills", "min_age", "visibility")
+
+
+def _hooks(tenant):
+    return current_app.extensions["yinghuo"].host.hooks_for(tenant)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def is_manager(member) -> bool:
+    return member is not None and bool(member.role_names & MANAGER_ROLES)
+
+
+def get_activity(activity_id: int) -> Activity:
+    activity = db.session.get(Activity, (current_tenant_id(), activity_id))
+    if activity is None:
+        raise NotFound("no such activity")
+    return activity
+
+
+def check_activity(tenant, data: dict) -> None:
+    """Field rules beyond the schema: categories, units, times, capacity."""
+    fields = {}
+    categories = tenant.setting("activity_categories") or DEFAULT_CATEGORIES
+    if "category" in data and data["category"] not in categories:
+        fields["category"] = [f"one of {', '.join(categories)}"]
+    if data.get("unit_id") is not None and db.session.get(Unit, (tenant.id, data["unit_id"])) is None:
+        fields["unit_id"] = ["no such unit in this tenant"]
+    starts, ends = _aware(data.get("starts_at")), _aware(data.get("ends_at"))
+    if starts and ends and ends <= starts:
+        fields["ends_at"] = ["must be after starts_at"]
+    opens, closes = _aware(data.get("signup_opens_at")), _aware(data.get("signup_closes_at"))
+    if opens and closes and closes <= opens:
+        fields["signup_closes_at"] = ["must be after signup_opens_at"]
+    if fields:
+        raise Invalid("Activity is invalid", fields=fields)
+
+
+def create_activity(tenant, data: dict, *, creator=None, repeat: dict | None = None) -> list[Activity]:
+    """Create a draft (or a weekly/monthly series of drafts when ``repeat`` is given).
+
+    :param repeat: ``{"every_days": 7, "count": 4}``: copies shifted by ``every_days``.
+    """
+    check_activity(tenant, data)
+    count, step = (repeat or {}).get("count", 1), timedelta(days=(repeat or {}).get("every_days", 0))
+    created = []
+    for i in range(count):
+        shift = step * i
+        fields = {k: v for k, v in data.items() if k in EDITABLE}
+        for key in ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline"):
+            if fields.get(key) is not None:
+                fields[key] = _aware(fields[key]) + shift
+        activity = Activity(tenant_id=tenant.id, status="draft", created_by=creator.id if creator else None,
+                            **fields)
+        db.session.add(activity)
+        db.session.flush()
+        created.append(activity)
+    if count > 1:
+        for activity in created:
+            activity.series_id = created[0].id
+    for activity in created:
+        audit.record("activity.create", "activity", activity.id, after=activity_view(activity))
+    return created
+
+
+def update_activity(tenant, activity: Activity, data: dict) -> Activity:
+    if activity.status in ("completed", "cancelled"):
+        raise Conflict(f"a {activity.status} activity cannot be changed")
+    merged = {k: getattr(activity, k) for k in EDITABLE} | data
+    check_activity(tenant, merged)
+    if "capacity" in data and data["capacity"] < activity.confirmed_count:
+        raise Conflict("capacity is below the confirmed sign-ups",
+                       fields={"capacity": [f"at least {activity.confirmed_count}"]})
+    before = activity_view(activity)
+    for key, value in data.items():
+        if key in EDITABLE:
+            setattr(activity, key, value)
+    db.session.flush()
+    if "capacity" in data:
+        _fill_from_waitlist(activity)
+    audit.record("activity.update", "activity", activity.id, before=before, after=activity_view(activity))
+    return activity
+
+
+def transition(tenant, activity: Activity, action: str, *, reason: str | None = None) -> Activity:
+    """Apply one life-cycle action from :data:`TRANSITIONS`, audit it and fire its event."""
+    sources, target = TRANSITIONS[action]
+    if activity.status not in sources:
+        raise Conflict(f"cannot {action} a {activity.status} activity", code="bad_transition")
+    if action == "cancel" and not (reason or "").strip():
+        raise Invalid("a reason is required to cancel", fields={"reason": ["required"]})
+    before = activity.status
+    activity.status = target
+    activity.cancel_reason = reason if action == "cancel" else activity.cancel_reason
+    db.session.flush()
+    audit.record(f"activity.{action}", "activity", activity.id, before={"status": before},
+                 after={"status": target}, reason=reason)
+    if action == "publish":
+        _hooks(tenant).yinghuo_activity_published(tenant=tenant, activity=activity)
+    elif action == "complete":
+        _hooks(tenant).yinghuo_activity_completed(tenant=tenant, activity=activity)
+    return activity
+
+
+# --- visibility ------------------------------------------------------------------------
+
+def visible_statement(member, *, public_only: bool = False):
+    """Activities this viewer may see: managers all; members published ones of their reach."""
+    stmt = select(Activity)
+    if is_manager(member):
+        return stmt
+    stmt = stmt.where(Activity.status != "draft")
+    if public_only or member is None:
+        return stmt.where(Activity.visibility == "public")
+    unit_path = db.session.scalar(select(Unit.path).where(Unit.id == member.unit_id)) if member.unit_id else None
+    reach = [Activity.visibility.in_(("public", "tenant"))]
+    if unit_path:
+        ancestors = [int(p) for p in unit_path.strip("/").split("/")]
+        reach.append((Activity.visibility == "unit") & Activity.unit_id.in_(ancestors))
+    return stmt.where(or_(*reach))
+
+
+def get_visible(activity_id: int, member) -> Activity:
+    activity = db.session.scalar(visible_statement(member).where(Activity.id == activity_id))
+    if activity is None:
+        raise NotFound("no such activity")
+    return activity
+
+
+def list_activities(member, *, status=None, category=None, unit_id=None, starts_from=None, starts_until=None,
+                    q=None, page=1, per_page=20, public_only=False) -> tuple[list[Activity], int]:
+    stmt = visible_statement(member, public_only=public_only)
+    if status:
+        stmt = stmt.where(Activity.status == status)
+    if category:
+        stmt = stmt.where(Activity.category == category)
+    if unit_id:
+        stmt = stmt.where(Activity.unit_id == unit_id)
+    if starts_from:
+        stmt = stmt.where(Activity.starts_at >= starts_from)
+    if starts_until:
+        stmt = stmt.where(Activity.starts_at < starts_until)
+    if q:
+        stmt = stmt.where(Activity.title.contains(q, autoescape=True))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.scalars(stmt.order_by(Activity.starts_at, Activity.id)
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return list(rows), total
+
+
+# --- sign-up ---------------------------------------------------------------------------
+
+def sign_up(tenant, activity: Activity, member, *, by=None) -> Signup:
+    """Sign ``member`` up: a place if one is left, else the waitlist. 409 with a reason when
+    the activity is not open, the window is closed, or the person is already signed up."""
+    _check_open(activity)
+    refusal = _hooks(tenant).yinghuo_signup_refusal(tenant=tenant, activity=activity, member=member)
+    if refusal:
+        raise Conflict(refusal, code="signup_refused")
+    existing = db.session.scalar(select(Signup).where(Signup.activity_id == activity.id,
+                                                      Signup.member_id == member.id))
+    if existing is not None and existing.status != "cancelled":
+        raise Conflict("already signed up for this activity", code="duplicate_signup")
+    confirmed = _take_place(activity)
+    signup = existing or Signup(tenant_id=tenant.id, activity_id=activity.id, member_id=member.id)
+    signup.status = "confirmed" if confirmed else "waitlisted"
+    signup.queued_at, signup.cancelled_at = utcnow(), None
+    signup.signed_up_by = by.id if by is not None and by.id != member.id else None
+    db.session.add(signup)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same person, twice at the same moment
+        db.session.rollback()
+        raise Conflict("already signed up for this activity", code="duplicate_signup")
+    audit.record("signup.create", "signup", signup.id, after={"activity": activity.id, "member": member.id,
+                                                              "status": signup.status})
+    return signup
+
+
+def _check_open(activity: Activity) -> None:
+    now = utcnow()
+    if activity.status != "published":
+        raise Conflict(f"this activity is {activity.status}, not open for sign-up", code="not_open")
+    if activity.signup_opens_at and now < _aware(activity.signup_opens_at):
+        raise Conflict("sign-up has not opened yet", code="window_closed")
+    if (activity.signup_closes_at and now >= _aware(activity.signup_closes_at)) or now >= _aware(activity.ends_at):
+        raise Conflict("sign-up has closed", code="window_closed")
+
+
+def _take_place(activity: Activity) -> bool:
+    """Atomically take one place if any is left; True if taken."""
+    result = db.session.execute(
+        update(Activity).where(Activity.id == activity.id, Activity.confirmed_count < Activity.capacity)
+        .values(confirmed_count=Activity.confirmed_count + 1).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def cancel_signup(tenant, activity: Activity, member, *, reason: str | None = None) -> Signup:
+    """Cancel a sign-up; a freed place goes to the first of the waitlist at once."""
+    signup = db.session.scalar(select(Signup).where(Signup.activity_id == activity.id, Signup.member_id == member.id,
+                                                    Signup.status != "cancelled"))
+    if signup is None:
+        raise NotFound("you are not signed up for this activity")
+    deadline = _aware(activity.cancel_deadline or activity.starts_at)
+    if utcnow() >= deadline:
+        raise Conflict(f"cancelling closed at {deadline.isoformat()}; please tell the leader", code="too_late")
+    was_confirmed = signup.status == "confirmed"
+    signup.status, signup.cancelled_at = "cancelled", utcnow()
+    db.session.flush()
+    if was_confirmed:
+        db.session.execute(update(Activity).where(Activity.id == activity.id)
+                           .values(confirmed_count=Activity.confirmed_count - 1)
+                           .execution_options(synchronize_session=False))
+        _fill_from_waitlist(activity)
+    audit.record("signup.cancel", "signup", signup.id, reason=reason,
+                 after={"activity": activity.id, "member": member.id})
+    return signup
+
+
+def _fill_from_waitlist(activity: Activity) -> list[Signup]:
+    """Promote waitlisted people in order while places are free."""
+    promoted = []
+    while True:
+        first = db.session.scalar(select(Signup).where(Signup.activity_id == activity.id,
+                                                       Signup.status == "waitlisted")
+                                  .order_by(Signup.queued_at, Signup.id).limit(1).with_for_update())
+        if first is None or not _take_place(activity):
+            break
+        first.status = "confirmed"
+        db.session.flush()
+        audit.record("signup.promote", "signup", first.id, after={"activity": activity.id,
+                                                                  "member": first.member_id})
+        promoted.append(first)
+    return promoted
+
+
+def roster(activity: Activity) -> list[Signup]:
+    return list(db.session.scalars(select(Signup).where(Signup.activity_id == activity.id,
+                                                        Signup.status != "cancelled")
+                                   .order_by(Signup.status, Signup.queued_at, Signup.id)))
+
+
+def waitlist_position(signup: Signup) -> int | None:
+    if signup.status != "waitlisted":
+        return None
+    return db.session.scalar(select(func.count()).select_from(Signup).where(
+        Signup.activity_id == signup.activity_id, Signup.status == "waitlisted",
+        (Signup.queued_at < signup.queued_at) | ((Signup.queued_at == signup.queued_at) & (Signup.id < signup.id)))) + 1
+
+
+def activity_view(activity: Activity) -> dict:
+    return {k: getattr(activity, k) for k in ("id", "title", "category", "status", "capacity",
+                                               "confirmed_count", "starts_at", "ends_at", "visibility")}
+
+
+def manager_only(member) -> None:
+    if not is_manager(member):
+        raise Forbidden("Only leaders and admins manage activities")
