@@ -26,10 +26,18 @@ def run() -> None:
             context.configure(
                 connection=connection, target_metadata=db.metadata,
                 render_as_batch=connection.dialect.name == "sqlite",
-                include_object=_owned_by(owner), compare_type=True,
+                include_object=_owned_by(owner), compare_type=True, render_item=_render_item,
                 include_name=lambda name, type_, parent: not (type_ == "table" and name == "id_counter"))
             with context.begin_transaction():
                 context.run_migrations()
+
+
+def _render_item(type_, obj, autogen_context):
+    """Our column types are stored as plain SQLAlchemy types: migrations never import the app."""
+    from yinghuo.db.base import UTCDateTime
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def _owned_by(owner):

@@ -3,4 +3,5 @@ from .audit import AuditEntry  # noqa: F401
 from .people.models import Account, ApiToken, LoginThrottle, Member, MemberRole  # noqa: F401
 from .tenancy.models import Tenant, TenantHost, TenantPlugin  # noqa: F401
 from .units.models import Unit  # noqa: F401
-from .activities.models import Activity, Signup  # noqa: F401
+from .activities.models import Activity, Attendance, Signup  # noqa: F401
+from .hours.models import HourRecord  # noqa: F401

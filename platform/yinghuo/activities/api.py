@@ -15,7 +15,7 @@ from ..people.identity import require_member
 from ..people.models import Member
 from ..people.services import get_member
 from ..tenant_api import blp
-from . import services
+from . import checkins, services
 from .models import STATUSES, VISIBILITIES
 
 #: times given without a zone are China Standard Time
@@ -31,6 +31,8 @@ class ActivitySchema(Schema):
     address = fields.String(load_default="", validate=validate.Length(max=300))
     latitude = fields.Float(allow_none=True, load_default=None, validate=validate.Range(-90, 90))
     longitude = fields.Float(allow_none=True, load_default=None, validate=validate.Range(-180, 180))
+    geofence_m = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(20, 50_000),
+                                metadata={"description": "QR check-ins only within this many metres"})
     starts_at = fields.AwareDateTime(required=True, default_timezone=CHINA)
     ends_at = fields.AwareDateTime(required=True, default_timezone=CHINA)
     capacity = fields.Integer(required=True, validate=validate.Range(1, 100_000))
@@ -210,3 +212,110 @@ def cancel_my_signup(args, activity_id):
                                     reason=args["reason"])
     db.session.commit()
     return signup_out(signup, g.member.name)
+
+
+# --- on site: QR, check-in, check-out, corrections -------------------------------------
+
+class QrQuery(Schema):
+    kind = fields.String(load_default="in", validate=validate.OneOf(("in", "out")))
+
+
+class QrSchema(Schema):
+    token = fields.String()
+    kind = fields.String()
+    rotate_seconds = fields.Integer()
+    valid_seconds = fields.Integer()
+
+
+class CheckSchema(Schema):
+    token = fields.String(load_default=None, metadata={"description": "the scanned QR token"})
+    member_id = fields.Integer(load_default=None, metadata={"description": "leaders: for someone else"})
+    latitude = fields.Float(load_default=None, validate=validate.Range(-90, 90))
+    longitude = fields.Float(load_default=None, validate=validate.Range(-180, 180))
+
+
+class AttendanceSchema(Schema):
+    member_id = fields.Integer()
+    member_name = fields.String()
+    checked_in_at = fields.DateTime()
+    checked_out_at = fields.DateTime(allow_none=True)
+    in_method = fields.String()
+    out_method = fields.String(allow_none=True)
+
+
+class CorrectionSchema(Schema):
+    checked_in_at = fields.AwareDateTime(required=True, default_timezone=CHINA)
+    checked_out_at = fields.AwareDateTime(load_default=None, default_timezone=CHINA)
+    reason = fields.String(required=True, validate=validate.Length(1, 500))
+
+
+def attendance_out(row, name=None) -> dict:
+    return {"member_id": row.member_id, "member_name": name, "checked_in_at": row.checked_in_at,
+            "checked_out_at": row.checked_out_at, "in_method": row.in_method, "out_method": row.out_method}
+
+
+@blp.route("/activities/<int:activity_id>/qr")
+@blp.arguments(QrQuery, location="query")
+@blp.response(200, QrSchema)
+@require_member
+def activity_qr(args, activity_id):
+    """The current check-in (or check-out) QR token for the leader's screen."""
+    services.manager_only(g.member)
+    activity = services.get_activity(activity_id)
+    return {"token": checkins.qr_token(activity, args["kind"]), "kind": args["kind"],
+            "rotate_seconds": checkins.QR_ROTATE_SECONDS, "valid_seconds": checkins.QR_TTL_SECONDS}
+
+
+def _person_and_proxy(member_id):
+    """The person to check in/out: yourself, or (leaders) someone else on their behalf."""
+    if member_id is None or member_id == g.member.id:
+        return g.member, None
+    services.manager_only(g.member)
+    return get_member(member_id), g.member
+
+
+def _check_route(direction: str):
+    action = checkins.check_in if direction == "checkins" else checkins.check_out
+
+    @blp.route(f"/activities/<int:activity_id>/{direction}", methods=["POST"], endpoint=f"activity_{direction}")
+    @blp.arguments(CheckSchema)
+    @blp.response(200, AttendanceSchema)
+    @require_member
+    def view(data, activity_id):
+        person, proxy = _person_and_proxy(data["member_id"])
+        row = action(services.get_visible(activity_id, g.member), person, token=data["token"],
+                     latitude=data["latitude"], longitude=data["longitude"], by=proxy)
+        db.session.commit()
+        return attendance_out(row, person.name)
+    view.__doc__ = (f"{'Check in' if direction == 'checkins' else 'Check out'} by scanning the QR token, "
+                    "or as a leader for someone else; doing it twice changes nothing.")
+    return view
+
+
+for _direction in ("checkins", "checkouts"):
+    _check_route(_direction)
+
+
+@blp.route("/activities/<int:activity_id>/attendance")
+@blp.response(200, AttendanceSchema(many=True))
+@require_member
+def activity_attendance(activity_id):
+    """Who is checked in and out (leaders and admins)."""
+    services.manager_only(g.member)
+    rows = checkins.roster(services.get_activity(activity_id))
+    names = dict(db.session.execute(select(Member.id, Member.name).where(
+        Member.id.in_([r.member_id for r in rows]))).all())
+    return [attendance_out(r, names.get(r.member_id)) for r in rows]
+
+
+@blp.route("/activities/<int:activity_id>/attendance/<int:member_id>", methods=["PUT"])
+@blp.arguments(CorrectionSchema)
+@blp.response(200, AttendanceSchema)
+@require_member
+def activity_attendance_correct(data, activity_id, member_id):
+    """Correct someone's times (or record a missed check-in): a reason is required and audited."""
+    services.manager_only(g.member)
+    person = get_member(member_id)
+    row = checkins.correct(services.get_activity(activity_id), person.id, by=g.member, **data)
+    db.session.commit()
+    return attendance_out(row, person.name)

@@ -33,6 +33,8 @@ class Activity(TenantModel, Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    #: check-ins by QR must come from within this many metres of the place (None: anywhere)
+    geofence_m: Mapped[int | None]
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     capacity: Mapped[int]
@@ -73,3 +75,24 @@ class Signup(TenantModel, Base):
     signed_up_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
+
+
+class Attendance(TenantModel, Base):
+    """Who was there: check-in and check-out of one person at one activity, with how."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "activity_id", "member_id"),
+        ForeignKeyConstraint(["tenant_id", "activity_id"], ["activities.tenant_id", "activities.id"]),
+        ForeignKeyConstraint(["tenant_id", "member_id"], ["members.tenant_id", "members.id"]),
+    )
+
+    activity_id: Mapped[int] = mapped_column(BigInteger)
+    member_id: Mapped[int] = mapped_column(BigInteger)
+    checked_in_at: Mapped[datetime]
+    checked_out_at: Mapped[datetime | None]
+    #: qr, proxy (a leader for them), correction, close (the activity was completed)
+    in_method: Mapped[str] = mapped_column(String(12))
+    out_method: Mapped[str | None] = mapped_column(String(12))
+    #: the leader who checked them in or out on their behalf, or corrected the times
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger)

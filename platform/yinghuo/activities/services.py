@@ -18,6 +18,8 @@ from ..db.context import current_tenant_id
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..units.models import Unit
+from ..hours import services as hours
+from . import checkins
 from .models import DEFAULT_CATEGORIES, Activity, Signup
 
 #: allowed status changes: one table, applied by :func:`transition`
@@ -28,7 +30,8 @@ TRANSITIONS = {
     "cancel": ({"draft", "published", "closed"}, "cancelled"),
 }
 MANAGER_ROLES = {"tenant_admin", "unit_admin", "leader"}
-EDITABLE = ("title", "description", "category", "unit_id", "address", "latitude", "longitude", "starts_at",
+EDITABLE = ("title", "description", "category", "unit_id", "address", "latitude", "longitude", "geofence_m",
+            "starts_at",
             "ends_at", "capacity", "signup_opens_at", "signup_closes_at", "cancel_deadline", "requirements",
             "skills", "min_age", "visibility")
 
@@ -134,6 +137,8 @@ def transition(tenant, activity: Activity, action: str, *, reason: str | None = 
     if action == "publish":
         _hooks(tenant).yinghuo_activity_published(tenant=tenant, activity=activity)
     elif action == "complete":
+        checkins.close_out(activity)
+        hours.record_attendance(activity)
         _hooks(tenant).yinghuo_activity_completed(tenant=tenant, activity=activity)
     return activity
 

@@ -24,8 +24,16 @@ class KernelSettings(Schema):
     unit_types = fields.List(fields.String(validate=validate.Length(1, 40)),
                              load_default=lambda: ["county", "town", "village"])
     self_registration = fields.Boolean(load_default=True)
+    star_thresholds = fields.List(fields.Integer(validate=validate.Range(min=1)),
+                                  load_default=lambda: [100, 300, 600, 1000, 1500],
+                                  validate=validate.Length(equal=5))
     activity_categories = fields.List(fields.String(validate=validate.Length(1, 60)),
                                       load_default=lambda: list(DEFAULT_CATEGORIES))
+
+    @validates("star_thresholds")
+    def _increasing(self, value, **kwargs):
+        if any(b <= a for a, b in zip(value, value[1:])):
+            raise ValidationError("thresholds must increase (1★ … 5★)")
 
     @validates("timezone")
     def _tz(self, value, **kwargs):

@@ -77,6 +77,11 @@ def yinghuo_activity_completed(tenant, activity):
 
 
 @hookimpl
+def yinghuo_hours_approved(tenant, record):
+    CALLS.append(("hours_approved", tenant.slug, record.id))
+
+
+@hookimpl
 def yinghuo_tenant_enabled(tenant, first_time):
     CALLS.append(("enabled", tenant.slug, first_time))
 

@@ -1,0 +1,167 @@
+"""On-site check-in and check-out: rotating signed QR tokens, optional geofence, a leader
+acting for people without phones, audited corrections, and closing out at the end."""
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from .. import audit
+from ..db.base import utcnow
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from .models import Activity, Attendance, Signup
+
+#: a QR token is accepted this long after it was shown; the leader's page rotates it faster
+QR_TTL_SECONDS = 90
+QR_ROTATE_SECONDS = 30
+#: check-in opens this long before the start
+EARLY = timedelta(hours=1)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="yinghuo-checkin")
+
+
+def qr_token(activity: Activity, kind: str) -> str:
+    """A signed token naming tenant, activity and direction; valid for :data:`QR_TTL_SECONDS`."""
+    return _serializer().dumps({"t": activity.tenant_id, "a": activity.id, "k": kind})
+
+
+def _check_token(activity: Activity, kind: str, token: str) -> None:
+    try:
+        data = _serializer().loads(token or "", max_age=QR_TTL_SECONDS)
+    except SignatureExpired:
+        raise Invalid("This QR code has expired; scan the current one", code="qr_expired",
+                      fields={"token": ["expired"]})
+    except BadSignature:
+        raise Invalid("This QR code is not valid", code="qr_invalid", fields={"token": ["not genuine"]})
+    if data != {"t": activity.tenant_id, "a": activity.id, "k": kind}:
+        raise Invalid("This QR code is for another activity or direction", code="qr_invalid",
+                      fields={"token": ["wrong activity"]})
+
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+def _check_place(activity: Activity, lat: float | None, lng: float | None) -> None:
+    if not activity.geofence_m or activity.latitude is None or activity.longitude is None:
+        return
+    if lat is None or lng is None:
+        raise Invalid("Your location is needed to check in here", fields={"latitude": ["required"]})
+    far = distance_m(activity.latitude, activity.longitude, lat, lng)
+    if far > activity.geofence_m:
+        raise Conflict(f"You are {int(far)} m away; check in within {activity.geofence_m} m", code="too_far")
+
+
+def _check_time(activity: Activity) -> None:
+    now = utcnow()
+    if activity.status not in ("published", "closed"):
+        raise Conflict(f"this activity is {activity.status}", code="not_open")
+    if now < activity.starts_at - EARLY:
+        raise Conflict("check-in has not opened yet", code="too_early")
+    if now > activity.ends_at:
+        raise Conflict("this activity has ended", code="ended")
+
+
+def _confirmed(activity: Activity, member) -> None:
+    signed = db.session.scalar(select(Signup.id).where(Signup.activity_id == activity.id,
+                                                       Signup.member_id == member.id, Signup.status == "confirmed"))
+    if signed is None:
+        raise Forbidden("Only people with a confirmed sign-up can check in", code="not_signed_up")
+
+
+def check_in(activity: Activity, member, *, token: str | None = None, latitude=None, longitude=None,
+             by=None) -> Attendance:
+    """Check in by QR token (the person) or on their behalf (``by``: a leader). Safe twice."""
+    _check_time(activity)
+    _confirmed(activity, member)
+    if by is None:
+        _check_token(activity, "in", token)
+        _check_place(activity, latitude, longitude)
+    existing = _attendance(activity, member.id)
+    if existing is not None:
+        return existing
+    row = Attendance(tenant_id=activity.tenant_id, activity_id=activity.id, member_id=member.id,
+                     checked_in_at=utcnow(), in_method="proxy" if by else "qr", recorded_by=by.id if by else None)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("attendance.check_in", "attendance", row.id, after={"member": member.id, "how": row.in_method})
+    return row
+
+
+def check_out(activity: Activity, member, *, token: str | None = None, latitude=None, longitude=None,
+              by=None) -> Attendance:
+    """Check out the same ways; checking out twice keeps the first time."""
+    row = _attendance(activity, member.id)
+    if row is None:
+        raise Conflict("check in first", code="not_checked_in")
+    if by is None:
+        _check_token(activity, "out", token)
+        _check_place(activity, latitude, longitude)
+    if row.checked_out_at is None:
+        row.checked_out_at = min(utcnow(), activity.ends_at)
+        row.out_method = "proxy" if by else "qr"
+        db.session.flush()
+        audit.record("attendance.check_out", "attendance", row.id, after={"member": member.id,
+                                                                          "how": row.out_method})
+    return row
+
+
+def correct(activity: Activity, member_id: int, *, checked_in_at: datetime, checked_out_at: datetime | None,
+            reason: str, by) -> Attendance:
+    """A leader's correction of the times (or a missed check-in): a reason, audited."""
+    if not (reason or "").strip():
+        raise Invalid("A correction needs a reason", fields={"reason": ["required"]})
+    if checked_out_at is not None and checked_out_at <= checked_in_at:
+        raise Invalid("check-out must be after check-in", fields={"checked_out_at": ["before check-in"]})
+    row = _attendance(activity, member_id)
+    before = None
+    if row is None:
+        row = Attendance(tenant_id=activity.tenant_id, activity_id=activity.id, member_id=member_id,
+                         checked_in_at=checked_in_at, in_method="correction")
+        db.session.add(row)
+    else:
+        before = {"in": row.checked_in_at, "out": row.checked_out_at}
+    row.checked_in_at, row.checked_out_at = checked_in_at, checked_out_at
+    row.in_method, row.out_method = "correction", "correction" if checked_out_at else None
+    row.recorded_by = by.id
+    db.session.flush()
+    audit.record("attendance.correct", "attendance", row.id, before=before,
+                 after={"in": checked_in_at, "out": checked_out_at}, reason=reason.strip())
+    return row
+
+
+def close_out(activity: Activity) -> int:
+    """Check out everyone still in at the activity's end. Returns how many."""
+    rows = db.session.scalars(select(Attendance).where(Attendance.activity_id == activity.id,
+                                                       Attendance.checked_out_at.is_(None))).all()
+    for row in rows:
+        row.checked_out_at, row.out_method = max(activity.ends_at, row.checked_in_at), "close"
+    db.session.flush()
+    return len(rows)
+
+
+def roster(activity: Activity) -> list[Attendance]:
+    return list(db.session.scalars(select(Attendance).where(Attendance.activity_id == activity.id)
+                                   .order_by(Attendance.checked_in_at)))
+
+
+def _attendance(activity: Activity, member_id: int) -> Attendance | None:
+    return db.session.scalar(select(Attendance).where(Attendance.activity_id == activity.id,
+                                                      Attendance.member_id == member_id))
+
+
+def get_attendance(activity: Activity, member_id: int) -> Attendance:
+    row = _attendance(activity, member_id)
+    if row is None:
+        raise NotFound("no attendance for this person")
+    return row

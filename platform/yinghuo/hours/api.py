@@ -1,0 +1,155 @@
+"""Tenant API for service hours: the approval queue, manual entries, my hours, rankings."""
+from __future__ import annotations
+
+from flask import g
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+from sqlalchemy import func, select
+
+from ..errors import Unauthorized
+from ..extensions import db
+from ..people.identity import require_member, require_role
+from ..tenant_api import blp
+from . import services
+from .models import EVIDENCE, STATUSES, HourRecord
+
+APPROVERS = ("tenant_admin", "unit_admin")
+ENTERERS = ("tenant_admin", "unit_admin", "leader")
+
+
+class HourRecordSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    member_id = fields.Integer(required=True)
+    activity_id = fields.Integer(dump_only=True, allow_none=True)
+    served_on = fields.Date(required=True)
+    minutes = fields.Integer(required=True)
+    hours = fields.Method("_hours", dump_only=True)
+    content = fields.String(required=True, validate=validate.Length(1, 300))
+    place = fields.String(load_default="", validate=validate.Length(max=300))
+    evidence = fields.String(dump_only=True)
+    note = fields.String(load_default="")
+    status = fields.String(dump_only=True)
+    reason = fields.String(dump_only=True, allow_none=True)
+    supersedes_id = fields.Integer(dump_only=True, allow_none=True)
+
+    def _hours(self, record):
+        return round(record.minutes / 60, 2)
+
+
+class HourQuery(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    evidence = fields.String(load_default=None, validate=validate.OneOf(EVIDENCE))
+    member_id = fields.Integer(load_default=None)
+    activity_id = fields.Integer(load_default=None)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class ReasonRequired(Schema):
+    reason = fields.String(required=True, validate=validate.Length(1, 500))
+
+
+class CorrectSchema(ReasonRequired):
+    minutes = fields.Integer(required=True)
+
+
+class TotalsSchema(Schema):
+    approved_hours = fields.Float()
+    pending_hours = fields.Float()
+    stars = fields.Integer()
+    next_star_at = fields.Integer(allow_none=True)
+
+
+class RankingQuery(Schema):
+    period = fields.String(required=True, metadata={"description": "YYYY-MM or YYYY-Qn"})
+    unit_id = fields.Integer(load_default=None)
+
+
+class RankSchema(Schema):
+    rank = fields.Integer()
+    member_id = fields.Integer()
+    name = fields.String()
+    hours = fields.Float()
+
+
+@blp.route("/hours")
+class Hours(MethodView):
+    @blp.arguments(HourQuery, location="query")
+    @blp.response(200, HourRecordSchema(many=True))
+    @require_role(*APPROVERS)
+    def get(self, args):
+        """Hour records, oldest pending first (the approval queue); total in ``X-Total-Count``."""
+        stmt = select(HourRecord)
+        for key in ("status", "evidence", "member_id", "activity_id"):
+            if args[key] is not None:
+                stmt = stmt.where(getattr(HourRecord, key) == args[key])
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        rows = db.session.scalars(stmt.order_by(HourRecord.id).limit(args["per_page"])
+                                  .offset((args["page"] - 1) * args["per_page"])).all()
+        return rows, 200, {"X-Total-Count": str(total)}
+
+    @blp.arguments(HourRecordSchema)
+    @blp.response(201, HourRecordSchema)
+    @require_role(*ENTERERS)
+    def post(self, data):
+        """Enter offline service by hand (a note is required; it shows as manual evidence)."""
+        record = services.enter_manually(by=g.member, **data)
+        db.session.commit()
+        return record
+
+
+def _decision(name: str, schema, doc: str):
+    @blp.route(f"/hours/<int:record_id>/{name}", methods=["POST"], endpoint=f"hours_{name}")
+    @blp.arguments(schema)
+    @blp.response(200 if name != "correct" else 201, HourRecordSchema)
+    @require_role(*(APPROVERS if name != "correct" else ENTERERS))
+    def view(data, record_id):
+        record = services.get_record(record_id)
+        if name == "approve":
+            services.approve(g.tenant, record, by=g.member)
+        elif name == "correct":
+            record = services.correct(record, by=g.member, **data)
+        else:
+            getattr(services, name)(record, by=g.member, **data)
+        db.session.commit()
+        return record
+    view.__doc__ = doc
+    return view
+
+
+class Empty(Schema):
+    pass
+
+
+for _name, _schema, _doc in (
+        ("approve", Empty, "Approve a pending record (again: no change, no second event)."),
+        ("reject", ReasonRequired, "Reject a pending record with a reason."),
+        ("void", ReasonRequired, "Void a record with a reason (records are never deleted)."),
+        ("correct", CorrectSchema, "Replace the minutes: the old record is voided, the new one points at it.")):
+    _decision(_name, _schema, _doc)
+
+
+@blp.route("/hours/anomalies")
+@blp.response(200, HourRecordSchema(many=True))
+@require_role(*APPROVERS)
+def hours_anomalies():
+    """Hours without on-site evidence (entered by hand), largest first."""
+    return services.anomalies()
+
+
+@blp.route("/hours/ranking")
+@blp.arguments(RankingQuery, location="query")
+@blp.response(200, RankSchema(many=True))
+@require_member
+def hours_ranking(args):
+    """Approved hours by person for a month or quarter, optionally within a unit."""
+    return services.ranking(args["period"], args["unit_id"])
+
+
+@blp.route("/me/hours")
+@blp.response(200, TotalsSchema)
+def my_hours():
+    """My approved and pending hours in this tenant and my star level."""
+    if g.member is None:
+        raise Unauthorized("Please sign in")
+    return services.totals(g.tenant, g.member.id)

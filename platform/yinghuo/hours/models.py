@@ -1,0 +1,46 @@
+"""Service-hour records: what the national rules ask of each record (who, what, where,
+when, how long) and the evidence behind it. Never deleted: voided with a reason."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, ForeignKeyConstraint, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db.base import Base, TenantModel, utcnow
+
+STATUSES = ("pending", "approved", "rejected", "voided")
+#: qr: checked in and out by QR; proxy: a leader did it for them; manual: entered with a note
+EVIDENCE = ("qr", "proxy", "correction", "manual")
+
+
+class HourRecord(TenantModel, Base):
+    __tablename__ = "hour_records"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "member_id"], ["members.tenant_id", "members.id"]),
+        ForeignKeyConstraint(["tenant_id", "activity_id"], ["activities.tenant_id", "activities.id"]),
+        ForeignKeyConstraint(["tenant_id", "supersedes_id"], ["hour_records.tenant_id", "hour_records.id"]),
+        Index("ix_hour_records_tenant_id_member_id_status", "tenant_id", "member_id", "status"),
+        Index("ix_hour_records_tenant_id_activity_id", "tenant_id", "activity_id"),
+    )
+
+    member_id: Mapped[int] = mapped_column(BigInteger)
+    #: None for offline service entered by a leader
+    activity_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: the day the service was given (rankings and certificates go by it)
+    served_on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int]
+    #: what the service was (copied from the activity, or the leader's description)
+    content: Mapped[str] = mapped_column(String(300))
+    place: Mapped[str] = mapped_column(String(300), default="")
+    evidence: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    #: why rejected or voided
+    reason: Mapped[str | None] = mapped_column(String(500))
+    #: a correction points at the record it replaces (which is then voided)
+    supersedes_id: Mapped[int | None] = mapped_column(BigInteger)
+    entered_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

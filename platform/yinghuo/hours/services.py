@@ -1,0 +1,199 @@
+"""Service-hour rules: records from attendance or entered by hand, approval (the
+``yinghuo_hours_approved`` event fires once per record), corrections with history,
+totals, star levels and rankings."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from .. import audit
+from ..activities.models import Activity, Attendance
+from ..db.base import utcnow
+from ..db.context import current_tenant_id
+from ..errors import Conflict, Invalid, NotFound
+from ..extensions import db
+from ..people.models import Member
+from ..units.models import Unit
+from .models import HourRecord
+
+#: default star thresholds in hours (1★ … 5★); tenants override settings.star_thresholds
+STAR_THRESHOLDS = [100, 300, 600, 1000, 1500]
+
+
+def _hooks(tenant):
+    return current_app.extensions["yinghuo"].host.hooks_for(tenant)
+
+
+def get_record(record_id: int) -> HourRecord:
+    record = db.session.get(HourRecord, (current_tenant_id(), record_id))
+    if record is None:
+        raise NotFound("no such hour record")
+    return record
+
+
+def attended_minutes(activity: Activity, row: Attendance) -> int:
+    """Minutes present, capped by the activity's own time span."""
+    start = max(row.checked_in_at, activity.starts_at)
+    end = min(row.checked_out_at or activity.ends_at, activity.ends_at)
+    return max(0, int((end - start).total_seconds() // 60))
+
+
+def _evidence(row: Attendance) -> str:
+    methods = {row.in_method, row.out_method}
+    if "correction" in methods:
+        return "correction"
+    return "qr" if methods <= {"qr", "close"} else "proxy"
+
+
+def record_attendance(activity: Activity) -> list[HourRecord]:
+    """Pending records for everyone who attended; safe to run twice (one per person)."""
+    have = set(db.session.scalars(select(HourRecord.member_id).where(
+        HourRecord.activity_id == activity.id, HourRecord.status != "voided")))
+    created = []
+    for row in db.session.scalars(select(Attendance).where(Attendance.activity_id == activity.id)):
+        minutes = attended_minutes(activity, row)
+        if row.member_id in have or minutes == 0:
+            continue
+        created.append(_add(member_id=row.member_id, activity_id=activity.id, minutes=minutes,
+                            served_on=activity.starts_at.date(), content=activity.title,
+                            place=activity.address, evidence=_evidence(row), note=""))
+    return created
+
+
+def _add(**fields) -> HourRecord:
+    record = HourRecord(tenant_id=current_tenant_id(), status="pending", **fields)
+    db.session.add(record)
+    db.session.flush()
+    audit.record("hours.create", "hour_record", record.id, after=record_view(record))
+    return record
+
+
+def enter_manually(*, member_id: int, minutes: int, served_on: date, content: str, note: str,
+                   place: str = "", by) -> HourRecord:
+    """Offline service a leader enters by hand: a note is required, and it shows as manual."""
+    fields = {}
+    if db.session.get(Member, (current_tenant_id(), member_id)) is None:
+        fields["member_id"] = ["no such member"]
+    if not (note or "").strip():
+        fields["note"] = ["say what was done and who saw it"]
+    if not 1 <= minutes <= 24 * 60:
+        fields["minutes"] = ["between 1 and 1440"]
+    if served_on > date.today():
+        fields["served_on"] = ["cannot be in the future"]
+    if fields:
+        raise Invalid("Hour record is invalid", fields=fields)
+    return _add(member_id=member_id, activity_id=None, minutes=minutes, served_on=served_on,
+                content=content, place=place, evidence="manual", note=note.strip(), entered_by=by.id)
+
+
+def approve(tenant, record: HourRecord, *, by) -> bool:
+    """Approve a pending record. The state change is one conditional UPDATE, so approving
+    twice (even at once) changes it once and fires ``yinghuo_hours_approved`` once."""
+    if record.status in ("rejected", "voided"):
+        raise Conflict(f"a {record.status} record cannot be approved", code="bad_transition")
+    changed = db.session.execute(
+        update(HourRecord).where(HourRecord.id == record.id, HourRecord.status == "pending")
+        .values(status="approved", decided_by=by.id, decided_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount == 1
+    if changed:
+        db.session.refresh(record)
+        audit.record("hours.approve", "hour_record", record.id, before={"status": "pending"},
+                     after={"status": "approved"})
+        _hooks(tenant).yinghuo_hours_approved(tenant=tenant, record=record)
+    return changed
+
+
+def reject(record: HourRecord, *, reason: str, by) -> HourRecord:
+    return _close(record, "rejected", reason, by, allowed={"pending"})
+
+
+def void(record: HourRecord, *, reason: str, by) -> HourRecord:
+    """Records are never deleted: a void keeps the row and says why."""
+    return _close(record, "voided", reason, by, allowed={"pending", "approved", "rejected"})
+
+
+def _close(record: HourRecord, status: str, reason: str, by, *, allowed: set[str]) -> HourRecord:
+    if not (reason or "").strip():
+        raise Invalid("A reason is required", fields={"reason": ["required"]})
+    if record.status not in allowed:
+        raise Conflict(f"a {record.status} record cannot be {status}", code="bad_transition")
+    before = record.status
+    record.status, record.reason, record.decided_by, record.decided_at = status, reason.strip(), by.id, utcnow()
+    db.session.flush()
+    audit.record(f"hours.{status}", "hour_record", record.id, before={"status": before},
+                 after={"status": status}, reason=reason.strip())
+    return record
+
+
+def correct(record: HourRecord, *, minutes: int, reason: str, by) -> HourRecord:
+    """Replace a record's minutes: the old one is voided, a new pending one points at it."""
+    if not 1 <= minutes <= 24 * 60:
+        raise Invalid("Hour record is invalid", fields={"minutes": ["between 1 and 1440"]})
+    void(record, reason=f"corrected: {reason}", by=by)
+    return _add(member_id=record.member_id, activity_id=record.activity_id, minutes=minutes,
+                served_on=record.served_on, content=record.content, place=record.place, evidence="correction",
+                note=reason.strip(), supersedes_id=record.id, entered_by=by.id)
+
+
+def star_level(hours: float, thresholds: list[int] | None = None) -> int:
+    return sum(hours >= t for t in (thresholds or STAR_THRESHOLDS))
+
+
+def totals(tenant, member_id: int) -> dict:
+    rows = dict(db.session.execute(select(HourRecord.status, func.coalesce(func.sum(HourRecord.minutes), 0))
+                                   .where(HourRecord.member_id == member_id,
+                                          HourRecord.status.in_(("approved", "pending")))
+                                   .group_by(HourRecord.status)).all())
+    approved = rows.get("approved", 0) / 60
+    thresholds = tenant.setting("star_thresholds") or STAR_THRESHOLDS
+    stars = star_level(approved, thresholds)
+    return {"approved_hours": round(approved, 2), "pending_hours": round(rows.get("pending", 0) / 60, 2),
+            "stars": stars, "next_star_at": thresholds[stars] if stars < len(thresholds) else None}
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    """``2026-11`` (a month) or ``2026-Q4`` (a quarter) -> [first day, first day after)."""
+    try:
+        year, part = period.split("-")
+        year = int(year)
+        if part.upper().startswith("Q"):
+            q = int(part[1:])
+            assert 1 <= q <= 4
+            first, months = 3 * (q - 1) + 1, 3
+        else:
+            first, months = int(part), 1
+            assert 1 <= first <= 12
+    except (ValueError, AssertionError):
+        raise Invalid("period is YYYY-MM or YYYY-Qn", fields={"period": ["YYYY-MM or YYYY-Qn"]})
+    end_month = first + months
+    return date(year, first, 1), date(year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1)
+
+
+def ranking(period: str, unit_id: int | None = None, limit: int = 50) -> list[dict]:
+    """Approved hours per member in a month or quarter, optionally within a unit's subtree."""
+    start, end = period_bounds(period)
+    stmt = (select(Member.id, Member.name, func.sum(HourRecord.minutes).label("minutes"))
+            .join(Member, Member.id == HourRecord.member_id)
+            .where(HourRecord.status == "approved", HourRecord.served_on >= start, HourRecord.served_on < end)
+            .group_by(Member.id, Member.name).order_by(func.sum(HourRecord.minutes).desc(), Member.id).limit(limit))
+    if unit_id is not None:
+        unit = db.session.get(Unit, (current_tenant_id(), unit_id))
+        if unit is None:
+            raise NotFound("no such unit")
+        stmt = stmt.join(Unit, Unit.id == Member.unit_id).where(Unit.path.startswith(unit.path, autoescape=True))
+    return [{"rank": i + 1, "member_id": mid, "name": name, "hours": round(minutes / 60, 2)}
+            for i, (mid, name, minutes) in enumerate(db.session.execute(stmt))]
+
+
+def anomalies(limit: int = 200) -> list[HourRecord]:
+    """Hours without on-site evidence (entered by hand), largest first, for a second look."""
+    return list(db.session.scalars(select(HourRecord).where(HourRecord.evidence == "manual",
+                                                            HourRecord.status != "voided")
+                                   .order_by(HourRecord.minutes.desc(), HourRecord.id).limit(limit)))
+
+
+def record_view(record: HourRecord) -> dict:
+    return {k: getattr(record, k) for k in ("id", "member_id", "activity_id", "served_on", "minutes", "content",
+                                             "place", "evidence", "note", "status", "reason", "supersedes_id")}

@@ -1,0 +1,260 @@
+"""On site and after: QR check-in/out, geofence, proxies, corrections, closing out, hour
+records, approval firing hours_approved once, star levels, rankings, anomalies."""
+import threading
+from datetime import date, timedelta
+
+import pytest
+
+from yinghuo.activities import checkins
+from yinghuo.hours.services import period_bounds, star_level
+from yinghuo.testing import sample_plugin
+
+from .conftest import iso
+
+BASE = "/t/county/api/v1"
+
+
+@pytest.fixture
+def running(client, county, make_activity, now):
+    """An activity that started 10 minutes ago, 2 hours long, with the volunteer signed up."""
+    def make(**fields):
+        a = make_activity(starts_at=iso(now - timedelta(minutes=10)), ends_at=iso(now + timedelta(hours=2)),
+                          **fields)
+        assert client.post(f"{BASE}/activities/{a['id']}/signups", json={}, headers=county["vol"]).status_code == 201
+        return a
+    return make
+
+
+def _qr(client, county, activity_id, kind="in"):
+    return client.get(f"{BASE}/activities/{activity_id}/qr?kind={kind}", headers=county["leader"]).get_json()["token"]
+
+
+def _check(client, headers, activity_id, direction="checkins", **body):
+    return client.post(f"{BASE}/activities/{activity_id}/{direction}", json=body, headers=headers)
+
+
+def test_scanning_the_qr_checks_in_and_out(client, county, running):
+    a = running()
+    r = _check(client, county["vol"], a["id"], token=_qr(client, county, a["id"]))
+    assert r.status_code == 200 and r.get_json()["in_method"] == "qr"
+    again = _check(client, county["vol"], a["id"], token=_qr(client, county, a["id"]))
+    assert again.get_json()["checked_in_at"] == r.get_json()["checked_in_at"]  # twice: no change
+    out = _check(client, county["vol"], a["id"], "checkouts", token=_qr(client, county, a["id"], "out"))
+    assert out.get_json()["out_method"] == "qr"
+
+
+def test_forged_token_is_refused(client, county, running):
+    a = running()
+    token = _qr(client, county, a["id"])
+    forged = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
+    r = _check(client, county["vol"], a["id"], token=forged)
+    assert r.status_code == 422 and r.get_json()["error"]["code"] == "qr_invalid"
+
+
+def test_expired_token_is_refused(client, county, running, monkeypatch):
+    a = running()
+    token = _qr(client, county, a["id"])
+    monkeypatch.setattr(checkins, "QR_TTL_SECONDS", -1)
+    r = _check(client, county["vol"], a["id"], token=token)
+    assert r.status_code == 422 and r.get_json()["error"]["code"] == "qr_expired"
+
+
+def test_token_of_another_activity_or_direction_is_refused(client, county, running):
+    a, b = running(), running()
+    assert _check(client, county["vol"], a["id"], token=_qr(client, county, b["id"])).status_code == 422
+    assert _check(client, county["vol"], a["id"], token=_qr(client, county, a["id"], "out")).status_code == 422
+
+
+def test_geofence(client, county, running):
+    a = running(latitude=40.8, longitude=111.7, geofence_m=200)
+    token = _qr(client, county, a["id"])
+    assert _check(client, county["vol"], a["id"], token=token).status_code == 422  # location needed
+    far = _check(client, county["vol"], a["id"], token=token, latitude=40.81, longitude=111.7)
+    assert far.status_code == 409 and far.get_json()["error"]["code"] == "too_far"
+    near = _check(client, county["vol"], a["id"], token=token, latitude=40.8005, longitude=111.7)
+    assert near.status_code == 200
+
+
+def test_only_confirmed_signups_check_in(client, county, make_activity, now):
+    a = make_activity(starts_at=iso(now - timedelta(minutes=5)), ends_at=iso(now + timedelta(hours=1)))
+    r = _check(client, county["vol"], a["id"], token=_qr(client, county, a["id"]))
+    assert r.status_code == 403
+
+
+def test_leader_checks_in_on_behalf_and_volunteer_cannot(client, county, running, people):
+    a = running()
+    [grandpa] = people(1, prefix="李大爷")
+    client.post(f"{BASE}/activities/{a['id']}/signups", json={"member_id": grandpa}, headers=county["leader"])
+    r = _check(client, county["leader"], a["id"], member_id=grandpa)
+    assert r.status_code == 200 and r.get_json()["in_method"] == "proxy"
+    assert _check(client, county["vol"], a["id"], member_id=grandpa).status_code == 403
+
+
+def test_correction_needs_a_reason_and_is_audited(app, client, county, running, now):
+    a = running()
+    me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
+    url = f"{BASE}/activities/{a['id']}/attendance/{me}"
+    body = {"checked_in_at": iso(now - timedelta(minutes=10)), "checked_out_at": iso(now + timedelta(hours=1))}
+    assert client.put(url, json=body, headers=county["leader"]).status_code == 422
+    r = client.put(url, json={**body, "reason": "手机没电，现场签到表为证"}, headers=county["leader"])
+    assert r.status_code == 200 and r.get_json()["in_method"] == "correction"
+    from sqlalchemy import select
+    from yinghuo.audit import AuditEntry
+    from yinghuo.db.context import unscoped
+    from yinghuo.extensions import db
+    with app.app_context(), unscoped("test reads audit", operator=True):
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "attendance.correct")).one()
+    assert entry.reason == "手机没电，现场签到表为证" and entry.actor == "lead@county.test"
+
+
+def test_completing_closes_out_and_creates_pending_hours_capped_by_duration(client, county, running, now):
+    a = running()
+    me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
+    # a correction says they came an hour before the start: only the activity's span counts
+    client.put(f"{BASE}/activities/{a['id']}/attendance/{me}", json={
+        "checked_in_at": iso(now - timedelta(hours=1)), "checked_out_at": None, "reason": "早到帮忙布置"},
+        headers=county["leader"])
+    client.post(f"{BASE}/activities/{a['id']}/complete", json={}, headers=county["leader"])
+    attendance = client.get(f"{BASE}/activities/{a['id']}/attendance", headers=county["leader"]).get_json()
+    assert attendance[0]["out_method"] == "close"
+    records = client.get(f"{BASE}/hours?status=pending", headers=county["admin"]).get_json()
+    assert [(r["member_id"], r["minutes"], r["evidence"]) for r in records] == [(me, 130, "correction")]
+    # completing does not run twice, and re-recording creates no duplicates
+    assert client.post(f"{BASE}/activities/{a['id']}/complete", json={}, headers=county["leader"]).status_code == 409
+
+
+def _completed_record(client, county, running):
+    a = running()
+    _check(client, county["vol"], a["id"], token=_qr(client, county, a["id"]))
+    client.post(f"{BASE}/activities/{a['id']}/complete", json={}, headers=county["leader"])
+    [record] = client.get(f"{BASE}/hours?status=pending&activity_id={a['id']}", headers=county["admin"]).get_json()
+    return record
+
+
+@pytest.fixture
+def with_sample_plugin(app):
+    from yinghuo.extensions import db
+    from yinghuo.tenancy import services
+    with app.app_context():
+        services.enable_plugin(services.get_tenant("county"), "sample")
+        db.session.commit()
+    sample_plugin.CALLS.clear()
+
+
+def test_approving_twice_fires_hours_approved_once(client, county, running, with_sample_plugin):
+    record = _completed_record(client, county, running)
+    for _ in range(2):
+        r = client.post(f"{BASE}/hours/{record['id']}/approve", json={}, headers=county["admin"])
+        assert r.status_code == 200 and r.get_json()["status"] == "approved"
+    assert [c for c in sample_plugin.CALLS if c[0] == "hours_approved"] == [("hours_approved", "county", record["id"])]
+
+
+def test_concurrent_approvals_fire_once(app, client, county, running, with_sample_plugin):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("real concurrency needs PostgreSQL")
+    record = _completed_record(client, county, running)
+    barrier = threading.Barrier(8)
+
+    def go():
+        c = app.test_client()
+        barrier.wait()
+        c.post(f"{BASE}/hours/{record['id']}/approve", json={}, headers=county["admin"])
+
+    threads = [threading.Thread(target=go) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len([c for c in sample_plugin.CALLS if c[0] == "hours_approved"]) == 1
+
+
+def test_reject_needs_a_reason_and_rejected_cannot_be_approved(client, county, running):
+    record = _completed_record(client, county, running)
+    url = f"{BASE}/hours/{record['id']}"
+    assert client.post(f"{url}/reject", json={}, headers=county["admin"]).status_code == 422
+    assert client.post(f"{url}/reject", json={"reason": "未到场"}, headers=county["admin"]).status_code == 200
+    assert client.post(f"{url}/approve", json={}, headers=county["admin"]).status_code == 409
+
+
+def test_correction_keeps_history(client, county, running):
+    record = _completed_record(client, county, running)
+    r = client.post(f"{BASE}/hours/{record['id']}/correct", json={"minutes": 90, "reason": "提前离场"},
+                    headers=county["leader"])
+    assert r.status_code == 201 and r.get_json()["supersedes_id"] == record["id"]
+    old = client.get(f"{BASE}/hours?status=voided", headers=county["admin"]).get_json()
+    assert [(o["id"], o["reason"]) for o in old] == [(record["id"], "corrected: 提前离场")]
+
+
+def test_manual_hours_need_a_note_and_show_as_anomalies(client, county):
+    me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
+    body = {"member_id": me, "minutes": 240, "served_on": str(date.today()), "content": "入户帮扶"}
+    r = client.post(f"{BASE}/hours", json=body, headers=county["leader"])
+    assert r.status_code == 422 and "note" in r.get_json()["error"]["fields"]
+    r = client.post(f"{BASE}/hours", json={**body, "note": "为五保户王大爷代购药品，村支书见证"}, headers=county["leader"])
+    assert r.status_code == 201 and r.get_json()["evidence"] == "manual"
+    anomalies = client.get(f"{BASE}/hours/anomalies", headers=county["admin"]).get_json()
+    assert [a["id"] for a in anomalies] == [r.get_json()["id"]]
+    assert client.post(f"{BASE}/hours", json={**body, "note": "x"}, headers=county["vol"]).status_code == 403
+
+
+def test_star_levels_follow_thresholds():
+    assert [star_level(h) for h in (0, 99.9, 100, 299, 300, 600, 1000, 1499, 1500, 5000)] == \
+        [0, 0, 1, 1, 2, 3, 4, 4, 5, 5]
+    assert star_level(20, [10, 20, 30, 40, 50]) == 2
+
+
+def test_my_hours_and_star_with_tenant_thresholds(app, client, county, operator):
+    current = client.get("/api/v1/tenants/county", headers=operator).get_json()["settings"]
+    client.patch("/api/v1/tenants/county", json={"settings": {**current, "star_thresholds": [1, 2, 3, 4, 5]}},
+                 headers=operator)
+    me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
+    for minutes in (90, 60):
+        r = client.post(f"{BASE}/hours", json={"member_id": me, "minutes": minutes, "served_on": str(date.today()),
+                                               "content": "宣讲", "note": "村委会记录"}, headers=county["leader"])
+        client.post(f"{BASE}/hours/{r.get_json()['id']}/approve", json={}, headers=county["admin"])
+    client.post(f"{BASE}/hours", json={"member_id": me, "minutes": 30, "served_on": str(date.today()),
+                                       "content": "宣讲", "note": "待审"}, headers=county["leader"])
+    totals = client.get(f"{BASE}/me/hours", headers=county["vol"]).get_json()
+    assert totals == {"approved_hours": 2.5, "pending_hours": 0.5, "stars": 2, "next_star_at": 3}
+
+
+def test_bad_star_thresholds_are_refused(client, operator, county):
+    current = client.get("/api/v1/tenants/county", headers=operator).get_json()["settings"]
+    r = client.patch("/api/v1/tenants/county", json={"settings": {**current, "star_thresholds": [5, 4, 3, 2, 1]}},
+                     headers=operator)
+    assert r.status_code == 422
+
+
+def test_ranking_by_month_and_quarter_within_a_unit(client, county, make_member, login):
+    town = client.post(f"{BASE}/units", json={"name": "城关镇", "type": "town"}, headers=county["admin"]).get_json()
+    inside = make_member("county", "a@county.test", name="甲", unit_id=town["id"])
+    outside = make_member("county", "b@county.test", name="乙")
+    for member, minutes, day in ((inside, 120, "2026-10-05"), (inside, 60, "2026-11-02"), (outside, 600, "2026-11-03")):
+        r = client.post(f"{BASE}/hours", json={"member_id": member, "minutes": minutes, "served_on": day,
+                                               "content": "服务", "note": "记录"}, headers=county["leader"])
+        client.post(f"{BASE}/hours/{r.get_json()['id']}/approve", json={}, headers=county["admin"])
+    month = client.get(f"{BASE}/hours/ranking?period=2026-11", headers=county["vol"]).get_json()
+    assert [(r["name"], r["hours"]) for r in month] == [("乙", 10.0), ("甲", 1.0)]
+    quarter = client.get(f"{BASE}/hours/ranking?period=2026-Q4&unit_id={town['id']}", headers=county["vol"]).get_json()
+    assert [(r["name"], r["hours"]) for r in quarter] == [("甲", 3.0)]
+    assert client.get(f"{BASE}/hours/ranking?period=2026-13", headers=county["vol"]).status_code == 422
+
+
+def test_period_bounds():
+    assert period_bounds("2026-12") == (date(2026, 12, 1), date(2027, 1, 1))
+    assert period_bounds("2026-Q4") == (date(2026, 10, 1), date(2027, 1, 1))
+
+
+def test_totals_are_per_tenant(app, client, county, make_tenant, login, operator):
+    make_tenant("second", admin="admin@second.test")
+    me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
+    r = client.post(f"{BASE}/hours", json={"member_id": me, "minutes": 120, "served_on": str(date.today()),
+                                           "content": "服务", "note": "记录"}, headers=county["leader"])
+    client.post(f"{BASE}/hours/{r.get_json()['id']}/approve", json={}, headers=county["admin"])
+    # the same person joins the second tenant with the same login
+    joined = client.post("/t/second/api/v1/members", json={"name": "志愿者甲", "email": "vol@county.test",
+                                                           "password": "Passw0rd!x", "consent": True})
+    assert joined.status_code == 201, joined.get_json()
+    second = client.get("/t/second/api/v1/me/hours", headers=login("second", "vol@county.test")).get_json()
+    assert second["approved_hours"] == 0
+    assert client.get(f"{BASE}/me/hours", headers=county["vol"]).get_json()["approved_hours"] == 2
