@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/api", OPENAPI_JSON_PATH="openapi.json",
         BABEL_DEFAULT_LOCALE="zh_Hans_CN", BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
         JSON_SORT_KEYS=False, REDIS_URL=settings.redis_url,
+        YINGHUO_SMTP_URL=settings.smtp_url, YINGHUO_MAIL_FROM=settings.mail_from,
     )
     app.config.update(config)
     host = PluginHost(only=settings.plugins,

@@ -27,6 +27,8 @@ SETTINGS_TABLE = [
     ("YINGHUO_INSTANCE", "./instance", "folder for the SQLite file and generated keys"),
     ("YINGHUO_APP_ROLE", "yinghuo_app", "PostgreSQL role the app switches to (no superuser, no BYPASSRLS)"),
     ("YINGHUO_PLUGINS", "all installed", "comma-separated plugin names to load (default: every entry point)"),
+    ("YINGHUO_SMTP_URL", "unset", "smtp://user:password@host:port (or smtps://): turns on the email channel"),
+    ("YINGHUO_MAIL_FROM", "noreply@yinghuo.local", "sender address of notification emails"),
     ("YINGHUO_EXTRA_PLUGINS", "unset", "comma-separated module paths of plugins not installed as packages (development, tests)"),
     ("YINGHUO_TRACE_HOOKS", "0", "1 logs every hook call"),
 ]
@@ -43,6 +45,8 @@ class Settings:
     app_role: str = "yinghuo_app"
     plugins: list[str] | None = None
     extra_plugins: list[str] = field(default_factory=list)
+    smtp_url: str | None = None
+    mail_from: str | None = None
     trace_hooks: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -68,6 +72,7 @@ class Settings:
             data_keys=keys, current_key_id=current, instance_path=instance, app_role=role,
             plugins=[p.strip() for p in plugins.split(",") if p.strip()] if plugins else None,
             trace_hooks=env.get("YINGHUO_TRACE_HOOKS") == "1",
+            smtp_url=_smtp_url(env.get("YINGHUO_SMTP_URL")), mail_from=env.get("YINGHUO_MAIL_FROM"),
             extra_plugins=[p.strip() for p in (env.get("YINGHUO_EXTRA_PLUGINS") or "").split(",") if p.strip()],
         )
 
@@ -88,6 +93,15 @@ def _redis_url(url: str | None) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
         raise ConfigError(f"REDIS_URL: expected redis://host:port/db, got {url!r}")
+    return url
+
+
+def _smtp_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ConfigError(f"YINGHUO_SMTP_URL: expected smtp://user:password@host:port, got {url!r}")
     return url
 
 

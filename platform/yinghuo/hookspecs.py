@@ -69,6 +69,17 @@ def yinghuo_cli_commands(cli):
     """
 
 
+@hookspec
+def yinghuo_notification_channels():
+    """Delivery channels besides the in-app inbox (an SMS gateway, a WeChat template sender).
+
+    Each channel has a unique ``name`` and ``send(member, account, notification, text)``
+    returning True when it delivered; it runs in a job after commit, in Chinese.
+
+    :return: an iterable of channel objects.
+    """
+
+
 # --- tenant lifecycle -------------------------------------------------------------
 
 @hookspec

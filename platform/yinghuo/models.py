@@ -5,3 +5,4 @@ from .tenancy.models import Tenant, TenantHost, TenantPlugin  # noqa: F401
 from .units.models import Unit  # noqa: F401
 from .activities.models import Activity, Attendance, Signup  # noqa: F401
 from .hours.models import HourRecord  # noqa: F401
+from .notifications.models import Notification  # noqa: F401

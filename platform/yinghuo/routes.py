@@ -17,6 +17,7 @@ def register(app: Flask, host: PluginHost, api) -> None:
     from .units import api as _units_api  # noqa: F401
     from .activities import api as _activities_api  # noqa: F401
     from .hours import api as _hours_api  # noqa: F401
+    from .notifications import api as _notifications_api  # noqa: F401
     _add_rollup_route()
     api.register_blueprint(operator_api.blp)
     api.register_blueprint(tenant_api)

@@ -7,6 +7,7 @@ activity row, so it is never overbooked; whoever does not get a place is waitlis
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
@@ -19,6 +20,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..units.models import Unit
 from ..hours import services as hours
+from ..notifications.services import notify
 from . import checkins
 from .models import DEFAULT_CATEGORIES, Activity, Signup
 
@@ -44,6 +46,16 @@ def _aware(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
     return value
+
+
+def when(activity: Activity) -> str:
+    """The start as people read it (China time)."""
+    return activity.starts_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+
+
+def _tell(member_id: int, kind: str, activity: Activity, **params) -> None:
+    notify(member_id, kind, link=f"/activities/{activity.id}", activity=activity.title, when=when(activity),
+           **params)
 
 
 def is_manager(member) -> bool:
@@ -136,6 +148,9 @@ def transition(tenant, activity: Activity, action: str, *, reason: str | None = 
                  after={"status": target}, reason=reason)
     if action == "publish":
         _hooks(tenant).yinghuo_activity_published(tenant=tenant, activity=activity)
+    elif action == "cancel":
+        for signup in roster(activity):
+            _tell(signup.member_id, "activity_cancelled", activity, reason=reason)
     elif action == "complete":
         checkins.close_out(activity)
         hours.record_attendance(activity)
@@ -215,6 +230,10 @@ def sign_up(tenant, activity: Activity, member, *, by=None) -> Signup:
         raise Conflict("already signed up for this activity", code="duplicate_signup")
     audit.record("signup.create", "signup", signup.id, after={"activity": activity.id, "member": member.id,
                                                               "status": signup.status})
+    if confirmed:
+        _tell(member.id, "signup_confirmed", activity)
+    else:
+        _tell(member.id, "signup_waitlisted", activity, position=waitlist_position(signup))
     return signup
 
 
@@ -255,6 +274,7 @@ def cancel_signup(tenant, activity: Activity, member, *, reason: str | None = No
         _fill_from_waitlist(activity)
     audit.record("signup.cancel", "signup", signup.id, reason=reason,
                  after={"activity": activity.id, "member": member.id})
+    _tell(member.id, "signup_cancelled", activity)
     return signup
 
 
@@ -271,6 +291,7 @@ def _fill_from_waitlist(activity: Activity) -> list[Signup]:
         db.session.flush()
         audit.record("signup.promote", "signup", first.id, after={"activity": activity.id,
                                                                   "member": first.member_id})
+        _tell(first.member_id, "signup_promoted", activity)
         promoted.append(first)
     return promoted
 

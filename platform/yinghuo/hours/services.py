@@ -14,6 +14,7 @@ from ..db.base import utcnow
 from ..db.context import current_tenant_id
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..notifications.services import notify
 from ..people.models import Member
 from ..units.models import Unit
 from .models import HourRecord
@@ -102,11 +103,16 @@ def approve(tenant, record: HourRecord, *, by) -> bool:
         audit.record("hours.approve", "hour_record", record.id, before={"status": "pending"},
                      after={"status": "approved"})
         _hooks(tenant).yinghuo_hours_approved(tenant=tenant, record=record)
+        notify(record.member_id, "hours_approved", link="/me/hours", hours=round(record.minutes / 60, 2),
+               content=record.content)
     return changed
 
 
 def reject(record: HourRecord, *, reason: str, by) -> HourRecord:
-    return _close(record, "rejected", reason, by, allowed={"pending"})
+    _close(record, "rejected", reason, by, allowed={"pending"})
+    notify(record.member_id, "hours_rejected", link="/me/hours", hours=round(record.minutes / 60, 2),
+           content=record.content, reason=record.reason)
+    return record
 
 
 def void(record: HourRecord, *, reason: str, by) -> HourRecord:

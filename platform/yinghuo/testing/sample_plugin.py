@@ -14,10 +14,29 @@ from yinghuo.api import (NavItem, PeriodicJob, Permission, PluginBlueprint, Plug
 
 #: what the event hooks saw: (hook, tenant slug, detail)
 CALLS: list[tuple] = []
+#: what the sample SMS channel "sent": (phone, text)
+SMS_SENT: list[tuple] = []
+
+
+class SampleSmsChannel:
+    """A stand-in SMS gateway: shows how a plugin adds a delivery channel."""
+
+    name = "sample_sms"
+
+    def send(self, member, account, notification, text):
+        if not member.phone:
+            return False
+        SMS_SENT.append((member.phone, f"{text.title}：{text.body}"))
+        return True
 
 
 class SampleSettings(Schema):
     greeting = fields.String(load_default="你好")
+
+
+@hookimpl
+def yinghuo_notification_channels():
+    return [SampleSmsChannel()]
 
 
 @hookimpl

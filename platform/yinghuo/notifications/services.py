@@ -1,0 +1,126 @@
+"""Notifications: every message lands in the in-app inbox; other channels (email when
+SMTP is configured, SMS gateways from plugins) deliver it by a job after commit.
+
+A channel is any object with ``name`` and ``send(member, account, notification, text)``;
+plugins contribute channels through ``yinghuo_notification_channels``.
+"""
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from ..db.base import utcnow
+from ..db.context import current_tenant_id
+from ..errors import NotFound
+from ..extensions import db
+from ..jobs import enqueue
+from ..people.models import Account, Member
+from ..tenancy.models import Tenant
+from .models import Notification
+
+#: kind -> (title, body) message ids; translated when read (zh-CN catalog)
+MESSAGES = {
+    "signup_confirmed": ("Signed up", "You have a place at %(activity)s on %(when)s."),
+    "signup_waitlisted": ("On the waitlist", "%(activity)s is full; you are number %(position)s on the waitlist."),
+    "signup_promoted": ("You have a place", "A place at %(activity)s on %(when)s opened up and is now yours."),
+    "signup_cancelled": ("Sign-up cancelled", "Your sign-up for %(activity)s is cancelled."),
+    "activity_cancelled": ("Activity cancelled", "%(activity)s on %(when)s is cancelled: %(reason)s"),
+    "hours_approved": ("Hours approved", "%(hours)s hours for %(content)s were approved."),
+    "hours_rejected": ("Hours not approved", "%(hours)s hours for %(content)s were not approved: %(reason)s"),
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    title: str
+    body: str
+
+
+def render(notification: Notification) -> Rendered:
+    """The message in the current locale (plugin kinds carry their own title/body params)."""
+    title, body = MESSAGES.get(notification.kind, (notification.params.get("title", notification.kind),
+                                                   notification.params.get("body", "")))
+    params = {k: v for k, v in (notification.params or {}).items()}
+    return Rendered(_(title), _(body, **params) if params else _(body))
+
+
+def notify(member_id: int, kind: str, link: str | None = None, **params) -> Notification:
+    """Put a message in the person's inbox and queue delivery on the other channels."""
+    row = Notification(tenant_id=current_tenant_id(), member_id=member_id, kind=kind, params=params, link=link)
+    db.session.add(row)
+    db.session.flush()
+    for channel in channels(row.tenant_id):
+        enqueue("yinghuo.notifications.services.deliver", tenant_id=row.tenant_id,
+                job_id=f"notify-{row.id}-{channel.name}", notification_id=row.id, channel=channel.name)
+    return row
+
+
+def channels(tenant_id: int) -> list:
+    """Delivery channels besides the inbox: email when SMTP is set, plus the channels of the
+    plugins enabled for this tenant."""
+    found = []
+    if current_app.config.get("YINGHUO_SMTP_URL"):
+        found.append(EmailChannel(current_app.config["YINGHUO_SMTP_URL"],
+                                  current_app.config.get("YINGHUO_MAIL_FROM") or "noreply@yinghuo.local"))
+    tenant = db.session.get(Tenant, tenant_id)
+    for items in current_app.extensions["yinghuo"].host.hooks_for(tenant).yinghuo_notification_channels():
+        found.extend(items or [])
+    return found
+
+
+def deliver(tenant_id: int, notification_id: int, channel: str) -> bool:
+    """Job: send one inbox message on one channel (in Chinese, the platform's first language)."""
+    row = db.session.get(Notification, (tenant_id, notification_id))
+    target = next((c for c in channels(tenant_id) if c.name == channel), None)
+    if row is None or target is None:
+        return False
+    member = db.session.get(Member, (tenant_id, row.member_id))
+    account = db.session.get(Account, member.account_id) if member.account_id else None
+    with force_locale("zh_Hans_CN"):
+        return bool(target.send(member, account, row, render(row)))
+
+
+class EmailChannel:
+    name = "email"
+
+    def __init__(self, url: str, sender: str):
+        self.url, self.sender = urlsplit(url), sender
+
+    def send(self, member, account, notification, text: Rendered) -> bool:
+        if account is None or not account.email:
+            return False
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"] = self.sender, account.email, f"[萤火] {text.title}"
+        msg.set_content(f"{member.name}：\n\n{text.body}\n")
+        smtp_cls = smtplib.SMTP_SSL if self.url.scheme == "smtps" else smtplib.SMTP
+        with smtp_cls(self.url.hostname, self.url.port or 25, timeout=20) as smtp:
+            if self.url.username:
+                smtp.login(unquote(self.url.username), unquote(self.url.password or ""))
+            smtp.send_message(msg)
+        return True
+
+
+def inbox(member_id: int, limit: int = 50) -> tuple[list[Notification], int]:
+    rows = db.session.scalars(select(Notification).where(Notification.member_id == member_id)
+                              .order_by(Notification.read_at.is_not(None), Notification.id.desc()).limit(limit)).all()
+    unread = db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.member_id == member_id, Notification.read_at.is_(None)))
+    return list(rows), unread
+
+
+def mark_read(member_id: int, notification_id: int | None = None) -> int:
+    """Mark one message (or all) read; only the person's own messages."""
+    stmt = update(Notification).where(Notification.member_id == member_id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        if db.session.scalar(select(Notification.id).where(Notification.id == notification_id,
+                                                           Notification.member_id == member_id)) is None:
+            raise NotFound("no such message")
+        stmt = stmt.where(Notification.id == notification_id)
+    return db.session.execute(stmt.values(read_at=utcnow()).execution_options(synchronize_session=False)).rowcount
