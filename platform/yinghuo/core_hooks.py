@@ -22,3 +22,9 @@ def yinghuo_nav_items(tenant, member, area):
                   NavItem("Org tree", "pages.admin_units", area="admin", order=20),
                   NavItem("Audit log", "pages.admin_audit", area="admin", order=90)]
     return [i for i in items if i.area == area]
+
+
+@hookimpl
+def yinghuo_verify_code(tenant, code):
+    from .certificates.services import verify_certificate
+    return verify_certificate(code)

@@ -18,6 +18,7 @@ def register(app: Flask, host: PluginHost, api) -> None:
     from .activities import api as _activities_api  # noqa: F401
     from .hours import api as _hours_api  # noqa: F401
     from .notifications import api as _notifications_api  # noqa: F401
+    from .certificates import api as certificates_api
     _add_rollup_route()
     api.register_blueprint(operator_api.blp)
     api.register_blueprint(tenant_api)
@@ -25,6 +26,7 @@ def register(app: Flask, host: PluginHost, api) -> None:
     csrf.exempt(tenant_api)
     app.register_blueprint(views.pages)
     app.register_blueprint(views.console)
+    app.register_blueprint(certificates_api.verify_pages)
     for name, item in host.blueprints(app):
         _mount(app, api, name, item)
     app.add_url_rule("/healthz", "healthz", healthz)

@@ -10,6 +10,20 @@ SLUG = validate.Regexp(r"^[a-z][a-z0-9-]{1,39}$",
                        error="lowercase letters, digits and '-', 2-40 characters, starting with a letter")
 
 
+class IssuerSchema(Schema):
+    """Who issues certificates: printed on every certificate of the tenant."""
+
+    class Meta:
+        unknown = RAISE
+
+    organisation = fields.String(validate=validate.Length(max=200))
+    person_in_charge = fields.String(validate=validate.Length(max=50))
+    handler = fields.String(validate=validate.Length(max=50))
+    contact = fields.String(validate=validate.Length(max=100))
+    #: the seal image as a data URI (PNG with a transparent background)
+    seal = fields.String(validate=validate.Length(max=500_000))
+
+
 class KernelSettings(Schema):
     """Tenant settings the kernel reads; plugin settings live under their plugin's name."""
 
@@ -24,6 +38,7 @@ class KernelSettings(Schema):
     unit_types = fields.List(fields.String(validate=validate.Length(1, 40)),
                              load_default=lambda: ["county", "town", "village"])
     self_registration = fields.Boolean(load_default=True)
+    certificate_issuer = fields.Nested(IssuerSchema, load_default=dict)
     star_thresholds = fields.List(fields.Integer(validate=validate.Range(min=1)),
                                   load_default=lambda: [100, 300, 600, 1000, 1500],
                                   validate=validate.Length(equal=5))
