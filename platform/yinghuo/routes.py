@@ -19,6 +19,7 @@ def register(app: Flask, host: PluginHost, api) -> None:
     from .hours import api as _hours_api  # noqa: F401
     from .notifications import api as _notifications_api  # noqa: F401
     from .certificates import api as certificates_api
+    from .sheets import api as _sheets_api  # noqa: F401
     _add_rollup_route()
     api.register_blueprint(operator_api.blp)
     api.register_blueprint(tenant_api)
