@@ -16,7 +16,16 @@ def yinghuo_permissions():
 
 @hookimpl
 def yinghuo_nav_items(tenant, member, area):
-    items = [NavItem("Home", "pages.tenant_home", order=0)]
+    items = [NavItem("Home", "pages.tenant_home", order=0),
+             NavItem("Activities", "activity_pages.activity_list", order=5)]
+    if member is not None:
+        items += [NavItem("My activities", "activity_pages.my_activities", order=6),
+                  NavItem("My hours", "activity_pages.my_hours", order=7),
+                  NavItem("Messages", "activity_pages.my_notifications", order=8)]
+    if member is not None and member.role_names & {"tenant_admin", "unit_admin"}:
+        items += [NavItem("Hours to approve", "activity_pages.admin_hours", area="admin", order=5)]
+    if member is not None and member.role_names & {"tenant_admin", "unit_admin", "leader"}:
+        items += [NavItem("Dashboard", "activity_pages.dashboard", area="admin", order=4)]
     if member is not None and "tenant_admin" in member.role_names:
         items += [NavItem("Members", "pages.admin_members", area="admin", order=10),
                   NavItem("Org tree", "pages.admin_units", area="admin", order=20),

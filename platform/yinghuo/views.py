@@ -27,12 +27,17 @@ console = Blueprint("console", __name__)
 
 
 def form_errors(view):
-    """Show a domain error as a message on the page it came from."""
+    """Show a domain error of a form submission as a message on the page it came from.
+
+    Errors while merely showing a page (403, 404) are answered as errors: redirecting
+    to the same page would loop."""
     @wraps(view)
     def wrapper(*args, **kwargs):
         try:
             return view(*args, **kwargs)
         except DomainError as exc:
+            if request.method == "GET":
+                raise
             db.session.rollback()
             details = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
                                 for k, v in exc.fields.items())

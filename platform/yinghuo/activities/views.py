@@ -1,0 +1,297 @@
+"""Activity pages (mobile-first): list, detail, sign-up, my activities/hours/certificates,
+the leader's on-site page with the rotating QR, scanning, the approval queue, dashboard."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..certificates import services as certificates
+from ..certificates.models import Certificate
+from ..extensions import db
+from ..hours import services as hours
+from ..hours.models import HourRecord
+from ..notifications import services as notifications
+from ..errors import Forbidden
+from ..people.models import Member
+from ..people.services import get_member
+from ..units.models import Unit
+from ..views import form_errors
+from . import checkins, services
+from .models import Activity, Signup
+
+bp = Blueprint("activity_pages", __name__, url_prefix="/t/<tenant>")
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def member_page(view):
+    """Pages for members: anyone else is sent to sign in and brought back."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if g.get("member") is None:
+            return redirect(url_for("pages.login", next=request.full_path))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def manager_page(view):
+    @wraps(view)
+    @member_page
+    def wrapper(*args, **kwargs):
+        services.manager_only(g.member)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+@bp.app_template_filter("local")
+def local_time(value: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
+    return value.astimezone(CHINA).strftime(fmt) if value else ""
+
+
+# --- volunteers --------------------------------------------------------------------------
+
+@bp.route("/activities")
+def activity_list():
+    rows, total = services.list_activities(g.member, public_only=g.member is None,
+                                           category=request.args.get("category") or None,
+                                           starts_from=datetime.now(CHINA) - timedelta(days=1), per_page=50)
+    categories = g.tenant.setting("activity_categories") or services.DEFAULT_CATEGORIES
+    return render_template("activities/list.html", activities=rows, total=total, categories=categories,
+                           manager=services.is_manager(g.member))
+
+
+@bp.route("/activities/<int:activity_id>")
+def activity_detail(activity_id):
+    activity = services.get_visible(activity_id, g.member)
+    mine = None
+    if g.member is not None:
+        mine = db.session.scalar(select(Signup).where(Signup.activity_id == activity.id,
+                                                      Signup.member_id == g.member.id, Signup.status != "cancelled"))
+    return render_template("activities/detail.html", a=activity, mine=mine,
+                           position=services.waitlist_position(mine) if mine else None,
+                           manager=services.is_manager(g.member))
+
+
+@bp.route("/activities/<int:activity_id>/signup", methods=["POST"])
+@member_page
+@form_errors
+def activity_signup(activity_id):
+    signup = services.sign_up(g.tenant, services.get_visible(activity_id, g.member), g.member, by=g.member)
+    db.session.commit()
+    flash(_("Signed up") if signup.status == "confirmed" else _("On the waitlist"), "ok")
+    return redirect(url_for(".activity_detail", activity_id=activity_id))
+
+
+@bp.route("/activities/<int:activity_id>/cancel-signup", methods=["POST"])
+@member_page
+@form_errors
+def activity_cancel_signup(activity_id):
+    services.cancel_signup(g.tenant, services.get_visible(activity_id, g.member), g.member)
+    db.session.commit()
+    flash(_("Sign-up cancelled"), "ok")
+    return redirect(url_for(".activity_detail", activity_id=activity_id))
+
+
+@bp.route("/activities/<int:activity_id>/scan", methods=["GET", "POST"])
+@member_page
+@form_errors
+def activity_scan(activity_id):
+    """Where the QR code leads: confirm, and the phone's location goes along if allowed."""
+    activity = services.get_visible(activity_id, g.member)
+    kind = request.values.get("kind", "in")
+    if request.method == "POST":
+        action = checkins.check_in if kind == "in" else checkins.check_out
+        action(activity, g.member, token=request.form.get("token"),
+               latitude=request.form.get("latitude", type=float), longitude=request.form.get("longitude", type=float))
+        db.session.commit()
+        flash(_("Checked in") if kind == "in" else _("Checked out"), "ok")
+        return redirect(url_for(".activity_detail", activity_id=activity_id))
+    return render_template("activities/scan.html", a=activity, kind=kind, token=request.args.get("token", ""))
+
+
+@bp.route("/me/activities")
+@member_page
+def my_activities():
+    rows = db.session.execute(select(Signup, Activity).join(Activity, Activity.id == Signup.activity_id)
+                              .where(Signup.member_id == g.member.id, Signup.status != "cancelled")
+                              .order_by(Activity.starts_at.desc()).limit(100)).all()
+    return render_template("activities/mine.html", rows=rows)
+
+
+@bp.route("/me/hours")
+@member_page
+def my_hours():
+    records = db.session.scalars(select(HourRecord).where(HourRecord.member_id == g.member.id)
+                                 .order_by(HourRecord.served_on.desc(), HourRecord.id.desc()).limit(200)).all()
+    return render_template("activities/my_hours.html", totals=hours.totals(g.tenant, g.member.id), records=records)
+
+
+@bp.route("/me/certificates", methods=["GET", "POST"])
+@member_page
+@form_errors
+def my_certificates():
+    if request.method == "POST":
+        start = date.fromisoformat(request.form.get("period_start") or str(date.today().replace(month=1, day=1)))
+        end = date.fromisoformat(request.form.get("period_end") or str(date.today()))
+        certificates.request_certificate(g.tenant, g.member, start=start, end=end, base_url=request.host_url)
+        db.session.commit()
+        flash(_("Your certificate is being made; it appears below in a moment."), "ok")
+        return redirect(url_for(".my_certificates"))
+    rows = db.session.scalars(select(Certificate).where(Certificate.member_id == g.member.id)
+                              .order_by(Certificate.id.desc())).all()
+    return render_template("activities/my_certificates.html", certificates=rows, today=date.today())
+
+
+@bp.route("/me/certificates/<int:certificate_id>.pdf")
+@member_page
+@form_errors
+def my_certificate_pdf(certificate_id):
+    cert = certificates.get_certificate(certificate_id)
+    certificates.check_owner(cert, g.member)
+    return send_file(io.BytesIO(certificates.pdf_of(cert)), mimetype="application/pdf",
+                     download_name=f"{cert.serial}.pdf", as_attachment=True)
+
+
+@bp.route("/me/notifications", methods=["GET", "POST"])
+@member_page
+def my_notifications():
+    if request.method == "POST":
+        notifications.mark_read(g.member.id)
+        db.session.commit()
+        return redirect(url_for(".my_notifications"))
+    rows, unread = notifications.inbox(g.member.id)
+    return render_template("activities/inbox.html", items=[(r, notifications.render(r)) for r in rows],
+                           unread=unread)
+
+
+# --- leaders and admins ------------------------------------------------------------------
+
+@bp.route("/activities/new", methods=["GET", "POST"])
+@manager_page
+@form_errors
+def activity_new():
+    if request.method == "POST":
+        f = request.form
+        data = {"title": f.get("title", "").strip(), "category": f.get("category", ""),
+                "address": f.get("address", ""), "description": f.get("description", ""),
+                "capacity": f.get("capacity", type=int) or 0, "visibility": f.get("visibility", "tenant"),
+                "starts_at": _local(f.get("starts_at")), "ends_at": _local(f.get("ends_at"))}
+        if not data["starts_at"] or not data["ends_at"] or data["capacity"] < 1 or not data["title"]:
+            flash(_("Title, start, end and a capacity of at least 1 are required."), "error")
+            return redirect(request.url)
+        [activity] = services.create_activity(g.tenant, data, creator=g.member)
+        if f.get("publish"):
+            services.transition(g.tenant, activity, "publish")
+        db.session.commit()
+        return redirect(url_for(".activity_detail", activity_id=activity.id))
+    return render_template("activities/form.html",
+                           categories=g.tenant.setting("activity_categories") or services.DEFAULT_CATEGORIES)
+
+
+def _local(value: str | None) -> datetime | None:
+    """A datetime-local form value, read as China time."""
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=CHINA) if value else None
+    except ValueError:
+        return None
+
+
+@bp.route("/activities/<int:activity_id>/<any(publish, complete, close, cancel):action>", methods=["POST"])
+@manager_page
+@form_errors
+def activity_transition(activity_id, action):
+    services.transition(g.tenant, services.get_activity(activity_id), action, reason=request.form.get("reason"))
+    db.session.commit()
+    flash(_("Saved."), "ok")
+    return redirect(url_for(".activity_detail", activity_id=activity_id))
+
+
+@bp.route("/activities/<int:activity_id>/onsite", methods=["GET", "POST"])
+@manager_page
+@form_errors
+def activity_onsite(activity_id):
+    """The leader's page on site: a QR that renews itself, the roster, check-in for others."""
+    activity = services.get_activity(activity_id)
+    kind = request.values.get("kind", "in")
+    if request.method == "POST":
+        person = get_member(request.form.get("member_id", type=int) or 0)
+        action = checkins.check_in if kind == "in" else checkins.check_out
+        action(activity, person, by=g.member)
+        db.session.commit()
+        flash(f"{person.name}: {_('Checked in') if kind == 'in' else _('Checked out')}", "ok")
+        return redirect(url_for(".activity_onsite", activity_id=activity_id, kind=kind))
+    token = checkins.qr_token(activity, kind)
+    scan_url = url_for(".activity_scan", activity_id=activity.id, kind=kind, token=token, _external=True)
+    attendance = {a.member_id: a for a in checkins.roster(activity)}
+    signups = services.roster(activity)
+    names = dict(db.session.execute(select(Member.id, Member.name).where(
+        Member.id.in_([s.member_id for s in signups]))).all())
+    return render_template("activities/onsite.html", a=activity, kind=kind, scan_url=scan_url,
+                           qr=certificates.qr_data_uri(scan_url), signups=signups, names=names,
+                           attendance=attendance, rotate=checkins.QR_ROTATE_SECONDS)
+
+
+@bp.route("/admin/hours", methods=["GET", "POST"])
+@member_page
+@form_errors
+def admin_hours():
+    if not g.member.role_names & {"tenant_admin", "unit_admin"}:
+        raise Forbidden("You do not have the role needed here")
+    if request.method == "POST":
+        record = hours.get_record(request.form.get("record_id", type=int) or 0)
+        if request.form.get("decision") == "approve":
+            hours.approve(g.tenant, record, by=g.member)
+        else:
+            hours.reject(record, reason=request.form.get("reason", ""), by=g.member)
+        db.session.commit()
+        flash(_("Saved."), "ok")
+        return redirect(url_for(".admin_hours"))
+    pending = db.session.scalars(select(HourRecord).where(HourRecord.status == "pending")
+                                 .order_by(HourRecord.id).limit(200)).all()
+    names = dict(db.session.execute(select(Member.id, Member.name).where(
+        Member.id.in_([r.member_id for r in pending]))).all())
+    return render_template("activities/approvals.html", pending=pending, names=names,
+                           anomalies={r.id for r in hours.anomalies()})
+
+
+@bp.route("/admin/dashboard")
+@member_page
+def dashboard():
+    if not g.member.role_names & {"tenant_admin", "unit_admin", "leader"}:
+        raise Forbidden("You do not have the role needed here")
+    return render_template("activities/dashboard.html", **dashboard_figures())
+
+
+def dashboard_figures() -> dict:
+    """Members, activities and approved hours this month, by top-level unit, for the chart."""
+    today = date.today()
+    start = today.replace(day=1)
+    month_start = datetime(start.year, start.month, 1, tzinfo=CHINA)
+    units = db.session.scalars(select(Unit).where(Unit.depth <= 1).order_by(Unit.path)).all()
+    rows = []
+    for unit in units:
+        subtree = select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
+        rows.append({
+            "unit": unit.name, "depth": unit.depth,
+            "members": db.session.scalar(select(func.count()).select_from(Member)
+                                         .where(Member.unit_id.in_(subtree))),
+            "activities": db.session.scalar(select(func.count()).select_from(Activity).where(
+                Activity.unit_id.in_(subtree), Activity.starts_at >= month_start)),
+            "hours": round((db.session.scalar(
+                select(func.coalesce(func.sum(HourRecord.minutes), 0)).join(Member, Member.id == HourRecord.member_id)
+                .where(Member.unit_id.in_(subtree), HourRecord.status == "approved",
+                       HourRecord.served_on >= start)) or 0) / 60, 1)})
+    peak = max([r["hours"] for r in rows] + [1])
+    totals = {
+        "members": db.session.scalar(select(func.count()).select_from(Member)),
+        "activities": db.session.scalar(select(func.count()).select_from(Activity).where(
+            Activity.starts_at >= month_start)),
+        "hours": round((db.session.scalar(select(func.coalesce(func.sum(HourRecord.minutes), 0)).where(
+            HourRecord.status == "approved", HourRecord.served_on >= start)) or 0) / 60, 1)}
+    return {"rows": rows, "peak": peak, "totals": totals, "month": start.strftime("%Y-%m")}
+

@@ -1,0 +1,50 @@
+"""Activity pages through the test client: who may open what, and what they show."""
+from datetime import date
+
+
+def _page_login(client, email, password="Passw0rd!x"):
+    client.post("/t/county/login", data={"login": email, "password": password})
+
+
+def test_list_and_detail_in_chinese_and_sign_up_by_form(client, county, make_activity):
+    a = make_activity(title="垃圾分类宣传")
+    _page_login(client, "vol@county.test")
+    assert "垃圾分类宣传" in client.get("/t/county/activities").get_data(as_text=True)
+    page = client.post(f"/t/county/activities/{a['id']}/signup", follow_redirects=True).get_data(as_text=True)
+    assert "报名成功" in page and "取消报名" in page
+    assert "垃圾分类宣传" in client.get("/t/county/me/activities").get_data(as_text=True)
+
+
+def test_pages_for_members_send_others_to_sign_in(client, county):
+    r = client.get("/t/county/me/hours")
+    assert r.status_code == 302 and "/t/county/login" in r.headers["Location"]
+
+
+def test_onsite_page_is_for_leaders_and_shows_a_qr_link(client, county, make_activity):
+    a = make_activity()
+    _page_login(client, "vol@county.test")
+    assert client.get(f"/t/county/activities/{a['id']}/onsite").status_code == 403
+    _page_login(client, "lead@county.test")
+    page = client.get(f"/t/county/activities/{a['id']}/onsite").get_data(as_text=True)
+    assert 'id="scan-link"' in page and "/scan?" in page and "data:image/svg+xml" in page
+
+
+def test_approval_queue_and_dashboard(client, county):
+    me = client.get("/t/county/api/v1/me", headers=county["vol"]).get_json()["member"]["id"]
+    client.post("/t/county/api/v1/hours", json={"member_id": me, "minutes": 180, "served_on": str(date.today()),
+                                                "content": "防汛值守", "note": "乡政府记录"}, headers=county["leader"])
+    _page_login(client, "vol@county.test")
+    assert client.get("/t/county/admin/hours").status_code == 403
+    _page_login(client, "admin@county.test")
+    queue = client.get("/t/county/admin/hours").get_data(as_text=True)
+    assert "防汛值守" in queue and "anomaly" in queue  # manual entries stand out
+    record = client.get("/t/county/api/v1/hours", headers=county["admin"]).get_json()[0]
+    client.post("/t/county/admin/hours", data={"record_id": record["id"], "decision": "approve"})
+    board = client.get("/t/county/admin/dashboard").get_data(as_text=True)
+    assert "本月已审核时长" in board and ">3.0<" in board
+
+
+def test_my_hours_page_shows_stars(client, county):
+    _page_login(client, "vol@county.test")
+    page = client.get("/t/county/me/hours").get_data(as_text=True)
+    assert "☆☆☆☆☆" in page and "下一星级需 100 小时" in page
