@@ -34,6 +34,7 @@ def load(tenants_dir: Path | None = None) -> list[str]:
     report.append(_operator())
     for tenant in db.session.scalars(select(Tenant).order_by(Tenant.slug)).all():
         report += _people(tenant)
+        report += _activities(tenant)
     db.session.commit()
     report.append(f"demo ready: sign in at /login as {OPERATOR_EMAIL} / {DEMO_PASSWORD}; "
                   f"tenant admins are admin@<slug>.demo with the same password")
@@ -71,3 +72,54 @@ def _person(rng: random.Random, i: int, leaves, tenant) -> dict:
             "phone": f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
             "id_type": "resident_id", "id_number": number,
             "unit_id": leaves[i % len(leaves)].id if leaves else None, "roles": roles}
+
+
+TITLES = ["理论宣讲进村", "敬老院陪伴", "义务理发", "垃圾分类宣传", "少儿科普课堂", "广场舞教学", "防诈骗讲座",
+          "文明交通劝导", "农技培训", "图书整理"]
+
+
+def _activities(tenant: Tenant) -> list[str]:
+    """A few months of history (attended, hours approved) and some upcoming activities."""
+    from datetime import datetime, timedelta, timezone
+
+    from .activities import services as activities
+    from .activities.models import Activity, Attendance, Signup
+    from .hours import services as hours
+    from .hours.models import HourRecord
+    with tenant_scope(tenant.id):
+        if db.session.scalar(select(db.func.count()).select_from(Activity)):
+            return [f"{tenant.slug}: demo activities exist"]
+        rng = random.Random(f"{tenant.slug}-activities")
+        admin = db.session.scalar(select(Member).where(Member.name == "管理员"))
+        people = db.session.scalars(select(Member).where(Member.name != "管理员").order_by(Member.id)).all()
+        categories = tenant.setting("activity_categories") or activities.DEFAULT_CATEGORIES
+        units = db.session.scalars(select(Unit).order_by(Unit.path)).all()
+        now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+        for i in range(14):
+            past = i < 10
+            start = now + timedelta(days=(-(10 - i) * 7 if past else (i - 9) * 3), hours=rng.randint(-3, 3))
+            [activity] = activities.create_activity(tenant, {
+                "title": TITLES[i % len(TITLES)], "category": categories[i % len(categories)],
+                "address": (units[i % len(units)].name if units else "村委会"), "capacity": rng.randint(8, 20),
+                "starts_at": start, "ends_at": start + timedelta(hours=rng.choice((2, 3))),
+                "unit_id": units[i % len(units)].id if units else None,
+                "visibility": "public" if i % 3 == 0 else "tenant"}, creator=admin)
+            activity.status = "published"
+            crew = rng.sample(people, min(len(people), rng.randint(4, 8)))
+            for person in crew:
+                db.session.add(Signup(tenant_id=tenant.id, activity_id=activity.id, member_id=person.id,
+                                      status="confirmed"))
+                if past:
+                    db.session.add(Attendance(tenant_id=tenant.id, activity_id=activity.id, member_id=person.id,
+                                              checked_in_at=start + timedelta(minutes=rng.randint(0, 20)),
+                                              in_method="qr"))
+            activity.confirmed_count = len(crew)
+            db.session.flush()
+            if past:
+                activities.transition(tenant, activity, "complete")
+                # completing closed everyone out and made their pending hour records
+                for record in db.session.scalars(select(HourRecord).where(HourRecord.activity_id == activity.id)):
+                    if rng.random() < 0.85:
+                        hours.approve(tenant, record, by=admin)
+        db.session.flush()
+    return [f"{tenant.slug}: 14 demo activities with attendance and hours"]

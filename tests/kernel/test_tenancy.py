@@ -86,6 +86,7 @@ def test_hub_sees_counts_of_children_never_rows(client, operator, make_tenant, m
     stats = {r["slug"]: r["stats"] for r in rows}
     assert set(stats) == {"kid1", "kid2"}
     assert stats["kid1"]["members"] == 3 and stats["kid2"]["members"] == 1
+    assert stats["kid1"]["activities"] == 0 and stats["kid1"]["hours"] == 0
     assert stats["kid1"]["sample_things"] == 7 and "sample_things" not in stats["kid2"]
     hub_members = client.get("/t/hub/api/v1/members", headers=login("hub", "admin@hub.test")).get_json()
     assert all(not m["name"].startswith("v") for m in hub_members)
@@ -102,3 +103,20 @@ def test_openapi_covers_kernel_and_plugin_endpoints(client):
     assert {"/api/v1/tenants", "/t/{tenant}/api/v1/auth/token", "/t/{tenant}/api/v1/me",
             "/t/{tenant}/api/v1/members", "/t/{tenant}/api/v1/units",
             "/t/{tenant}/api/v1/sample/hello"} <= paths
+
+
+def test_hub_rollup_counts_activities_and_approved_hours(client, make_tenant, make_member, login):
+    from datetime import date
+    make_tenant("hub", kind="hub", admin="admin@hub.test")
+    make_tenant("kid", parent="hub", admin="admin@kid.test")
+    kid = login("kid", "admin@kid.test")
+    me = client.get("/t/kid/api/v1/me", headers=kid).get_json()["member"]["id"]
+    for minutes in (120, 60):
+        r = client.post("/t/kid/api/v1/hours", json={"member_id": me, "minutes": minutes, "content": "值守",
+                                                     "served_on": str(date.today()), "note": "记录"}, headers=kid)
+        client.post(f"/t/kid/api/v1/hours/{r.get_json()['id']}/approve", json={}, headers=kid)
+    client.post("/t/kid/api/v1/activities", json={"title": "x", "category": "文化服务", "capacity": 3,
+                                                  "starts_at": "2031-01-01T08:00:00", "ends_at": "2031-01-01T09:00:00"},
+                headers=kid)
+    [row] = client.get("/t/hub/api/v1/rollup", headers=login("hub", "admin@hub.test")).get_json()
+    assert row["stats"]["activities"] == 1 and row["stats"]["hours"] == 3

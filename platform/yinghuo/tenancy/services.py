@@ -238,20 +238,27 @@ def children(tenant: Tenant) -> list[Tenant]:
 
 
 def rollup(hub: Tenant) -> list[dict]:
-    """Counts per child tenant (members, units, plus plugin stats); never their rows."""
+    """Counts per child tenant (members, units, activities, approved hours, plus plugin
+    stats); never their rows."""
+    from ..activities.models import Activity
+    from ..hours.models import HourRecord
     kids = children(hub)
     ids = [k.id for k in kids]
     if not ids:
         return []
     counts = {}
     with unscoped("hub roll-up: counts of a hub's children", ids):
-        for model, key in ((Member, "members"), (Unit, "units")):
+        for model, key in ((Member, "members"), (Unit, "units"), (Activity, "activities")):
             for tid, n in db.session.execute(
                     select(model.tenant_id, func.count()).group_by(model.tenant_id)):
                 counts.setdefault(tid, {})[key] = n
+        for tid, minutes in db.session.execute(
+                select(HourRecord.tenant_id, func.sum(HourRecord.minutes))
+                .where(HourRecord.status == "approved").group_by(HourRecord.tenant_id)):
+            counts.setdefault(tid, {})["hours"] = int(minutes) // 60
     result = []
     for kid in kids:
-        stats = {"members": 0, "units": 0, **counts.get(kid.id, {})}
+        stats = {"members": 0, "units": 0, "activities": 0, "hours": 0, **counts.get(kid.id, {})}
         with tenant_scope(kid.id):
             for items in host().hooks_for(kid).yinghuo_rollup_stats(tenant=kid):
                 for stat in items or []:
