@@ -5,6 +5,8 @@ from flask_wtf.csrf import CSRFProtect
 
 from .db.base import Base
 
-db = SQLAlchemy(model_class=Base, disable_autonaming=True)
+# Objects stay loaded after commit: a response built after committing must not reload
+# every row in a new transaction (the request's session ends with the request anyway).
+db = SQLAlchemy(model_class=Base, disable_autonaming=True, session_options={"expire_on_commit": False})
 babel = Babel()
 csrf = CSRFProtect()

@@ -43,9 +43,15 @@ def _hooks(tenant):
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
+    """In UTC, as stored: a naive value is taken as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
-    return value
+    return value.astimezone(timezone.utc)
+
+
+TIME_FIELDS = ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline")
 
 
 def when(activity: Activity) -> str:
@@ -98,7 +104,7 @@ def create_activity(tenant, data: dict, *, creator=None, repeat: dict | None = N
     for i in range(count):
         shift = step * i
         fields = {k: v for k, v in data.items() if k in EDITABLE}
-        for key in ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline"):
+        for key in TIME_FIELDS:
             if fields.get(key) is not None:
                 fields[key] = _aware(fields[key]) + shift
         activity = Activity(tenant_id=tenant.id, status="draft", created_by=creator.id if creator else None,
@@ -125,10 +131,11 @@ def update_activity(tenant, activity: Activity, data: dict) -> Activity:
     before = activity_view(activity)
     for key, value in data.items():
         if key in EDITABLE:
-            setattr(activity, key, value)
+            setattr(activity, key, _aware(value) if key in TIME_FIELDS else value)
     db.session.flush()
     if "capacity" in data:
         _fill_from_waitlist(activity)
+        db.session.refresh(activity, ["confirmed_count"])  # moved by atomic UPDATEs
     audit.record("activity.update", "activity", activity.id, before=before, after=activity_view(activity))
     return activity
 

@@ -94,9 +94,8 @@ def _begin(session, transaction, connection):
     kernel = _kernel()
     if connection.dialect.name != "postgresql" or kernel is None or not kernel.rls_state["on"]:
         return
-    connection.exec_driver_sql(f"SET LOCAL ROLE {kernel.settings.app_role}")
     connection.info.pop(_APPLIED, None)
-    _apply(connection)
+    _apply(connection, f"SET LOCAL ROLE {kernel.settings.app_role}; ")
 
 
 def _follow(orm_state):
@@ -111,13 +110,14 @@ def _sync(session):
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         _apply(connection)
-def _apply(connection) -> None:
+def _apply(connection, prefix: str = "") -> None:
+    """SET the scope's tenants (one round trip, together with ``prefix``) unless already set."""
     scope = current_scope()
     key = (scope.tenant_ids, scope.operator)
     if connection.info.get(_APPLIED) == key:
         return
     ids = ",".join(str(int(t)) for t in scope.tenant_ids)
     connection.exec_driver_sql(
-        f"SET LOCAL app.tenant_ids = '{ids}'; "
+        f"{prefix}SET LOCAL app.tenant_ids = '{ids}'; "
         f"SET LOCAL app.operator = '{'on' if scope.operator else 'off'}'")
     connection.info[_APPLIED] = key

@@ -133,10 +133,10 @@ def issue_token(account: Account, tenant_id: int | None) -> str:
 
 
 def token_account(token: str, tenant_id: int | None) -> Account | None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None or row.tenant_id != tenant_id:
-        return None
-    return db.session.get(Account, row.account_id)
+    """The account of a live token issued for this tenant (None: operator API), in one query."""
+    tenant_match = ApiToken.tenant_id.is_(None) if tenant_id is None else ApiToken.tenant_id == tenant_id
+    return db.session.scalar(select(Account).join(ApiToken, ApiToken.account_id == Account.id).where(
+        ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None), tenant_match))
 
 
 def revoke_token(token: str) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..db.base import utcnow
@@ -156,7 +157,9 @@ def get_member(member_id: int) -> Member:
 
 
 def member_for_account(account_id: int) -> Member | None:
-    return db.session.scalar(select(Member).where(Member.account_id == account_id))
+    """The account's membership here, roles loaded in the same query."""
+    return db.session.scalar(select(Member).where(Member.account_id == account_id)
+                             .options(joinedload(Member.roles)))
 
 
 def id_number(member: Member) -> str | None:
