@@ -237,3 +237,7 @@ def worker(burst):
         jobs.work(burst=burst)
     except RuntimeError as exc:
         raise click.UsageError(str(exc))
+
+
+if __name__ == "__main__":
+    main()

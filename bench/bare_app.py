@@ -1,0 +1,155 @@
+"""The bare baseline: Flask + psycopg, no ORM, issuing the same SQL on the same tables as
+Yinghuo's three benchmarked endpoints (same lookups, same RLS settings, same writes).
+
+One connection per gunicorn worker (a sync worker serves one request at a time)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import datetime, timezone
+
+import psycopg
+from flask import Flask, Response, request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+app = Flask(__name__)
+DSN = os.environ["BARE_DSN"]
+SECRET = os.environ["SECRET_KEY"]
+_conn: dict = {}
+
+ACTIVITY_COLS = ("tenant_id, id, title, description, category, unit_id, address, latitude, longitude, geofence_m, "
+                 "starts_at, ends_at, capacity, confirmed_count, signup_opens_at, signup_closes_at, cancel_deadline, "
+                 "requirements, skills, min_age, visibility, status, cancel_reason, series_id, created_by, created_at")
+ACTIVITY_OUT = ("id", "title", "description", "category", "unit_id", "address", "latitude", "longitude",
+                "geofence_m", "starts_at", "ends_at", "capacity", "confirmed_count", "signup_opens_at",
+                "signup_closes_at", "cancel_deadline", "requirements", "skills", "min_age", "visibility", "status",
+                "cancel_reason", "series_id")
+
+
+def conn() -> psycopg.Connection:
+    c = _conn.get("c")
+    if c is None or c.closed:
+        c = _conn["c"] = psycopg.connect(DSN)
+    return c
+
+
+def json_response(body, status=200):
+    return Response(json.dumps(body, default=str, ensure_ascii=False), status, mimetype="application/json")
+
+
+def identify(cur, slug):
+    """The same lookups as Yinghuo: RLS settings, tenant, token + account, member + roles."""
+    cur.execute("SET LOCAL ROLE yinghuo_app; SET LOCAL app.tenant_ids = ''; SET LOCAL app.operator = 'off'")
+    cur.execute("SELECT id, slug, name, kind, parent_id, status, suspended_reason, settings, branding, created_at "
+                "FROM tenants WHERE slug = %s", (slug,))
+    tenant = cur.fetchone()
+    token = request.headers.get("Authorization", "")[7:]
+    cur.execute("SELECT accounts.id, accounts.email, accounts.phone, accounts.password_hash, accounts.is_operator, "
+                "accounts.totp_secret, accounts.created_at FROM accounts JOIN api_tokens ON api_tokens.account_id "
+                "= accounts.id WHERE api_tokens.token_hash = %s AND api_tokens.revoked_at IS NULL AND "
+                "api_tokens.tenant_id = %s", (hashlib.sha256(token.encode()).hexdigest(), tenant[0]))
+    account = cur.fetchone()
+    cur.execute(f"SET LOCAL app.tenant_ids = '{int(tenant[0])}'; SET LOCAL app.operator = 'off'")
+    cur.execute("SELECT members.tenant_id, members.id, members.account_id, members.name, members.phone, "
+                "members.id_type, members.id_number_enc, members.id_number_hash, members.unit_id, members.status, "
+                "members.consent_version, members.consent_at, members.joined_at, r.tenant_id, r.id, r.member_id, "
+                "r.role, r.unit_id FROM members LEFT OUTER JOIN member_roles AS r ON members.tenant_id = r.tenant_id "
+                "AND members.id = r.member_id WHERE members.account_id = %s AND members.tenant_id = %s",
+                (account[0], tenant[0]))
+    rows = cur.fetchall()
+    return tenant, account, rows[0]
+
+
+@app.get("/t/<slug>/api/v1/activities")
+def activities(slug):
+    with conn().transaction(), conn().cursor() as cur:
+        tenant, _, member = identify(cur, slug)
+        where = ("FROM activities WHERE activities.status != 'draft' AND activities.visibility IN "
+                 "('public', 'tenant') AND activities.tenant_id = %s")
+        cur.execute(f"SELECT count(*) FROM (SELECT {ACTIVITY_COLS} {where}) AS anon_1", (tenant[0],))
+        total = cur.fetchone()[0]
+        per_page = int(request.args.get("per_page", 20))
+        cur.execute(f"SELECT {ACTIVITY_COLS} {where} ORDER BY activities.starts_at, activities.id LIMIT %s OFFSET 0",
+                    (tenant[0], per_page))
+        names = [d.name for d in cur.description]
+        rows = [{k: v for k, v in zip(names, r) if k in ACTIVITY_OUT} for r in cur.fetchall()]
+    resp = json_response(rows)
+    resp.headers["X-Total-Count"] = str(total)
+    return resp
+
+
+def _audit(cur, tenant_id, account, action, target_type, target_id, after):
+    cur.execute("SELECT nextval('audit_log_id_seq')")
+    audit_id = cur.fetchone()[0]
+    cur.execute("INSERT INTO audit_log (id, at, tenant_id, actor_account_id, actor, action, target_type, target_id, "
+                "before, after, reason, ip) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NULL, %s, NULL, %s)",
+                (audit_id, datetime.now(timezone.utc), tenant_id, account[0], account[1], action, target_type,
+                 str(target_id), json.dumps(after), request.remote_addr))
+
+
+def _activity(cur, tenant_id, activity_id):
+    cur.execute(f"SELECT {ACTIVITY_COLS} FROM activities WHERE activities.id = %s AND activities.status != 'draft' "
+                "AND activities.visibility IN ('public', 'tenant') AND activities.tenant_id = %s",
+                (activity_id, tenant_id))
+    return cur.fetchone()
+
+
+@app.post("/t/<slug>/api/v1/activities/<int:activity_id>/signups")
+def signup(slug, activity_id):
+    now = datetime.now(timezone.utc)
+    with conn().transaction(), conn().cursor() as cur:
+        tenant, account, member = identify(cur, slug)
+        activity = _activity(cur, tenant[0], activity_id)
+        cur.execute("SELECT tenant_id, plugin, enabled, first_enabled_at FROM tenant_plugins WHERE tenant_id = %s",
+                    (tenant[0],))
+        cur.fetchall()
+        cur.execute("SELECT tenant_id, id, activity_id, member_id, status, queued_at, signed_up_by, created_at, "
+                    "cancelled_at FROM signups WHERE activity_id = %s AND member_id = %s AND tenant_id = %s",
+                    (activity_id, member[1], tenant[0]))
+        if cur.fetchone() is not None:
+            return json_response({"error": {"code": "duplicate_signup"}}, 409)
+        cur.execute("UPDATE activities SET confirmed_count = confirmed_count + 1 WHERE id = %s AND "
+                    "confirmed_count < capacity AND tenant_id = %s", (activity_id, tenant[0]))
+        status = "confirmed" if cur.rowcount == 1 else "waitlisted"
+        cur.execute("INSERT INTO signups (tenant_id, id, activity_id, member_id, status, queued_at, signed_up_by, "
+                    "created_at, cancelled_at) VALUES (%s, nextval('yinghuo_id_seq'), %s, %s, %s, %s, NULL, %s, NULL) "
+                    "RETURNING id", (tenant[0], activity_id, member[1], status, now, now))
+        signup_id = cur.fetchone()[0]
+        _audit(cur, tenant[0], account, "signup.create", "signup", signup_id,
+               {"activity": activity_id, "member": member[1], "status": status})
+        cur.execute("INSERT INTO notifications (tenant_id, id, member_id, kind, params, link, created_at, read_at) "
+                    "VALUES (%s, nextval('yinghuo_id_seq'), %s, %s, %s, %s, %s, NULL) RETURNING id",
+                    (tenant[0], member[1], f"signup_{status}", json.dumps({"activity": activity[2]}),
+                     f"/activities/{activity_id}", now))
+    return json_response({"id": signup_id, "activity_id": activity_id, "member_id": member[1], "status": status,
+                          "member_name": member[3], "signed_up_by": None, "waitlist_position": None}, 201)
+
+
+@app.post("/t/<slug>/api/v1/activities/<int:activity_id>/checkins")
+def checkin(slug, activity_id):
+    body = request.get_json()
+    now = datetime.now(timezone.utc)
+    with conn().transaction(), conn().cursor() as cur:
+        tenant, account, member = identify(cur, slug)
+        activity = _activity(cur, tenant[0], activity_id)
+        try:
+            data = URLSafeTimedSerializer(SECRET, salt="yinghuo-checkin").loads(body["token"], max_age=90)
+        except BadSignature:
+            return json_response({"error": {"code": "qr_invalid"}}, 422)
+        assert data == {"t": tenant[0], "a": activity[1], "k": "in"}
+        cur.execute("SELECT signups.id FROM signups WHERE signups.activity_id = %s AND signups.member_id = %s AND "
+                    "signups.status = 'confirmed' AND signups.tenant_id = %s", (activity_id, member[1], tenant[0]))
+        cur.fetchone()
+        cur.execute("SELECT tenant_id, id, activity_id, member_id, checked_in_at, checked_out_at, in_method, "
+                    "out_method, recorded_by FROM attendances WHERE activity_id = %s AND member_id = %s AND "
+                    "tenant_id = %s", (activity_id, member[1], tenant[0]))
+        if cur.fetchone() is None:
+            cur.execute("INSERT INTO attendances (tenant_id, id, activity_id, member_id, checked_in_at, "
+                        "checked_out_at, in_method, out_method, recorded_by) VALUES (%s, nextval('yinghuo_id_seq'), "
+                        "%s, %s, %s, NULL, 'qr', NULL, NULL) RETURNING id", (tenant[0], activity_id, member[1], now))
+            attendance_id = cur.fetchone()[0]
+            _audit(cur, tenant[0], account, "attendance.check_in", "attendance", attendance_id,
+                   {"member": member[1], "how": "qr"})
+    return json_response({"member_id": member[1], "member_name": member[3], "checked_in_at": now,
+                          "checked_out_at": None, "in_method": "qr", "out_method": None})

@@ -1,0 +1,256 @@
+"""Benchmarks: Yinghuo against a bare Flask + psycopg baseline, in one run.
+
+    python bench/run.py [--duration 10] [--connections 8]
+
+Production topology on this machine: gunicorn with (2 x cores) + 1 sync workers,
+PostgreSQL, Redis; wrk on loopback. Scenarios: (a) a volunteer's activity list,
+(b) a sign-up burst on one large activity, (c) QR check-in; each against Yinghuo and
+against the bare app issuing the same SQL on the same tables; then (a) with row-level
+security on and off. Prints requests/s and p50/p95/p99 and the ratios, checks that no
+activity is overbooked, and drops its database. Never part of the test suite.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import multiprocessing
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import psycopg
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PG = os.environ.get("BENCH_PG", "postgresql://root@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14")
+SECRET = "bench-secret-key-0123456789abcdef"
+TENANT_TABLES = ("units", "members", "member_roles", "activities", "signups", "attendances", "hour_records",
+                 "notifications", "certificates", "import_batches", "export_jobs")
+
+
+def main() -> None:
+    args = _args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    work = Path(tempfile.mkdtemp(prefix="yh-bench-"))
+    dbname = f"yh_bench_{os.getpid()}"
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{dbname}"')
+    env = {**os.environ, "DATABASE_URL": f"{PG}/{dbname}", "SECRET_KEY": SECRET, "REDIS_URL": REDIS,
+           "YINGHUO_INSTANCE": str(work / "instance"),
+           "YINGHUO_DATA_KEY": "k1:" + "B" * 43 + "="}
+    servers = []
+    try:
+        _run([sys.executable, "-m", "yinghuo.cli", "db", "upgrade"], env)
+        ids = seed(env, work, args.members)
+        workers = multiprocessing.cpu_count() * 2 + 1
+        app_port, bare_port = _free_port(), _free_port()
+        servers.append(_serve(["yinghuo.wsgi:app"], app_port, workers, env, ROOT))
+        servers.append(_serve(["bare_app:app"], bare_port, workers,
+                              {**env, "BARE_DSN": f"{PG}/{dbname}"}, HERE))
+        for port in (app_port, bare_port):
+            _wait(port)
+        results = scenarios(args, env, ids, app_port, bare_port, work, dbname)
+        report(results, workers, args)
+        check_overbooking(env, dbname, ids, app_port, work, args)
+    finally:
+        for proc in servers:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=20)
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--members", type=int, default=12_000, help="distinct volunteers with tokens")
+    return parser.parse_args()
+
+
+def _run(cmd, env, **kw):
+    subprocess.run(cmd, env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, **kw)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(target, port, workers, env, cwd):
+    return subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+                             "--log-level", "warning", *target], env=env, cwd=cwd)
+
+
+def _wait(port: int) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return  # the bare app has no /healthz: it answered, it is up
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server on port {port} did not start")
+
+
+def seed(env, work: Path, members: int) -> dict:
+    """A tenant, activities, `members` volunteers with tokens; the bulk part in plain SQL."""
+    code = f"""
+import json, os
+from datetime import datetime, timedelta, timezone
+from yinghuo.app import create_app
+from yinghuo.extensions import db
+from yinghuo.db.context import tenant_scope
+from yinghuo.tenancy import services as tenancy
+from yinghuo.activities import services as activities
+app = create_app()
+now = datetime.now(timezone.utc)
+with app.app_context():
+    t = tenancy.create_tenant(slug="bench", name="压测县", kind="county")
+    db.session.flush()
+    ids = {{"tenant": t.id}}
+    with tenant_scope(t.id):
+        def make(title, capacity, start, hours=3):
+            [a] = activities.create_activity(t, {{"title": title, "category": "文化服务", "capacity": capacity,
+                  "starts_at": start, "ends_at": start + timedelta(hours=hours), "address": "村委会"}})
+            activities.transition(t, a, "publish")
+            return a.id
+        for i in range(60):
+            make(f"活动{{i}}", 30, now + timedelta(days=1 + i))
+        for key in ("signup_app", "signup_bare"):
+            ids[key] = make(key, 1_000_000, now + timedelta(days=2))
+        for key in ("checkin_app", "checkin_bare"):
+            ids[key] = make(key, 1_000_000, now - timedelta(minutes=5))
+        ids["small"] = make("small", 50, now + timedelta(days=2))
+    db.session.commit()
+print(json.dumps(ids))
+"""
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT, capture_output=True, text=True)
+    ids = json.loads(out.stdout.strip().splitlines()[-1])
+    tid = ids["tenant"]
+    tokens = [f"yhb_{i}_{secrets.token_hex(4)}" for i in range(members)]
+    now = datetime.now(timezone.utc)
+    with psycopg.connect(env["DATABASE_URL"]) as conn, conn.cursor() as cur:
+        cur.execute("SELECT nextval('yinghuo_id_seq') FROM generate_series(1, %s)", (members * 2,))
+        seq = [r[0] for r in cur.fetchall()]
+        cur.executemany("INSERT INTO accounts (email, password_hash, is_operator, created_at) VALUES (%s, 'x', false, %s)",
+                        [(f"v{i}@bench.test", now) for i in range(members)])
+        cur.execute("SELECT id FROM accounts WHERE email LIKE '%%@bench.test' ORDER BY id")
+        account_ids = [r[0] for r in cur.fetchall()]
+        member_ids = seq[:members]
+        cur.executemany("INSERT INTO members (tenant_id, id, account_id, name, status, joined_at) "
+                        "VALUES (%s, %s, %s, %s, 'active', %s)",
+                        [(tid, m, a, f"志愿者{i}", now) for i, (m, a) in enumerate(zip(member_ids, account_ids))])
+        cur.executemany("INSERT INTO member_roles (tenant_id, id, member_id, role) VALUES (%s, %s, %s, 'volunteer')",
+                        [(tid, r, m) for r, m in zip(seq[members:], member_ids)])
+        cur.executemany("INSERT INTO api_tokens (token_hash, account_id, tenant_id, created_at) VALUES (%s, %s, %s, %s)",
+                        [(hashlib.sha256(t.encode()).hexdigest(), a, tid, now) for t, a in zip(tokens, account_ids)])
+        for key in ("checkin_app", "checkin_bare"):
+            cur.execute("SELECT nextval('yinghuo_id_seq') FROM generate_series(1, %s)", (members,))
+            cur.executemany("INSERT INTO signups (tenant_id, id, activity_id, member_id, status, queued_at, created_at) "
+                            "VALUES (%s, %s, %s, %s, 'confirmed', %s, %s)",
+                            [(tid, s[0], ids[key], m, now, now) for s, m in zip(cur.fetchall(), member_ids)])
+            cur.execute("UPDATE activities SET confirmed_count = %s WHERE id = %s", (members, ids[key]))
+        cur.execute("ANALYZE")
+    (work / "tokens.txt").write_text("\n".join(tokens))
+    return ids
+
+
+def qr(env, ids, key) -> str:
+    from itsdangerous import URLSafeTimedSerializer
+    return URLSafeTimedSerializer(SECRET, salt="yinghuo-checkin").dumps({"t": ids["tenant"], "a": ids[key], "k": "in"})
+
+
+def wrk(port, path, args, work, *, method="GET", body="", qr_token="", duration=None) -> dict:
+    env = {**os.environ, "TOKENS": str(work / "tokens.txt"), "METHOD": method, "BODY": body, "QR": qr_token,
+           "THREADS": "2"}
+    out = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{duration or args.duration}s", "--timeout", "10s",
+                          "-s", str(HERE / "load.lua"), f"http://127.0.0.1:{port}{path}"],
+                         env=env, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in out.splitlines() if line.startswith("RESULT "))
+    return json.loads(line[7:])
+
+
+def scenarios(args, env, ids, app_port, bare_port, work, dbname) -> dict:
+    base = "/t/bench/api/v1/activities"
+    results = {}
+    for port in (app_port, bare_port):  # warm both up (imports, pools, caches)
+        wrk(port, f"{base}?per_page=20", args, work, duration=3)
+    for name, port in (("app", app_port), ("bare", bare_port)):
+        results[("a", name)] = wrk(port, f"{base}?per_page=20", args, work)
+    for name, port in (("app", app_port), ("bare", bare_port)):
+        results[("b", name)] = wrk(port, f"{base}/{ids['signup_' + name]}/signups", args, work,
+                                   method="POST", body="{}")
+    for name, port in (("app", app_port), ("bare", bare_port)):
+        results[("c", name)] = wrk(port, f"{base}/{ids['checkin_' + name]}/checkins", args, work,
+                                   method="POST", body='{"token": "{qr}"}', qr_token=qr(env, ids, "checkin_" + name))
+    results[("a", "rls on")] = wrk(app_port, f"{base}?per_page=20", args, work)
+    _rls(env, enabled=False)
+    try:
+        results[("a", "rls off")] = wrk(app_port, f"{base}?per_page=20", args, work)
+    finally:
+        _rls(env, enabled=True)
+    return results
+
+
+def _rls(env, *, enabled: bool) -> None:
+    """Row-level security on every tenant table on or off (the app still sets its role and tenant)."""
+    verb = "ENABLE" if enabled else "DISABLE"
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
+        for table in TENANT_TABLES:
+            conn.execute(f"ALTER TABLE {table} {verb} ROW LEVEL SECURITY")
+
+
+def report(results: dict, workers: int, args) -> None:
+    print(f"\nYinghuo vs bare Flask+psycopg — gunicorn {workers} sync workers, PostgreSQL, Redis; "
+          f"wrk -t2 -c{args.connections} -d{args.duration}s on loopback, {os.cpu_count()} cores\n")
+    print(f"{'scenario':<28}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
+    labels = {"a": "(a) activity list", "b": "(b) sign-up burst", "c": "(c) QR check-in"}
+    for key in ("a", "b", "c"):
+        for who in ("app", "bare"):
+            r = results[(key, who)]
+            print(f"{labels[key] + ' ' + who:<28}{r['rps']:>9.1f}{r['p50']:>9.2f}{r['p95']:>9.2f}{r['p99']:>9.2f}"
+                  f"{r['non2xx']:>9}")
+        ratio = results[(key, "app")]["rps"] / results[(key, "bare")]["rps"]
+        print(f"{'   ratio app/bare':<28}{ratio:>9.2f}   (target >= 0.60)")
+    on, off = results[("a", "rls on")], results[("a", "rls off")]
+    for label, r in (("(a) RLS on", on), ("(a) RLS off", off)):
+        print(f"{label:<28}{r['rps']:>9.1f}{r['p50']:>9.2f}{r['p95']:>9.2f}{r['p99']:>9.2f}{r['non2xx']:>9}")
+    print(f"{'   ratio on/off':<28}{on['rps'] / off['rps']:>9.2f}   (target >= 0.95)")
+
+
+def check_overbooking(env, dbname, ids, app_port, work, args) -> None:
+    """A burst of distinct people at a 50-place activity: exactly 50 confirmed, nowhere overbooked."""
+    wrk(app_port, f"/t/bench/api/v1/activities/{ids['small']}/signups", args, work, method="POST", body="{}",
+        duration=3)
+    with psycopg.connect(env["DATABASE_URL"]) as conn:
+        rows = conn.execute("SELECT a.id, a.capacity, a.confirmed_count, "
+                            "(SELECT count(*) FROM signups s WHERE s.activity_id = a.id AND s.status = 'confirmed') "
+                            "FROM activities a").fetchall()
+        small = next(r for r in rows if r[0] == ids["small"])
+        waitlisted = conn.execute("SELECT count(*) FROM signups WHERE activity_id = %s AND status = 'waitlisted'",
+                                  (ids["small"],)).fetchone()[0]
+    bad = [r for r in rows if r[2] > r[1] or r[2] != r[3]]
+    print(f"\noverbooking check: {len(rows)} activities, {len(bad)} overbooked or miscounted; "
+          f"the 50-place activity has {small[3]} confirmed and {waitlisted} waitlisted")
+    if bad or small[3] != 50:
+        sys.exit("OVERBOOKED")
+
+
+if __name__ == "__main__":
+    main()
