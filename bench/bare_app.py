@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from datetime import datetime, timezone
 
 import psycopg
@@ -38,27 +39,33 @@ def json_response(body, status=200):
     return Response(json.dumps(body, default=str, ensure_ascii=False), status, mimetype="application/json")
 
 
+_TENANTS: dict = {}
+
+
 def identify(cur, slug):
-    """The same lookups as Yinghuo: RLS settings, tenant, token + account, member + roles."""
-    cur.execute("SET LOCAL ROLE yinghuo_app; SET LOCAL app.tenant_ids = ''; SET LOCAL app.operator = 'off'")
-    cur.execute("SELECT id, slug, name, kind, parent_id, status, suspended_reason, settings, branding, created_at "
-                "FROM tenants WHERE slug = %s", (slug,))
-    tenant = cur.fetchone()
+    """The same lookups as Yinghuo: tenant from a 5-second cache, RLS settings in one
+    statement, then token + account + membership + roles in one query."""
+    cached = _TENANTS.get(slug)
+    if cached is None or time.monotonic() - cached[0] > 5:
+        cur.execute("SELECT id, slug, name, kind, parent_id, status, suspended_reason, settings, branding, "
+                    "created_at FROM tenants WHERE slug = %s", (slug,))
+        cached = _TENANTS[slug] = (time.monotonic(), cur.fetchone())
+    tenant = cached[1]
+    cur.execute(f"SET LOCAL ROLE yinghuo_app; SET LOCAL app.tenant_ids = '{int(tenant[0])}'; "
+                "SET LOCAL app.operator = 'off'")
     token = request.headers.get("Authorization", "")[7:]
     cur.execute("SELECT accounts.id, accounts.email, accounts.phone, accounts.password_hash, accounts.is_operator, "
-                "accounts.totp_secret, accounts.created_at FROM accounts JOIN api_tokens ON api_tokens.account_id "
-                "= accounts.id WHERE api_tokens.token_hash = %s AND api_tokens.revoked_at IS NULL AND "
-                "api_tokens.tenant_id = %s", (hashlib.sha256(token.encode()).hexdigest(), tenant[0]))
-    account = cur.fetchone()
-    cur.execute(f"SET LOCAL app.tenant_ids = '{int(tenant[0])}'; SET LOCAL app.operator = 'off'")
-    cur.execute("SELECT members.tenant_id, members.id, members.account_id, members.name, members.phone, "
-                "members.id_type, members.id_number_enc, members.id_number_hash, members.unit_id, members.status, "
-                "members.consent_version, members.consent_at, members.joined_at, r.tenant_id, r.id, r.member_id, "
-                "r.role, r.unit_id FROM members LEFT OUTER JOIN member_roles AS r ON members.tenant_id = r.tenant_id "
-                "AND members.id = r.member_id WHERE members.account_id = %s AND members.tenant_id = %s",
-                (account[0], tenant[0]))
-    rows = cur.fetchall()
-    return tenant, account, rows[0]
+                "accounts.totp_secret, accounts.created_at, members.tenant_id, members.id, members.account_id, "
+                "members.name, members.phone, members.id_type, members.id_number_enc, members.id_number_hash, "
+                "members.unit_id, members.status, members.consent_version, members.consent_at, members.joined_at, "
+                "r.tenant_id, r.id, r.member_id, r.role, r.unit_id FROM accounts JOIN api_tokens ON "
+                "api_tokens.account_id = accounts.id LEFT OUTER JOIN members ON members.account_id = accounts.id "
+                "AND members.tenant_id = %s LEFT OUTER JOIN member_roles AS r ON members.tenant_id = r.tenant_id "
+                "AND members.id = r.member_id WHERE api_tokens.token_hash = %s AND api_tokens.revoked_at IS NULL "
+                "AND api_tokens.tenant_id = %s",
+                (tenant[0], hashlib.sha256(token.encode()).hexdigest(), tenant[0]))
+    row = cur.fetchall()[0]
+    return tenant, row[:7], row[7:20]
 
 
 @app.get("/t/<slug>/api/v1/activities")
@@ -67,24 +74,22 @@ def activities(slug):
         tenant, _, member = identify(cur, slug)
         where = ("FROM activities WHERE activities.status != 'draft' AND activities.visibility IN "
                  "('public', 'tenant') AND activities.tenant_id = %s")
-        cur.execute(f"SELECT count(*) FROM (SELECT {ACTIVITY_COLS} {where}) AS anon_1", (tenant[0],))
-        total = cur.fetchone()[0]
         per_page = int(request.args.get("per_page", 20))
-        cur.execute(f"SELECT {ACTIVITY_COLS} {where} ORDER BY activities.starts_at, activities.id LIMIT %s OFFSET 0",
-                    (tenant[0], per_page))
+        cur.execute(f"SELECT {ACTIVITY_COLS}, count(*) OVER () {where} ORDER BY activities.starts_at, activities.id "
+                    "LIMIT %s OFFSET 0", (tenant[0], per_page))
         names = [d.name for d in cur.description]
-        rows = [{k: v for k, v in zip(names, r) if k in ACTIVITY_OUT} for r in cur.fetchall()]
+        found = cur.fetchall()
+        total = found[0][-1] if found else 0
+        rows = [{k: v for k, v in zip(names, r) if k in ACTIVITY_OUT} for r in found]
     resp = json_response(rows)
     resp.headers["X-Total-Count"] = str(total)
     return resp
 
 
 def _audit(cur, tenant_id, account, action, target_type, target_id, after):
-    cur.execute("SELECT nextval('audit_log_id_seq')")
-    audit_id = cur.fetchone()[0]
-    cur.execute("INSERT INTO audit_log (id, at, tenant_id, actor_account_id, actor, action, target_type, target_id, "
-                "before, after, reason, ip) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NULL, %s, NULL, %s)",
-                (audit_id, datetime.now(timezone.utc), tenant_id, account[0], account[1], action, target_type,
+    cur.execute("INSERT INTO audit_log (at, tenant_id, actor_account_id, actor, action, target_type, target_id, "
+                "before, after, reason, ip) VALUES (%s, %s, %s, %s, %s, %s, %s, NULL, %s, NULL, %s)",
+                (datetime.now(timezone.utc), tenant_id, account[0], account[1], action, target_type,
                  str(target_id), json.dumps(after), request.remote_addr))
 
 
@@ -101,9 +106,6 @@ def signup(slug, activity_id):
     with conn().transaction(), conn().cursor() as cur:
         tenant, account, member = identify(cur, slug)
         activity = _activity(cur, tenant[0], activity_id)
-        cur.execute("SELECT tenant_id, plugin, enabled, first_enabled_at FROM tenant_plugins WHERE tenant_id = %s",
-                    (tenant[0],))
-        cur.fetchall()
         cur.execute("SELECT tenant_id, id, activity_id, member_id, status, queued_at, signed_up_by, created_at, "
                     "cancelled_at FROM signups WHERE activity_id = %s AND member_id = %s AND tenant_id = %s",
                     (activity_id, member[1], tenant[0]))

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import psycopg
@@ -110,7 +110,7 @@ def _wait(port: int) -> None:
 
 def seed(env, work: Path, members: int) -> dict:
     """A tenant, activities, `members` volunteers with tokens; the bulk part in plain SQL."""
-    code = f"""
+    code = """
 import json, os
 from datetime import datetime, timedelta, timezone
 from yinghuo.app import create_app
@@ -123,15 +123,15 @@ now = datetime.now(timezone.utc)
 with app.app_context():
     t = tenancy.create_tenant(slug="bench", name="压测县", kind="county")
     db.session.flush()
-    ids = {{"tenant": t.id}}
+    ids = {"tenant": t.id}
     with tenant_scope(t.id):
         def make(title, capacity, start, hours=3):
-            [a] = activities.create_activity(t, {{"title": title, "category": "文化服务", "capacity": capacity,
-                  "starts_at": start, "ends_at": start + timedelta(hours=hours), "address": "村委会"}})
+            [a] = activities.create_activity(t, {"title": title, "category": "文化服务", "capacity": capacity,
+                  "starts_at": start, "ends_at": start + timedelta(hours=hours), "address": "村委会"})
             activities.transition(t, a, "publish")
             return a.id
         for i in range(60):
-            make(f"活动{{i}}", 30, now + timedelta(days=1 + i))
+            make(f"活动{i}", 30, now + timedelta(days=1 + i))
         for key in ("signup_app", "signup_bare"):
             ids[key] = make(key, 1_000_000, now + timedelta(days=2))
         for key in ("checkin_app", "checkin_bare"):

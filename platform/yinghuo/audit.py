@@ -47,11 +47,12 @@ def record(action: str, target_type: str, target_id=None, *, before=None, after=
            reason: str | None = None, tenant_id: int | None = None) -> None:
     """Add an audit row to the current transaction (it commits with the change).
 
-    A Core INSERT without RETURNING: the writer need not be allowed to read the row back.
+    One inline Core INSERT (the id comes from the column's own default, no RETURNING): the
+    writer need not be allowed to read the row back.
     """
     actor_id, actor = _actor()
     db.session.flush()
-    db.session.execute(insert(AuditEntry.__table__).values(
+    db.session.execute(insert(AuditEntry.__table__).inline().values(
         at=utcnow(), tenant_id=tenant_id if tenant_id is not None else current_scope().tenant_id,
         actor_account_id=actor_id, actor=actor, action=action, target_type=target_type,
         target_id=None if target_id is None else str(target_id),

@@ -205,10 +205,12 @@ def list_activities(member, *, status=None, category=None, unit_id=None, starts_
         stmt = stmt.where(Activity.starts_at < starts_until)
     if q:
         stmt = stmt.where(Activity.title.contains(q, autoescape=True))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(stmt.order_by(Activity.starts_at, Activity.id)
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    return list(rows), total
+    # the total rides along as a window count: one query per page, not two
+    found = db.session.execute(stmt.add_columns(func.count().over()).order_by(Activity.starts_at, Activity.id)
+                               .limit(per_page).offset((page - 1) * per_page)).all()
+    if found:
+        return [row[0] for row in found], found[0][1]
+    return [], db.session.scalar(select(func.count()).select_from(stmt.subquery()))
 
 
 # --- sign-up ---------------------------------------------------------------------------

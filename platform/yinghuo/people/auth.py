@@ -11,6 +11,7 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from ..db.base import utcnow
 from ..errors import Invalid, Unauthorized
@@ -132,11 +133,21 @@ def issue_token(account: Account, tenant_id: int | None) -> str:
     return token
 
 
-def token_account(token: str, tenant_id: int | None) -> Account | None:
-    """The account of a live token issued for this tenant (None: operator API), in one query."""
+def token_identity(token: str, tenant_id: int | None):
+    """(account, membership here or None) of a live token issued for this tenant (None: the
+    operator API), in one query; None when the token is unknown, revoked or for elsewhere.
+    Call with the tenant's scope entered."""
+    from .models import Member
     tenant_match = ApiToken.tenant_id.is_(None) if tenant_id is None else ApiToken.tenant_id == tenant_id
-    return db.session.scalar(select(Account).join(ApiToken, ApiToken.account_id == Account.id).where(
-        ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None), tenant_match))
+    stmt = select(Account).join(ApiToken, ApiToken.account_id == Account.id).where(
+        ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None), tenant_match)
+    if tenant_id is None:
+        account = db.session.scalar(stmt)
+        return None if account is None else (account, None)
+    row = db.session.execute(stmt.add_columns(Member).outerjoin(
+        Member, (Member.account_id == Account.id) & (Member.tenant_id == tenant_id))
+        .options(joinedload(Member.roles))).unique().first()
+    return None if row is None else (row[0], row[1])
 
 
 def revoke_token(token: str) -> bool:

@@ -10,7 +10,7 @@ from ..db import context as scope
 from ..errors import Forbidden, Unauthorized, is_api_request
 from ..extensions import db
 from ..tenancy import context as tenancy
-from .auth import token_account
+from .auth import token_identity
 from .models import Account
 from .services import member_for_account
 
@@ -18,37 +18,43 @@ OPERATOR_IDLE_MINUTES = 30
 
 
 def begin_request(endpoint, values) -> None:
-    """Resolve tenant, account and member, then enter the tenant's scope."""
+    """Resolve tenant, account and member, then enter the tenant's scope.
+
+    A bearer request costs one query here: token, account and membership (with roles)
+    are read together once the tenant's scope is set."""
     g.tenant = g.account = g.member = None
     slug = values.pop("tenant", None) if values else None
     tenant = tenancy.find(slug) if slug is not None else None
-    g.account = _account(tenant)
     ids = (tenant.id,) if tenant is not None else ()
-    g.scope_token = scope.enter(scope.Scope(ids, operator=bool(g.account and g.account.is_operator)))
+    g.scope_token = scope.enter(scope.Scope(ids))
     g.tenant = tenant
-    if tenant is not None and g.account is not None:
-        g.member = member_for_account(g.account.id)
+    g.account, g.member = _identity(tenant)
+    if g.account is not None and g.account.is_operator:
+        scope.leave(g.scope_token)
+        g.scope_token = scope.enter(scope.Scope(ids, operator=True))
 
 
-def _account(tenant) -> Account | None:
+def _identity(tenant) -> tuple[Account | None, object | None]:
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        account = token_account(header[7:].strip(), tenant.id if tenant else None)
-        if account is None:
+        found = token_identity(header[7:].strip(), tenant.id if tenant else None)
+        if found is None:
             raise Unauthorized("The token is invalid or revoked", code="bad_token")
-        return account
+        return found
     if is_api_request():
-        return None  # the API takes bearer tokens only, so cookies cannot forge API calls
+        return None, None  # the API takes bearer tokens only, so cookies cannot forge API calls
     account_id = session.get("account_id")
     if account_id is None:
-        return None
+        return None, None
     idle = (tenant.setting("session_idle_minutes", 30) if tenant else OPERATOR_IDLE_MINUTES) * 60
     now = int(time.time())
     if now - int(session.get("seen", 0)) > idle:
         session.clear()
-        return None
+        return None, None
     session["seen"] = now
-    return db.session.get(Account, account_id)
+    account = db.session.get(Account, account_id)
+    member = member_for_account(account.id) if account is not None and tenant is not None else None
+    return account, member
 
 
 def login_session(account: Account) -> None:

@@ -11,22 +11,60 @@ from flask import g
 from sqlalchemy import select
 
 from ..db import context as scope
-from ..errors import Forbidden
+from sqlalchemy import event
+from sqlalchemy.orm import Session, selectinload
+
+from ..errors import Forbidden, NotFound
 from ..extensions import db
-from .models import Tenant, TenantHost
-from .services import get_tenant
+from .models import Tenant, TenantHost, TenantPlugin
 
 _HOSTS: dict = {"at": 0.0, "map": {}}
 HOST_CACHE_SECONDS = 30
 
 
+#: slug -> (loaded at, detached Tenant with its plugins loaded)
+_TENANTS: dict[str, tuple[float, Tenant]] = {}
+#: another process's change (a suspension, a plugin switched) is seen within this time;
+#: changes made in this process are seen at once
+TENANT_CACHE_SECONDS = 5.0
+
+
 def find(slug: str) -> Tenant:
-    """The tenant named in the URL; 404 unknown, 403 suspended (data kept)."""
-    tenant = get_tenant(slug)
+    """The tenant named in the URL; 404 unknown, 403 suspended (data kept).
+
+    Served from a short per-process cache and attached to the request's session without
+    a query (``merge(load=False)``): the tenant row is read on nearly every request."""
+    cached = _TENANTS.get(slug)
+    if cached is None or time.monotonic() - cached[0] > TENANT_CACHE_SECONDS:
+        loaded = db.session.scalar(select(Tenant).where(Tenant.slug == slug)
+                                   .options(selectinload(Tenant.plugin_rows)))
+        if loaded is None:
+            raise NotFound(f"no tenant {slug!r}")
+        db.session.expunge(loaded)
+        cached = _TENANTS[slug] = (time.monotonic(), loaded)
+    tenant = db.session.merge(cached[1], load=False)
     if tenant.status == "suspended":
         raise Forbidden(tenant.suspended_reason or "This tenant is suspended; its data is kept.",
                         code="tenant_suspended")
     return tenant
+
+
+def forget_tenants(*_args) -> None:
+    _TENANTS.clear()
+
+
+@event.listens_for(Session, "after_flush")
+def _note_tenant_changes(session, flush_context):
+    touched = (obj for group in (session.new, session.dirty, session.deleted) for obj in group)
+    if any(isinstance(obj, (Tenant, TenantPlugin, TenantHost)) for obj in touched):
+        session.info["tenants_changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_changed_tenants(session):
+    if session.info.pop("tenants_changed", False):
+        forget_tenants()
+        forget_hosts()
 
 
 def url_defaults(endpoint, values):

@@ -70,6 +70,8 @@ def _clean_database(request):
         return
     app = request.getfixturevalue("app")
     from yinghuo.extensions import db
+    from yinghuo.tenancy.context import forget_tenants
+    forget_tenants()
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:

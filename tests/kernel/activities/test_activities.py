@@ -107,3 +107,11 @@ def test_publish_and_complete_reach_plugins(client, county, make_activity, app):
     a = make_activity()
     client.post(f"/t/county/api/v1/activities/{a['id']}/complete", json={}, headers=county["leader"])
     assert [c[0] for c in sample_plugin.CALLS] == ["activity_published", "activity_completed"]
+
+
+def test_list_output_matches_the_schema(client, county, make_activity):
+    """The list's fast JSON path gives exactly what ActivitySchema gives for one activity."""
+    a = make_activity(title="对照")
+    listed = client.get("/t/county/api/v1/activities", headers=county["vol"]).get_json()[0]
+    one = client.get(f"/t/county/api/v1/activities/{a['id']}", headers=county["vol"]).get_json()
+    assert listed == one
