@@ -61,7 +61,8 @@ def create_app(config: dict | None = None) -> Flask:
 def _engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+    # No pre-ping: it costs a round trip per request; stale connections are recycled instead.
+    return {"pool_recycle": 1800, "pool_size": 5, "max_overflow": 5}
 
 
 def _init_extensions(app: Flask) -> None:

@@ -96,6 +96,7 @@ def _begin(session, transaction, connection):
         return
     connection.info.pop(_APPLIED, None)
     _apply(connection, f"SET LOCAL ROLE {kernel.settings.app_role}; ")
+    session.info[_APPLIED] = connection.info[_APPLIED]
 
 
 def _follow(orm_state):
@@ -107,9 +108,15 @@ def _sync(session):
     kernel = _kernel()
     if kernel is None or not kernel.rls_state["on"]:
         return
+    scope = current_scope()
+    if session.info.get(_APPLIED) == (scope.tenant_ids, scope.operator) and session.in_transaction():
+        return  # already set in this transaction: skip the (costly) connection lookup
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         _apply(connection)
+        session.info[_APPLIED] = connection.info[_APPLIED]
+
+
 def _apply(connection, prefix: str = "") -> None:
     """SET the scope's tenants (one round trip, together with ``prefix``) unless already set."""
     scope = current_scope()

@@ -1,6 +1,7 @@
 """Passwords (argon2), login with lockout, TOTP, bearer tokens."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -10,7 +11,7 @@ from importlib.resources import files
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..db.base import utcnow
@@ -137,17 +138,28 @@ def token_identity(token: str, tenant_id: int | None):
     """(account, membership here or None) of a live token issued for this tenant (None: the
     operator API), in one query; None when the token is unknown, revoked or for elsewhere.
     Call with the tenant's scope entered."""
-    from .models import Member
-    tenant_match = ApiToken.tenant_id.is_(None) if tenant_id is None else ApiToken.tenant_id == tenant_id
-    stmt = select(Account).join(ApiToken, ApiToken.account_id == Account.id).where(
-        ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None), tenant_match)
     if tenant_id is None:
-        account = db.session.scalar(stmt)
+        account = db.session.scalar(_operator_token_stmt(), {"digest": _digest(token)})
         return None if account is None else (account, None)
-    row = db.session.execute(stmt.add_columns(Member).outerjoin(
-        Member, (Member.account_id == Account.id) & (Member.tenant_id == tenant_id))
-        .options(joinedload(Member.roles))).unique().first()
+    row = db.session.execute(_tenant_token_stmt(), {"digest": _digest(token), "tenant": tenant_id}).unique().first()
     return None if row is None else (row[0], row[1])
+
+
+@functools.cache
+def _operator_token_stmt():
+    return select(Account).join(ApiToken, ApiToken.account_id == Account.id).where(
+        ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None), ApiToken.tenant_id.is_(None))
+
+
+@functools.cache
+def _tenant_token_stmt():
+    """Built once: token, account and membership with roles (run on every API request)."""
+    from .models import Member
+    return (select(Account, Member).join(ApiToken, ApiToken.account_id == Account.id)
+            .outerjoin(Member, (Member.account_id == Account.id) & (Member.tenant_id == bindparam("tenant")))
+            .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None),
+                   ApiToken.tenant_id == bindparam("tenant"))
+            .options(joinedload(Member.roles)))
 
 
 def revoke_token(token: str) -> bool:
