@@ -189,8 +189,8 @@ def wrk(port, path, args, work, *, method="GET", body="", qr_token="", duration=
 def scenarios(args, env, ids, app_port, bare_port, work, dbname) -> dict:
     base = "/t/bench/api/v1/activities"
     results = {}
-    for port in (app_port, bare_port):  # warm both up (imports, pools, caches)
-        wrk(port, f"{base}?per_page=20", args, work, duration=3)
+    for port in (app_port, bare_port):  # warm every worker up (imports, pools, statement caches)
+        wrk(port, f"{base}?per_page=20", args, work, duration=6)
     for name, port in (("app", app_port), ("bare", bare_port)):
         results[("a", name)] = wrk(port, f"{base}?per_page=20", args, work)
     for name, port in (("app", app_port), ("bare", bare_port)):

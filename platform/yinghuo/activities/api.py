@@ -9,13 +9,11 @@ from zoneinfo import ZoneInfo
 
 from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
-from sqlalchemy import select
 
 from ..errors import Unauthorized
 from ..extensions import db
 from ..people.identity import require_member
-from ..people.models import Member
-from ..people.services import get_member
+from ..people.services import get_member, member_names
 from ..tenant_api import blp
 from . import checkins, services
 from .models import STATUSES, VISIBILITIES
@@ -212,8 +210,7 @@ class Signups(MethodView):
         """The roster: confirmed, then the waitlist in order (leaders and admins)."""
         services.manager_only(g.member)
         rows = services.roster(services.get_activity(activity_id))
-        names = dict(db.session.execute(select(Member.id, Member.name).where(
-            Member.id.in_([r.member_id for r in rows]))).all())
+        names = member_names(r.member_id for r in rows)
         return [signup_out(r, names.get(r.member_id)) for r in rows]
 
 
@@ -319,8 +316,7 @@ def activity_attendance(activity_id):
     """Who is checked in and out (leaders and admins)."""
     services.manager_only(g.member)
     rows = checkins.roster(services.get_activity(activity_id))
-    names = dict(db.session.execute(select(Member.id, Member.name).where(
-        Member.id.in_([r.member_id for r in rows]))).all())
+    names = member_names(r.member_id for r in rows)
     return [attendance_out(r, names.get(r.member_id)) for r in rows]
 
 

@@ -19,7 +19,7 @@ from ..hours.models import HourRecord
 from ..notifications import services as notifications
 from ..errors import Forbidden
 from ..people.models import Member
-from ..people.services import get_member
+from ..people.services import get_member, member_names
 from ..units.models import Unit
 from ..views import form_errors
 from . import checkins, services
@@ -229,8 +229,7 @@ def activity_onsite(activity_id):
     scan_url = url_for(".activity_scan", activity_id=activity.id, kind=kind, token=token, _external=True)
     attendance = {a.member_id: a for a in checkins.roster(activity)}
     signups = services.roster(activity)
-    names = dict(db.session.execute(select(Member.id, Member.name).where(
-        Member.id.in_([s.member_id for s in signups]))).all())
+    names = member_names(s.member_id for s in signups)
     return render_template("activities/onsite.html", a=activity, kind=kind, scan_url=scan_url,
                            qr=certificates.qr_data_uri(scan_url), signups=signups, names=names,
                            attendance=attendance, rotate=checkins.QR_ROTATE_SECONDS)
@@ -253,8 +252,7 @@ def admin_hours():
         return redirect(url_for(".admin_hours"))
     pending = db.session.scalars(select(HourRecord).where(HourRecord.status == "pending")
                                  .order_by(HourRecord.id).limit(200)).all()
-    names = dict(db.session.execute(select(Member.id, Member.name).where(
-        Member.id.in_([r.member_id for r in pending]))).all())
+    names = member_names(r.member_id for r in pending)
     return render_template("activities/approvals.html", pending=pending, names=names,
                            anomalies={r.id for r in hours.anomalies()})
 

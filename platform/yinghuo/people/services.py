@@ -162,6 +162,14 @@ def member_for_account(account_id: int) -> Member | None:
                              .options(joinedload(Member.roles)))
 
 
+def member_names(member_ids) -> dict[int, str]:
+    """Names by member id, for rosters and queues (one query)."""
+    ids = list(set(member_ids))
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Member.id, Member.name).where(Member.id.in_(ids))).all())
+
+
 def id_number(member: Member) -> str | None:
     if not member.id_number_enc:
         return None
