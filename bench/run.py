@@ -41,6 +41,9 @@ TENANT_TABLES = ("units", "members", "member_roles", "activities", "signups", "a
 
 def main() -> None:
     args = _args()
+    if not shutil.which("wrk") and shutil.which("apt-get") and os.geteuid() == 0:
+        subprocess.run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk",
+                       shell=True, check=False, stdout=subprocess.DEVNULL)
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     work = Path(tempfile.mkdtemp(prefix="yh-bench-"))
