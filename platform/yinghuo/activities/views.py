@@ -242,7 +242,7 @@ def admin_hours():
     if not g.member.role_names & {"tenant_admin", "unit_admin"}:
         raise Forbidden("You do not have the role needed here")
     if request.method == "POST":
-        record = hours.get_record(request.form.get("record_id", type=int) or 0)
+        record = hours.get_record(request.form.get("record_id", type=int) or 0, viewer=g.member)
         if request.form.get("decision") == "approve":
             hours.approve(g.tenant, record, by=g.member)
         else:
@@ -250,11 +250,13 @@ def admin_hours():
         db.session.commit()
         flash(_("Saved."), "ok")
         return redirect(url_for(".admin_hours"))
-    pending = db.session.scalars(select(HourRecord).where(HourRecord.status == "pending")
+    queue = select(HourRecord).where(HourRecord.status == "pending")
+    limit = hours.reach(g.member)
+    pending = db.session.scalars((queue if limit is None else queue.where(limit))
                                  .order_by(HourRecord.id).limit(200)).all()
     names = member_names(r.member_id for r in pending)
     return render_template("activities/approvals.html", pending=pending, names=names,
-                           anomalies={r.id for r in hours.anomalies()})
+                           anomalies={r.id for r in hours.anomalies(g.member)})
 
 
 @bp.route("/admin/dashboard")

@@ -80,6 +80,9 @@ class Hours(MethodView):
     def get(self, args):
         """Hour records, oldest pending first (the approval queue); total in ``X-Total-Count``."""
         stmt = select(HourRecord)
+        limit = services.reach(g.member)
+        if limit is not None:
+            stmt = stmt.where(limit)
         for key in ("status", "evidence", "member_id", "activity_id"):
             if args[key] is not None:
                 stmt = stmt.where(getattr(HourRecord, key) == args[key])
@@ -104,7 +107,7 @@ def _decision(name: str, schema, doc: str):
     @blp.response(200 if name != "correct" else 201, HourRecordSchema)
     @require_role(*(APPROVERS if name != "correct" else ENTERERS))
     def view(data, record_id):
-        record = services.get_record(record_id)
+        record = services.get_record(record_id, viewer=g.member if name != "correct" else None)
         if name == "approve":
             services.approve(g.tenant, record, by=g.member)
         elif name == "correct":
@@ -134,7 +137,7 @@ for _name, _schema, _doc in (
 @require_role(*APPROVERS)
 def hours_anomalies():
     """Hours without on-site evidence (entered by hand), largest first."""
-    return services.anomalies()
+    return services.anomalies(g.member)
 
 
 @blp.route("/hours/ranking")

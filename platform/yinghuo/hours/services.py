@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import false, func, or_, select, update
 
 from .. import audit
 from ..activities.models import Activity, Attendance
@@ -27,11 +27,28 @@ def _hooks(tenant):
     return current_app.extensions["yinghuo"].host.hooks_for(tenant)
 
 
-def get_record(record_id: int) -> HourRecord:
-    record = db.session.get(HourRecord, (current_tenant_id(), record_id))
+def get_record(record_id: int, viewer=None) -> HourRecord:
+    """A record; with ``viewer``, only one within their reach (see :func:`reach`)."""
+    stmt = select(HourRecord).where(HourRecord.id == record_id)
+    limit = reach(viewer) if viewer is not None else None
+    record = db.session.scalar(stmt if limit is None else stmt.where(limit))
     if record is None:
         raise NotFound("no such hour record")
     return record
+
+
+def reach(viewer):
+    """Which records an approver may see: all for tenant admins; for unit admins, those of
+    members in their units' subtrees. Returns a WHERE clause, or None for no limit."""
+    if "tenant_admin" in viewer.role_names:
+        return None
+    roots = [r.unit_id for r in viewer.roles if r.role == "unit_admin" and r.unit_id]
+    paths = list(db.session.scalars(select(Unit.path).where(Unit.id.in_(roots)))) if roots else []
+    if not paths:
+        return false()
+    members = select(Member.id).join(Unit, Unit.id == Member.unit_id).where(
+        or_(*[Unit.path.startswith(p, autoescape=True) for p in paths]))
+    return HourRecord.member_id.in_(members)
 
 
 def attended_minutes(activity: Activity, row: Attendance) -> int:
@@ -193,11 +210,13 @@ def ranking(period: str, unit_id: int | None = None, limit: int = 50) -> list[di
             for i, (mid, name, minutes) in enumerate(db.session.execute(stmt))]
 
 
-def anomalies(limit: int = 200) -> list[HourRecord]:
+def anomalies(viewer=None, limit: int = 200) -> list[HourRecord]:
     """Hours without on-site evidence (entered by hand), largest first, for a second look."""
-    return list(db.session.scalars(select(HourRecord).where(HourRecord.evidence == "manual",
-                                                            HourRecord.status != "voided")
-                                   .order_by(HourRecord.minutes.desc(), HourRecord.id).limit(limit)))
+    stmt = select(HourRecord).where(HourRecord.evidence == "manual", HourRecord.status != "voided")
+    limit_clause = reach(viewer) if viewer is not None else None
+    if limit_clause is not None:
+        stmt = stmt.where(limit_clause)
+    return list(db.session.scalars(stmt.order_by(HourRecord.minutes.desc(), HourRecord.id).limit(limit)))
 
 
 def record_view(record: HourRecord) -> dict:

@@ -258,3 +258,24 @@ def test_totals_are_per_tenant(app, client, county, make_tenant, login, operator
     second = client.get("/t/second/api/v1/me/hours", headers=login("second", "vol@county.test")).get_json()
     assert second["approved_hours"] == 0
     assert client.get(f"{BASE}/me/hours", headers=county["vol"]).get_json()["approved_hours"] == 2
+
+
+def test_unit_admins_approve_only_within_their_subtree(client, county, make_member, login):
+    town = client.post(f"{BASE}/units", json={"name": "城关镇", "type": "town"}, headers=county["admin"]).get_json()
+    other = client.post(f"{BASE}/units", json={"name": "河口镇", "type": "town"}, headers=county["admin"]).get_json()
+    inside = make_member("county", "in@county.test", name="镇内", unit_id=town["id"])
+    outside = make_member("county", "out@county.test", name="镇外", unit_id=other["id"])
+    ua = make_member("county", "ua@county.test", name="镇管理员")
+    client.put(f"{BASE}/members/{ua}/roles", json={"roles": [{"role": "unit_admin", "unit_id": town["id"]}]},
+               headers=county["admin"])
+    ids = {}
+    for who, member in (("in", inside), ("out", outside)):
+        r = client.post(f"{BASE}/hours", json={"member_id": member, "minutes": 60, "served_on": str(date.today()),
+                                               "content": "服务", "note": "记录"}, headers=county["leader"])
+        ids[who] = r.get_json()["id"]
+    unit_admin = login("county", "ua@county.test")
+    queue = client.get(f"{BASE}/hours?status=pending", headers=unit_admin).get_json()
+    assert [r["id"] for r in queue] == [ids["in"]]
+    assert client.post(f"{BASE}/hours/{ids['out']}/approve", json={}, headers=unit_admin).status_code == 404
+    assert client.post(f"{BASE}/hours/{ids['in']}/approve", json={}, headers=unit_admin).status_code == 200
+    assert [r["id"] for r in client.get(f"{BASE}/hours/anomalies", headers=unit_admin).get_json()] == [ids["in"]]
