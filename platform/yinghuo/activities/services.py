@@ -283,8 +283,13 @@ def cancel_signup(tenant, activity: Activity, member, *, reason: str | None = No
     if utcnow() >= deadline:
         raise Conflict(f"cancelling closed at {deadline.isoformat()}; please tell the leader", code="too_late")
     was_confirmed = signup.status == "confirmed"
-    signup.status, signup.cancelled_at = "cancelled", utcnow()
-    db.session.flush()
+    # one conditional UPDATE: two cancellations at once free the place only once
+    cancelled = db.session.execute(
+        update(Signup).where(Signup.id == signup.id, Signup.status == signup.status)
+        .values(status="cancelled", cancelled_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if cancelled != 1:
+        raise NotFound("you are not signed up for this activity")
+    db.session.refresh(signup)
     if was_confirmed:
         db.session.execute(update(Activity).where(Activity.id == activity.id)
                            .values(confirmed_count=Activity.confirmed_count - 1)

@@ -138,3 +138,33 @@ def test_fifty_concurrent_signups_for_ten_places(app, county, make_activity, peo
     from yinghuo.tenancy.services import get_tenant
     with app.app_context(), tenant_scope(get_tenant("county").id):
         assert db.session.get(Activity, (get_tenant("county").id, a["id"])).confirmed_count == 10
+
+
+def test_concurrent_cancellations_free_the_place_once(app, county, make_activity, people):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("real concurrency needs PostgreSQL")
+    a = make_activity(capacity=1)
+    ids = people(2)
+    c = app.test_client()
+    _signup(c, a["id"], county["vol"])
+    for i in ids:
+        _signup(c, a["id"], county["leader"], i)
+    barrier = threading.Barrier(6)
+    codes = []
+
+    def go():
+        client = app.test_client()
+        barrier.wait()
+        codes.append(client.delete(f"/t/county/api/v1/activities/{a['id']}/signups/me",
+                                   headers=county["vol"]).status_code)
+
+    threads = [threading.Thread(target=go) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [200] + [404] * 5
+    roster = {r["member_id"]: r["status"] for r in _roster(c, a["id"], county["leader"])}
+    assert roster == {ids[0]: "confirmed", ids[1]: "waitlisted"}
+    detail = c.get(f"/t/county/api/v1/activities/{a['id']}", headers=county["leader"]).get_json()
+    assert detail["confirmed_count"] == 1
