@@ -143,8 +143,14 @@ def _close(record: HourRecord, status: str, reason: str, by, *, allowed: set[str
     if record.status not in allowed:
         raise Conflict(f"a {record.status} record cannot be {status}", code="bad_transition")
     before = record.status
-    record.status, record.reason, record.decided_by, record.decided_at = status, reason.strip(), by.id, utcnow()
-    db.session.flush()
+    # conditional on the state we saw: a decision taken meanwhile (an approval) is not overwritten
+    changed = db.session.execute(
+        update(HourRecord).where(HourRecord.id == record.id, HourRecord.status == before)
+        .values(status=status, reason=reason.strip(), decided_by=by.id, decided_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(record)
+    if changed != 1:
+        raise Conflict(f"the record was {record.status} meanwhile", code="bad_transition")
     audit.record(f"hours.{status}", "hour_record", record.id, before={"status": before},
                  after={"status": status}, reason=reason.strip())
     return record
