@@ -148,9 +148,14 @@ def transition(tenant, activity: Activity, action: str, *, reason: str | None = 
     if action == "cancel" and not (reason or "").strip():
         raise Invalid("a reason is required to cancel", fields={"reason": ["required"]})
     before = activity.status
-    activity.status = target
-    activity.cancel_reason = reason if action == "cancel" else activity.cancel_reason
-    db.session.flush()
+    # conditional on the state we saw: completing twice at once closes out and records once
+    changed = db.session.execute(
+        update(Activity).where(Activity.id == activity.id, Activity.status == before)
+        .values(status=target, cancel_reason=reason if action == "cancel" else Activity.cancel_reason)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(activity)
+    if changed != 1:
+        raise Conflict(f"the activity was {activity.status} meanwhile", code="bad_transition")
     audit.record(f"activity.{action}", "activity", activity.id, before={"status": before},
                  after={"status": target}, reason=reason)
     if action == "publish":
