@@ -26,7 +26,7 @@ def run() -> None:
             context.configure(
                 connection=connection, target_metadata=db.metadata,
                 render_as_batch=connection.dialect.name == "sqlite",
-                include_object=_owned_by(owner), compare_type=True, render_item=_render_item,
+                include_object=_owned_by(owner, list(app.extensions["yinghuo"].host.manifests)), compare_type=True, render_item=_render_item,
                 include_name=lambda name, type_, parent: not (type_ == "table" and name == "id_counter"))
             with context.begin_transaction():
                 context.run_migrations()
@@ -40,11 +40,15 @@ def _render_item(type_, obj, autogen_context):
     return False
 
 
-def _owned_by(owner):
+def _owned_by(owner, plugins):
+    """Autogenerate for one owner: a plugin's ``<name>_*`` tables, or the kernel's (the rest)."""
     def include(obj, name, type_, reflected, compare_to):
-        if owner is None or type_ != "table":
+        table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+        if owner is None or table is None:
             return True
-        return name.startswith(f"{owner}_") if owner != "kernel" else "_" not in name.split("_")[0]
+        if owner == "kernel":
+            return not any(table.startswith(f"{p}_") for p in plugins)
+        return table.startswith(f"{owner}_")
     return include
 
 

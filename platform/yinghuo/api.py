@@ -19,6 +19,8 @@ from .extensions import db  # noqa: F401
 from .jobs import enqueue  # noqa: F401
 from .people.identity import has_permission, require_member, require_permission, require_role  # noqa: F401
 from .people.masking import mask_id_number, mask_name, mask_phone  # noqa: F401
+from .people.services import get_member, member_names  # noqa: F401
+from .units.services import get_unit, in_subtree  # noqa: F401
 from .plugin_host import hookimpl  # noqa: F401
 from .records import (NavItem, PeriodicJob, Permission, PluginBlueprint,  # noqa: F401
                       PluginManifest, Stat, Verification, Widget)

@@ -98,13 +98,17 @@ def db_revision(message, plugin, autogenerate):
     cfg = migrate.alembic_config()
     owner = plugin or "kernel"
     cfg.cmd_opts = type("Opts", (), {"x": [f"owner={owner}"]})()
-    head = f"{owner}@head"
-    path = None
+    head, path, label, depends_on = f"{owner}@head", None, None, None
     if plugin:
         path = current_app.extensions["yinghuo"].host.migration_dirs().get(plugin)
         if path is None:
             raise click.BadParameter(f"plugin {plugin!r} has no migrations folder", param_hint="--plugin")
-    command.revision(cfg, message=message, autogenerate=autogenerate, head=head, version_path=path)
+        if not any(Path(path).glob("*.py")):  # a plugin's first revision starts its branch
+            from alembic.script import ScriptDirectory
+            kernel_head = ScriptDirectory.from_config(cfg).get_revision("kernel@head").revision
+            head, label, depends_on = "base", plugin, kernel_head
+    command.revision(cfg, message=message, autogenerate=autogenerate, head=head, version_path=path,
+                     branch_label=label, depends_on=depends_on)
 
 
 # --- tenants ---------------------------------------------------------------------------
