@@ -6,10 +6,10 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from yinghuo.api import db, member_names, require_member, require_role
+from yinghuo.api import current_member, db, member_names, require_member, require_role
 
-from . import services
-from .models import Secretary, Squad
+from . import reports, services
+from .models import Report, Secretary, Squad
 
 MANAGERS = ("tenant_admin", "unit_admin", "leader")
 
@@ -40,6 +40,40 @@ class PairingSchema(Schema):
     secretary_id = fields.Integer(required=True)
     village_id = fields.Integer(required=True, metadata={"description": "an org unit of the tenant"})
     starts_on = fields.Date(required=True)
+
+
+class ReportSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    squad_id = fields.Integer(dump_only=True)
+    kind = fields.String(required=True, validate=validate.OneOf(("weekly", "monthly", "case")))
+    period_start = fields.Date(required=True)
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    sections = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    status = fields.String(dump_only=True)
+    author_id = fields.Integer(dump_only=True)
+    history = fields.List(fields.Dict(), dump_only=True)
+
+
+class ReportEditSchema(Schema):
+    title = fields.String(validate=validate.Length(1, 200))
+    sections = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class ReportActionSchema(Schema):
+    comment = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class ReportQuery(Schema):
+    status = fields.String(load_default=None)
+    squad_id = fields.Integer(load_default=None)
+
+
+def report_out(report) -> dict:
+    return {"id": report.id, "squad_id": report.squad_id, "kind": report.kind, "period_start": report.period_start,
+            "title": report.title, "sections": report.sections, "status": report.status,
+            "author_id": report.author_id,
+            "history": [{"action": h.action, "actor_id": h.actor_id, "comment": h.comment, "at": h.at.isoformat()}
+                        for h in reports.history(report)]}
 
 
 def squad_out(squad: Squad) -> dict:
@@ -110,5 +144,48 @@ def make_blueprint() -> Blueprint:
             secretary = services.create_secretary(data)
             db.session.commit()
             return secretary
+
+    @blp.route("/squads/<int:squad_id>/reports", methods=["POST"])
+    @blp.arguments(ReportSchema)
+    @blp.response(201, ReportSchema)
+    @require_member
+    def report_create(data, squad_id):
+        """Start a report as a draft (members of the squad)."""
+        report = reports.create(services.get_squad(squad_id).id, current_member(), **data)
+        db.session.commit()
+        return report_out(report)
+
+    @blp.route("/reports")
+    @blp.arguments(ReportQuery, location="query")
+    @blp.response(200, ReportSchema(many=True))
+    @require_member
+    def report_list(args):
+        """Reports, newest period first; ``status=submitted`` is the reviewers' queue."""
+        stmt = select(Report).order_by(Report.period_start.desc(), Report.id)
+        if args["status"]:
+            stmt = stmt.where(Report.status == args["status"])
+        if args["squad_id"]:
+            stmt = stmt.where(Report.squad_id == args["squad_id"])
+        return [report_out(r) for r in db.session.scalars(stmt.limit(200))]
+
+    @blp.route("/reports/<int:report_id>", methods=["PATCH"])
+    @blp.arguments(ReportEditSchema)
+    @blp.response(200, ReportSchema)
+    @require_member
+    def report_edit(data, report_id):
+        """Edit a draft or a returned report."""
+        report = reports.edit(reports.get_report(report_id), current_member(), **data)
+        db.session.commit()
+        return report_out(report)
+
+    @blp.route("/reports/<int:report_id>/<any(submit, return, resubmit, accept):action>", methods=["POST"])
+    @blp.arguments(ReportActionSchema)
+    @blp.response(200, ReportSchema)
+    @require_member
+    def report_action(data, report_id, action):
+        """submit / resubmit (the squad), return with comments / accept (archive-group reviewers)."""
+        report = reports.transition(reports.get_report(report_id), action, current_member(), comment=data["comment"])
+        db.session.commit()
+        return report_out(report)
 
     return blp

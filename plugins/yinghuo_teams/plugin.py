@@ -15,6 +15,13 @@ class TeamsSettings(Schema):
 
     squad_min = fields.Integer(load_default=3, validate=validate.Range(1, 20))
     squad_max = fields.Integer(load_default=4, validate=validate.Range(1, 20))
+    #: members of this working group (a unit of that name) review reports
+    archive_group = fields.String(load_default="档案组", validate=validate.Length(1, 40))
+    #: the sections of each kind of report, as the tenant's template
+    report_sections = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), load_default=lambda: {
+        "weekly": ["本周工作", "下周计划", "需要协调的问题"],
+        "monthly": ["本月概况", "典型做法", "问题与建议"],
+        "case": ["背景", "做法", "成效", "启示"]})
     working_groups = fields.List(fields.String(validate=validate.Length(1, 40)),
                                  load_default=lambda: ["联络组", "创意组", "档案组", "实践组"])
 
@@ -34,7 +41,8 @@ def yinghuo_manifest():
 @hookimpl
 def yinghuo_models():
     from . import models
-    return [models.Squad, models.SquadMember, models.Secretary, models.Pairing]
+    return [models.Squad, models.SquadMember, models.Secretary, models.Pairing, models.Report,
+            models.ReportReview]
 
 
 @hookimpl
