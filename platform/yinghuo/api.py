@@ -13,6 +13,7 @@ from __future__ import annotations
 from .audit import record as audit  # noqa: F401
 from .db.base import Base, TenantModel, utcnow  # noqa: F401
 from .db.context import ScopeError, current_tenant_id, tenant_scope, unscoped  # noqa: F401
+from .db.guarded import change_if  # noqa: F401
 from .db.rls import enable_tenant_rls  # noqa: F401
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized  # noqa: F401
 from .extensions import db  # noqa: F401

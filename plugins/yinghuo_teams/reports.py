@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from yinghuo.api import Conflict, Forbidden, Invalid, NotFound, audit, db, get_unit, utcnow
+from yinghuo.api import Conflict, Forbidden, Invalid, NotFound, audit, change_if, db, get_unit, utcnow
 
 from .models import Report, ReportReview, SquadMember
 from .services import settings
@@ -99,11 +99,7 @@ def transition(report: Report, action: str, actor, *, comment: str = "") -> Repo
     before = report.status
     stamps = {"submitted_at": utcnow()} if target in ("submitted", "resubmitted") else \
         {"accepted_at": utcnow()} if target == "accepted" else {}
-    changed = db.session.execute(update(Report).where(Report.id == report.id, Report.status == before)
-                                 .values(status=target, **stamps)
-                                 .execution_options(synchronize_session=False)).rowcount
-    db.session.refresh(report)
-    if changed != 1:
+    if not change_if(report, status=before, values={"status": target, **stamps}):
         raise Conflict(f"the report was {report.status} meanwhile", code="bad_transition")
     db.session.add(ReportReview(report_id=report.id, actor_id=actor.id, action=action, comment=comment or ""))
     db.session.flush()

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import audit
 from ..db.base import utcnow
 from ..db.context import current_tenant_id
+from ..db.guarded import change_if
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..units.models import Unit
@@ -149,12 +150,8 @@ def transition(tenant, activity: Activity, action: str, *, reason: str | None = 
         raise Invalid("a reason is required to cancel", fields={"reason": ["required"]})
     before = activity.status
     # conditional on the state we saw: completing twice at once closes out and records once
-    changed = db.session.execute(
-        update(Activity).where(Activity.id == activity.id, Activity.status == before)
-        .values(status=target, cancel_reason=reason if action == "cancel" else Activity.cancel_reason)
-        .execution_options(synchronize_session=False)).rowcount
-    db.session.refresh(activity)
-    if changed != 1:
+    values = {"status": target, **({"cancel_reason": reason} if action == "cancel" else {})}
+    if not change_if(activity, status=before, values=values):
         raise Conflict(f"the activity was {activity.status} meanwhile", code="bad_transition")
     audit.record(f"activity.{action}", "activity", activity.id, before={"status": before},
                  after={"status": target}, reason=reason)
@@ -289,12 +286,8 @@ def cancel_signup(tenant, activity: Activity, member, *, reason: str | None = No
         raise Conflict(f"cancelling closed at {deadline.isoformat()}; please tell the leader", code="too_late")
     was_confirmed = signup.status == "confirmed"
     # one conditional UPDATE: two cancellations at once free the place only once
-    cancelled = db.session.execute(
-        update(Signup).where(Signup.id == signup.id, Signup.status == signup.status)
-        .values(status="cancelled", cancelled_at=utcnow()).execution_options(synchronize_session=False)).rowcount
-    if cancelled != 1:
+    if not change_if(signup, status=signup.status, values={"status": "cancelled", "cancelled_at": utcnow()}):
         raise NotFound("you are not signed up for this activity")
-    db.session.refresh(signup)
     if was_confirmed:
         db.session.execute(update(Activity).where(Activity.id == activity.id)
                            .values(confirmed_count=Activity.confirmed_count - 1)

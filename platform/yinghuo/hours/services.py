@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import false, func, or_, select, update
+from sqlalchemy import false, func, or_, select
 
 from .. import audit
 from ..activities.models import Activity, Attendance
 from ..db.base import utcnow
 from ..db.context import current_tenant_id
+from ..db.guarded import change_if
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..notifications.services import notify
@@ -111,12 +112,9 @@ def approve(tenant, record: HourRecord, *, by) -> bool:
     twice (even at once) changes it once and fires ``yinghuo_hours_approved`` once."""
     if record.status in ("rejected", "voided"):
         raise Conflict(f"a {record.status} record cannot be approved", code="bad_transition")
-    changed = db.session.execute(
-        update(HourRecord).where(HourRecord.id == record.id, HourRecord.status == "pending")
-        .values(status="approved", decided_by=by.id, decided_at=utcnow())
-        .execution_options(synchronize_session=False)).rowcount == 1
+    changed = change_if(record, status="pending",
+                        values={"status": "approved", "decided_by": by.id, "decided_at": utcnow()})
     if changed:
-        db.session.refresh(record)
         audit.record("hours.approve", "hour_record", record.id, before={"status": "pending"},
                      after={"status": "approved"})
         _hooks(tenant).yinghuo_hours_approved(tenant=tenant, record=record)
@@ -144,12 +142,8 @@ def _close(record: HourRecord, status: str, reason: str, by, *, allowed: set[str
         raise Conflict(f"a {record.status} record cannot be {status}", code="bad_transition")
     before = record.status
     # conditional on the state we saw: a decision taken meanwhile (an approval) is not overwritten
-    changed = db.session.execute(
-        update(HourRecord).where(HourRecord.id == record.id, HourRecord.status == before)
-        .values(status=status, reason=reason.strip(), decided_by=by.id, decided_at=utcnow())
-        .execution_options(synchronize_session=False)).rowcount
-    db.session.refresh(record)
-    if changed != 1:
+    if not change_if(record, status=before, values={"status": status, "reason": reason.strip(),
+                                                     "decided_by": by.id, "decided_at": utcnow()}):
         raise Conflict(f"the record was {record.status} meanwhile", code="bad_transition")
     audit.record(f"hours.{status}", "hour_record", record.id, before={"status": before},
                  after={"status": status}, reason=reason.strip())
