@@ -20,7 +20,8 @@ from .extensions import db  # noqa: F401
 from .jobs import enqueue  # noqa: F401
 from .people.identity import has_permission, require_member, require_permission, require_role  # noqa: F401
 from .people.masking import mask_id_number, mask_name, mask_phone  # noqa: F401
-from .people.services import get_member, member_names  # noqa: F401
+from .notifications.services import notify  # noqa: F401
+from .people.services import get_member, member_names, members_in_unit_named  # noqa: F401
 from .units.services import get_unit, in_subtree  # noqa: F401
 from .plugin_host import hookimpl  # noqa: F401
 from .records import (NavItem, PeriodicJob, Permission, PluginBlueprint,  # noqa: F401
@@ -28,9 +29,14 @@ from .records import (NavItem, PeriodicJob, Permission, PluginBlueprint,  # noqa
 
 
 def current_tenant():
-    """The request's tenant (``flask.g.tenant``) or None outside a tenant request."""
+    """The tenant in scope: the request's, or (in a job or the CLI) the one whose scope is
+    entered; None outside any tenant."""
     from flask import g
-    return g.get("tenant")
+    tenant = g.get("tenant")
+    if tenant is None and current_tenant_id() is not None:
+        from .tenancy.models import Tenant
+        tenant = db.session.get(Tenant, current_tenant_id())
+    return tenant
 
 
 def current_member():

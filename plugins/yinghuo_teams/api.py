@@ -1,6 +1,8 @@
 """API of the teams plugin: /t/<slug>/api/v1/teams/…"""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -8,7 +10,7 @@ from sqlalchemy import select
 
 from yinghuo.api import current_member, db, member_names, require_member, require_role
 
-from . import reports, services
+from . import deadlines, reports, services
 from .models import Report, Secretary, Squad
 
 MANAGERS = ("tenant_admin", "unit_admin", "leader")
@@ -66,6 +68,17 @@ class ReportActionSchema(Schema):
 class ReportQuery(Schema):
     status = fields.String(load_default=None)
     squad_id = fields.Integer(load_default=None)
+
+
+class OverdueQuery(Schema):
+    kind = fields.String(load_default="weekly", validate=validate.OneOf(("weekly", "monthly")))
+
+
+class OverdueSchema(Schema):
+    squad_id = fields.Integer()
+    squad = fields.String()
+    period_start = fields.Date()
+    deadline = fields.DateTime()
 
 
 def report_out(report) -> dict:
@@ -187,5 +200,13 @@ def make_blueprint() -> Blueprint:
         report = reports.transition(reports.get_report(report_id), action, current_member(), comment=data["comment"])
         db.session.commit()
         return report_out(report)
+
+    @blp.route("/overdue")
+    @blp.arguments(OverdueQuery, location="query")
+    @blp.response(200, OverdueSchema(many=True))
+    @require_member
+    def overdue_list(args):
+        """Squads that missed the last passed deadline (tenant time zone)."""
+        return deadlines.overdue(args["kind"], datetime.now(timezone.utc))
 
     return blp

@@ -105,3 +105,20 @@ class ReportReview(TenantModel, Base):
     action: Mapped[str] = mapped_column(String(12))
     comment: Mapped[str] = mapped_column(String(2000), default="")
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Reminder(TenantModel, Base):
+    """A reminder sent: at most one per squad, kind, period and audience (jobs may run twice)."""
+
+    __tablename__ = "teams_reminders"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "squad_id", "kind", "period_start", "audience"),
+        ForeignKeyConstraint(["tenant_id", "squad_id"], ["teams_squads.tenant_id", "teams_squads.id"]),
+    )
+
+    squad_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(10))
+    period_start: Mapped[date] = mapped_column(Date)
+    #: leader (before the deadline) or archive (the squad is overdue)
+    audience: Mapped[str] = mapped_column(String(10))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from yinghuo.api import PluginBlueprint, PluginManifest, hookimpl
+from yinghuo.api import PeriodicJob, PluginBlueprint, PluginManifest, hookimpl
 
 HERE = Path(__file__).parent
 
@@ -15,6 +15,8 @@ class TeamsSettings(Schema):
 
     squad_min = fields.Integer(load_default=3, validate=validate.Range(1, 20))
     squad_max = fields.Integer(load_default=4, validate=validate.Range(1, 20))
+    #: reports are due at this local time (weekly: the period's Sunday; monthly: its last day)
+    deadline_time = fields.String(load_default="22:00", validate=validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$"))
     #: members of this working group (a unit of that name) review reports
     archive_group = fields.String(load_default="档案组", validate=validate.Length(1, 40))
     #: the sections of each kind of report, as the tenant's template
@@ -42,7 +44,12 @@ def yinghuo_manifest():
 def yinghuo_models():
     from . import models
     return [models.Squad, models.SquadMember, models.Secretary, models.Pairing, models.Report,
-            models.ReportReview]
+            models.ReportReview, models.Reminder]
+
+
+@hookimpl
+def yinghuo_periodic_jobs():
+    return [PeriodicJob("yinghuo_teams.deadlines.remind", interval_seconds=3600)]
 
 
 @hookimpl

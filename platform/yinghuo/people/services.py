@@ -170,6 +170,12 @@ def member_names(member_ids) -> dict[int, str]:
     return dict(db.session.execute(select(Member.id, Member.name).where(Member.id.in_(ids))).all())
 
 
+def members_in_unit_named(name: str) -> list[int]:
+    """Ids of the members of the unit(s) with this name (e.g. a working group)."""
+    return list(db.session.scalars(select(Member.id).join(Unit, Unit.id == Member.unit_id)
+                                   .where(Unit.name == name).order_by(Member.id)))
+
+
 def id_number(member: Member) -> str | None:
     if not member.id_number_enc:
         return None
