@@ -70,7 +70,9 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     app.extensions["yinghuo"].api = Api(app)
     csrf.init_app(app)
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs(app))
+    manifests = app.extensions["yinghuo"].host.manifests
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs(
+        app, {name: m.translations for name, m in manifests.items() if getattr(m, "translations", None)}))
     babel.init_app(app, locale_selector=_locale)
     errors.init_app(app)  # after api.init_app so our error format wins
 

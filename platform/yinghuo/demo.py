@@ -34,11 +34,23 @@ def load(tenants_dir: Path | None = None) -> list[str]:
     report.append(_operator())
     for tenant in db.session.scalars(select(Tenant).order_by(Tenant.slug)).all():
         report += _people(tenant)
+        report += _logins(tenant)
         report += _activities(tenant)
+        report += _plugins(tenant)
     db.session.commit()
     report.append(f"demo ready: sign in at /login as {OPERATOR_EMAIL} / {DEMO_PASSWORD}; "
-                  f"tenant admins are admin@<slug>.demo with the same password")
+                  f"tenant admins are admin@<slug>.demo, and leader@<slug>.demo and volunteer@<slug>.demo "
+                  f"sign in as a leader and a volunteer, with the same password")
     return report
+
+
+def _plugins(tenant: Tenant) -> list[str]:
+    """Each enabled plugin seeds its own demonstration data."""
+    from flask import current_app
+    with tenant_scope(tenant.id):
+        lines = current_app.extensions["yinghuo"].host.hooks_for(tenant).yinghuo_demo_data(tenant=tenant)
+        db.session.flush()
+    return [f"{tenant.slug}: {line}" for line in lines if line]
 
 
 def _operator() -> str:
@@ -60,6 +72,28 @@ def _people(tenant: Tenant) -> list[str]:
             add_member(tenant, _person(rng, i, leaves, tenant), audit_action="member.demo")
         db.session.flush()
     return [f"{tenant.slug}: 24 demo members added"]
+
+
+def _logins(tenant: Tenant) -> list[str]:
+    """Sign-ins for a demo leader and a demo volunteer: leader@<slug>.demo, volunteer@<slug>.demo."""
+    made = []
+    with tenant_scope(tenant.id):
+        for role in ("leader", "volunteer"):
+            email = f"{role}@{tenant.slug}.demo"
+            if find_account(email) is not None:
+                continue
+            member = next((m for m in db.session.scalars(select(Member).where(Member.account_id.is_(None))
+                                                         .order_by(Member.id))
+                           if role in m.role_names and (role == "leader" or "leader" not in m.role_names)), None)
+            if member is None:
+                continue
+            account = Account(email=email, password_hash=hash_password(DEMO_PASSWORD))
+            db.session.add(account)
+            db.session.flush()
+            member.account_id = account.id
+            made.append(email)
+        db.session.flush()
+    return [f"{tenant.slug}: demo sign-ins {', '.join(made)}"] if made else []
 
 
 def _person(rng: random.Random, i: int, leaves, tenant) -> dict:
@@ -92,7 +126,7 @@ def _activities(tenant: Tenant) -> list[str]:
         rng = random.Random(f"{tenant.slug}-activities")
         admin = db.session.scalar(select(Member).where(Member.name == "管理员"))
         people = db.session.scalars(select(Member).where(Member.name != "管理员").order_by(Member.id)).all()
-        categories = tenant.setting("activity_categories") or activities.DEFAULT_CATEGORIES
+        categories = activities.categories(tenant)[:5]
         units = db.session.scalars(select(Unit).order_by(Unit.path)).all()
         now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
         for i in range(14):

@@ -123,6 +123,25 @@ def yinghuo_dashboard_widgets(tenant, member):
 
 
 @hookspec
+def yinghuo_activity_categories(tenant):
+    """Activity categories the plugin adds to the tenant's own list (training, field trip …),
+    so its sessions are kernel activities with kernel sign-up, attendance and hours.
+
+    :return: an iterable of category names.
+    """
+
+
+@hookspec
+def yinghuo_demo_data(tenant):
+    """Seed the plugin's demonstration data for ``tenant`` (``yinghuo demo``); idempotent.
+
+    Called with the tenant in scope, after the kernel's demo people and activities.
+
+    :return: a short line for the demo report, or None.
+    """
+
+
+@hookspec
 def yinghuo_rollup_stats(tenant):
     """Counts (never rows) a hub shows for this child tenant.
 

@@ -65,6 +65,19 @@ def enqueue(func: str, *, tenant_id: int | None, job_id: str | None = None, **kw
         {"func": func, "tenant_id": tenant_id, "kwargs": kwargs, "job_id": tenant_job_id(tenant_id, job_id)})
 
 
+def record_progress(row, **values) -> None:
+    """Commit a job's progress columns (status, progress …) of a tenant row in a short side
+    transaction, so a page can poll them while the job's own transaction runs. On SQLite
+    (one writer at a time) only the final state, written by the job itself, shows."""
+    if db.engine.dialect.name == "sqlite":
+        return
+    from sqlalchemy import update
+    from sqlalchemy.orm import Session
+    model = type(row)
+    with Session(db.engine) as side, side.begin():
+        side.execute(update(model).where(model.tenant_id == row.tenant_id, model.id == row.id).values(**values))
+
+
 def tenant_job_id(tenant_id: int | None, job_id: str | None) -> str | None:
     """RQ ids (and so Redis keys) carry the tenant."""
     if job_id is None:

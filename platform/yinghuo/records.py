@@ -16,6 +16,8 @@ class PluginManifest:
     settings_schema: Any = None
     #: folder with the plugin's Alembic revisions (its own branch)
     migrations: str | None = None
+    #: folder with the plugin's catalogs (<locale>/LC_MESSAGES/messages.po), merged with the kernel's
+    translations: str | None = None
     #: "tenant", "hub" or "both"
     level: str = "tenant"
     description: str = ""

@@ -1,19 +1,24 @@
 """API of the teams plugin: /t/<slug>/api/v1/teams/…"""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import io
+from datetime import date, datetime, timezone
 
+from flask import request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from yinghuo.api import current_member, db, member_names, require_member, require_role
+from yinghuo.api import (Conflict, Forbidden, activity_summaries, create_activity, current_member, db, member_names,
+                         require_member, require_role)
 
-from . import deadlines, reports, services
+from . import archive, attachments, dashboard, deadlines, evaluation, recruitment, reports, services
 from .models import Report, Secretary, Squad
 
 MANAGERS = ("tenant_admin", "unit_admin", "leader")
+ADMINS = ("tenant_admin", "unit_admin")
 
 
 class SquadSchema(Schema):
@@ -53,6 +58,7 @@ class ReportSchema(Schema):
     sections = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
     status = fields.String(dump_only=True)
     author_id = fields.Integer(dump_only=True)
+    attachments = fields.List(fields.Dict(), dump_only=True)
     history = fields.List(fields.Dict(), dump_only=True)
 
 
@@ -81,12 +87,168 @@ class OverdueSchema(Schema):
     deadline = fields.DateTime()
 
 
+class FileSchema(Schema):
+    file = Upload(required=True)
+
+
+class VillageSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(1, 100))
+    township = fields.String(required=True, validate=validate.Length(1, 100))
+    county = fields.String(required=True, validate=validate.Length(1, 100))
+    squad = fields.String(dump_only=True, allow_none=True)
+
+
+class ArchiveExportSchema(Schema):
+    id = fields.Integer()
+    village_id = fields.Integer()
+    status = fields.String()
+    progress = fields.Integer()
+    reports = fields.Integer(allow_none=True)
+    error = fields.String(allow_none=True)
+    pdf_url = fields.Method("_pdf")
+    zip_url = fields.Method("_zip")
+
+    def _pdf(self, e):
+        return f"exports/{e.id}/pdf" if e.status == "done" else None
+
+    def _zip(self, e):
+        return f"exports/{e.id}/zip" if e.status == "done" else None
+
+
+class ApplicationSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True)
+    phone = fields.String(required=True)
+    school = fields.String(required=True)
+    major = fields.String(required=True)
+    year = fields.String(required=True)
+    skills = fields.String(load_default="")
+    statement = fields.String(required=True)
+    status = fields.String(dump_only=True)
+    slot_id = fields.Integer(dump_only=True, allow_none=True)
+    interview_score = fields.Integer(dump_only=True, allow_none=True)
+    interview_notes = fields.String(dump_only=True)
+    note = fields.String(dump_only=True)
+    member_id = fields.Integer(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class ApplicationReceipt(Schema):
+    id = fields.Integer()
+    status = fields.String()
+
+
+class ApplicationQuery(Schema):
+    status = fields.String(load_default=None)
+
+
+class ApplicationActionSchema(Schema):
+    note = fields.String(load_default="", validate=validate.Length(max=1000))
+    slot_id = fields.Integer(load_default=None)
+    score = fields.Integer(load_default=None)
+    squad_id = fields.Integer(load_default=None)
+    unit_id = fields.Integer(load_default=None)
+
+
+class SlotSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    starts_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    place = fields.String(required=True, validate=validate.Length(1, 200))
+    capacity = fields.Integer(load_default=6, validate=validate.Range(1, 200))
+    booked = fields.Integer(dump_only=True)
+    interviewers = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class MediaSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(required=True, validate=validate.OneOf(services.MEDIA_KINDS))
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    outlet = fields.String(required=True, validate=validate.Length(1, 200))
+    link = fields.String(load_default="", validate=validate.Length(max=500))
+    published_on = fields.Date(required=True)
+    squad_id = fields.Integer(load_default=None, allow_none=True)
+
+
+class TrainingQuery(Schema):
+    kind = fields.String(load_default="training", validate=validate.OneOf(("training", "practice")))
+
+
+class TrainingSchema(Schema):
+    kind = fields.String(load_default="training", validate=validate.OneOf(("training", "practice")))
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    description = fields.String(load_default="")
+    address = fields.String(load_default="", validate=validate.Length(max=300))
+    starts_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    ends_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    capacity = fields.Integer(load_default=50, validate=validate.Range(1, 100000))
+
+
+class EvaluationSchema(Schema):
+    member_id = fields.Integer(required=True)
+    quarter = fields.String(required=True)
+    scores = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
+    comment = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class EvaluationOut(Schema):
+    member_id = fields.Integer()
+    quarter = fields.String()
+    scorer_id = fields.Integer()
+    scorer_role = fields.String()
+    scores = fields.Dict()
+    total = fields.Float()
+
+
+class QuarterQuery(Schema):
+    quarter = fields.String(load_default=None)
+
+
+class YearQuery(Schema):
+    year = fields.Integer(load_default=None, validate=validate.Range(2000, 2100))
+
+
+class SelectionSchema(Schema):
+    year = fields.Integer(required=True, validate=validate.Range(2000, 2100))
+    member_ids = fields.List(fields.Integer(), load_default=None)
+
+
+class HonourSchema(Schema):
+    id = fields.Integer()
+    year = fields.Integer()
+    member_id = fields.Integer()
+    rank = fields.Integer()
+    score = fields.Float()
+    hours = fields.Float()
+    serial = fields.String()
+    code = fields.String()
+    revoked = fields.Function(lambda h: h.revoked_at is not None)
+    ready = fields.Function(lambda h: h.pdf is not None)
+
+
+class HonourRevokeSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(1, 500))
+
+
+def pdf_response(data: bytes, name: str, mimetype: str = "application/pdf"):
+    return send_file(io.BytesIO(data), mimetype=mimetype, download_name=name, as_attachment=False)
+
+
+def base_url() -> str:
+    return request.host_url.rstrip("/")
+
+
 def report_out(report) -> dict:
     return {"id": report.id, "squad_id": report.squad_id, "kind": report.kind, "period_start": report.period_start,
             "title": report.title, "sections": report.sections, "status": report.status,
             "author_id": report.author_id,
+            "attachments": [attachment_out(a) for a in attachments.of(report.id)],
             "history": [{"action": h.action, "actor_id": h.actor_id, "comment": h.comment, "at": h.at.isoformat()}
                         for h in reports.history(report)]}
+
+
+def attachment_out(a) -> dict:
+    return {"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size}
 
 
 def squad_out(squad: Squad) -> dict:
@@ -208,5 +370,256 @@ def make_blueprint() -> Blueprint:
     def overdue_list(args):
         """Squads that missed the last passed deadline (tenant time zone)."""
         return deadlines.overdue(args["kind"], datetime.now(timezone.utc))
+
+    @blp.route("/reports/<int:report_id>")
+    @blp.response(200, ReportSchema)
+    @require_member
+    def report_read(report_id):
+        """One report with its files and history."""
+        return report_out(reports.get_report(report_id))
+
+    @blp.route("/reports/<int:report_id>/attachments", methods=["POST"])
+    @blp.arguments(FileSchema, location="files")
+    @blp.response(201, ReportSchema)
+    @require_member
+    def attachment_add(files, report_id):
+        """Attach a photo or document (type checked by content; size limit is a tenant setting)."""
+        report = reports.get_report(report_id)
+        upload = files["file"]
+        attachments.add(report, current_member(), upload.filename, upload.read(), in_squad=reports.is_in_squad)
+        db.session.commit()
+        return report_out(report)
+
+    @blp.route("/attachments/<int:attachment_id>", methods=["GET", "DELETE"])
+    @require_member
+    def attachment_file(attachment_id):
+        """Download a file, or remove it from a draft or returned report."""
+        row = attachments.get(attachment_id)
+        if request.method == "DELETE":
+            attachments.remove(row, reports.get_report(row.report_id), current_member(),
+                               in_squad=reports.is_in_squad)
+            db.session.commit()
+            return "", 204
+        return send_file(io.BytesIO(row.content), mimetype=row.content_type, download_name=row.filename)
+
+    @blp.route("/villages")
+    class Villages(MethodView):
+        @blp.response(200, VillageSchema(many=True))
+        @require_member
+        def get(self):
+            """Villages with their township, county and current squad."""
+            return archive.villages()
+
+        @blp.arguments(VillageSchema)
+        @blp.response(201, VillageSchema)
+        @require_role(*ADMINS)
+        def post(self, data):
+            """Add a village (and its township and county) to the org tree."""
+            village = archive.create_village(**data)
+            db.session.commit()
+            return archive.village_view(village)
+
+    @blp.route("/villages/<int:village_id>/archive")
+    @require_member
+    def village_archive(village_id):
+        """Everything accepted for the village in time order, with who served there."""
+        data = archive.contents(village_id)
+        for r in data["reports"]:
+            r["files"] = [attachment_out(f) for f in r["files"]]
+            r["period_start"] = r["period_start"].isoformat()
+            r["accepted_at"] = r["accepted_at"].isoformat() if r["accepted_at"] else None
+        for p in data["served"]:
+            p["starts_on"] = p["starts_on"].isoformat()
+            p["ends_on"] = p["ends_on"].isoformat() if p["ends_on"] else None
+        return data
+
+    @blp.route("/villages/<int:village_id>/exports", methods=["POST"])
+    @blp.response(202, ArchiveExportSchema)
+    @require_role(*MANAGERS)
+    def archive_export(village_id):
+        """Start the export (PDF and .zip) as a job; poll exports/<id> for progress."""
+        export = archive.start_export(village_id, by=current_member())
+        db.session.commit()
+        return archive.get_export(export.id)
+
+    @blp.route("/exports/<int:export_id>")
+    @blp.response(200, ArchiveExportSchema)
+    @require_role(*MANAGERS)
+    def archive_export_status(export_id):
+        """Progress of an archive export."""
+        return archive.get_export(export_id)
+
+    @blp.route("/exports/<int:export_id>/<any(pdf, zip):kind>")
+    @require_role(*MANAGERS)
+    def archive_export_file(export_id, kind):
+        """The archive as one PDF, or the .zip of its documents."""
+        export = archive.get_export(export_id)
+        if export.status != "done":
+            raise Conflict(f"the export is {export.status}", code="not_ready")
+        name = f"archive-{export.village_id}-{export.id}.{kind}"
+        return pdf_response(export.pdf if kind == "pdf" else export.zip, name,
+                            "application/pdf" if kind == "pdf" else "application/zip")
+
+    @blp.route("/applications")
+    class Applications(MethodView):
+        @blp.arguments(ApplicationQuery, location="query")
+        @blp.response(200, ApplicationSchema(many=True))
+        @require_role(*ADMINS)
+        def get(self, args):
+            """The screening list (filter by status)."""
+            return recruitment.listing(args["status"])
+
+        @blp.arguments(ApplicationSchema)
+        @blp.response(201, ApplicationReceipt)
+        def post(self, data):
+            """Public: apply to join the project (no account needed; one per mobile number)."""
+            row = recruitment.apply(data)
+            db.session.commit()
+            return row
+
+    @blp.route("/applications/<int:application_id>/<any(shortlist, reject, schedule, pass, fail, accept):action>",
+               methods=["POST"])
+    @blp.arguments(ApplicationActionSchema)
+    @blp.response(200, ApplicationSchema)
+    @require_role(*ADMINS)
+    def application_action(data, application_id, action):
+        """Screen, schedule an interview, record its result, accept (membership + squad)."""
+        row = recruitment.act(recruitment.get(application_id), action, **data)
+        db.session.commit()
+        return row
+
+    @blp.route("/interview-slots")
+    class Slots(MethodView):
+        @blp.response(200, SlotSchema(many=True))
+        @require_role(*ADMINS)
+        def get(self):
+            """Interview slots with their bookings."""
+            return recruitment.slots()
+
+        @blp.arguments(SlotSchema)
+        @blp.response(201, SlotSchema)
+        @require_role(*ADMINS)
+        def post(self, data):
+            """Add an interview slot."""
+            slot = recruitment.add_slot(**data)
+            db.session.commit()
+            return slot
+
+    @blp.route("/media")
+    class Media(MethodView):
+        @blp.response(200, MediaSchema(many=True))
+        @require_member
+        def get(self):
+            """Films, articles and reports, newest first."""
+            return services.media()
+
+        @blp.arguments(MediaSchema)
+        @blp.response(201, MediaSchema)
+        @require_role(*MANAGERS)
+        def post(self, data):
+            """Record a published work (outlet, link, date)."""
+            work = services.add_media(data, by=current_member())
+            db.session.commit()
+            return work
+
+    @blp.route("/trainings")
+    class Trainings(MethodView):
+        @blp.arguments(TrainingQuery, location="query")
+        @require_member
+        def get(self, args):
+            """Training sessions (or field trips) with sign-ups and attendance, from the kernel."""
+            conf = services.settings()
+            category = conf["training_category" if args["kind"] == "training" else "practice_category"]
+            return [{**a, "starts_at": a["starts_at"].isoformat(), "ends_at": a["ends_at"].isoformat()}
+                    for a in activity_summaries(category=category)]
+
+        @blp.arguments(TrainingSchema)
+        @require_role(*MANAGERS)
+        def post(self, data):
+            """Create a training session or field trip as a kernel activity (a draft to publish)."""
+            conf = services.settings()
+            kind = data.pop("kind")
+            data["category"] = conf["training_category" if kind == "training" else "practice_category"]
+            activity = create_activity({**data, "visibility": "tenant"}, creator=current_member())
+            db.session.commit()
+            return {"id": activity.id, "category": activity.category, "status": activity.status}, 201
+
+    @blp.route("/evaluations")
+    class Evaluations(MethodView):
+        @blp.arguments(QuarterQuery, location="query")
+        @require_role(*MANAGERS)
+        def get(self, args):
+            """The criteria and, per volunteer, the leader's, the heads' and the combined score."""
+            quarter = args["quarter"] or evaluation.current_quarter()
+            return {"quarter": quarter, "criteria": evaluation.criteria(),
+                    "results": evaluation.quarter_results(quarter)}
+
+        @blp.arguments(EvaluationSchema)
+        @blp.response(201, EvaluationOut)
+        @require_member
+        def post(self, data):
+            """Score a volunteer for a quarter: their squad leader, or a group head (unit or tenant
+            admin); replaces your earlier scores of them for that quarter."""
+            row = evaluation.score(data["member_id"], data["quarter"], current_member(), data["scores"],
+                                   data["comment"])
+            db.session.commit()
+            return row
+
+    @blp.route("/excellent")
+    class Excellent(MethodView):
+        @blp.arguments(YearQuery, location="query")
+        @require_role(*ADMINS)
+        def get(self, args):
+            """The year's ranking from evaluations and hours; the first ones are proposed."""
+            return evaluation.annual_ranking(args["year"] or date.today().year)
+
+        @blp.arguments(SelectionSchema)
+        @blp.response(201, HonourSchema(many=True))
+        @require_role("tenant_admin")
+        def post(self, data):
+            """Confirm the excellent volunteers; their certificates of honour are made by a job."""
+            made = evaluation.select_excellent(data["year"], data["member_ids"], by=current_member(),
+                                               base_url=base_url())
+            db.session.commit()
+            return made
+
+    @blp.route("/honours")
+    @blp.arguments(YearQuery, location="query")
+    @blp.response(200, HonourSchema(many=True))
+    @require_member
+    def honour_list(args):
+        """Excellent volunteers by year."""
+        return evaluation.honours(args["year"])
+
+    @blp.route("/honours/<int:honour_id>/pdf")
+    @require_member
+    def honour_pdf(honour_id):
+        """The certificate of honour (the person, or an admin)."""
+        honour = evaluation.get_honour(honour_id)
+        me = current_member()
+        if me.id != honour.member_id and not me.role_names & set(ADMINS):
+            raise Forbidden("This is not your certificate")
+        if honour.pdf is None:
+            raise Conflict("the certificate is being made; try again shortly", code="not_ready")
+        return pdf_response(honour.pdf, f"{honour.serial}.pdf")
+
+    @blp.route("/honours/<int:honour_id>/revoke", methods=["POST"])
+    @blp.arguments(HonourRevokeSchema)
+    @blp.response(200, HonourSchema)
+    @require_role("tenant_admin")
+    def honour_revoke(data, honour_id):
+        """Revoke a title; its verify page then says so."""
+        honour = evaluation.revoke(evaluation.get_honour(honour_id), data["reason"])
+        db.session.commit()
+        return honour
+
+    @blp.route("/dashboard")
+    @require_member
+    def dashboard_figures():
+        """Counts and on-time submission rates per squad and per week."""
+        figures = dashboard.on_time()
+        for w in figures["weeks"]:
+            w["period_start"] = w["period_start"].isoformat()
+        return {"counts": dashboard.counts(), **figures}
 
     return blp

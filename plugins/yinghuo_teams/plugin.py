@@ -5,7 +5,7 @@ from pathlib import Path
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from yinghuo.api import PeriodicJob, PluginBlueprint, PluginManifest, hookimpl
+from yinghuo.api import NavItem, PeriodicJob, PluginBlueprint, PluginManifest, hookimpl
 
 HERE = Path(__file__).parent
 
@@ -27,6 +27,36 @@ class TeamsSettings(Schema):
     working_groups = fields.List(fields.String(validate=validate.Length(1, 40)),
                                  load_default=lambda: ["联络组", "创意组", "档案组", "实践组"])
 
+    #: attachments: the largest file, and the kinds of file accepted (checked by content)
+    attachment_max_mb = fields.Integer(load_default=10, validate=validate.Range(1, 50))
+    attachment_types = fields.List(fields.String(validate=validate.OneOf(
+        ("jpg", "png", "webp", "pdf", "docx", "xlsx", "pptx"))),
+        load_default=lambda: ["jpg", "png", "webp", "pdf", "docx", "xlsx", "pptx"])
+    #: the categories of kernel activities for training sessions and field trips
+    training_category = fields.String(load_default="培训", validate=validate.Length(1, 60))
+    practice_category = fields.String(load_default="实地实践", validate=validate.Length(1, 60))
+    #: quarterly evaluation: criteria with weights (summing to 100) and how much each scorer counts
+    evaluation_criteria = fields.List(fields.Dict(), load_default=lambda: [
+        {"name": "出勤与纪律", "weight": 30}, {"name": "工作成效", "weight": 40},
+        {"name": "团队协作", "weight": 15}, {"name": "宣传与创新", "weight": 15}])
+    scorer_weights = fields.Dict(keys=fields.String(validate=validate.OneOf(("leader", "head"))),
+                                 values=fields.Integer(validate=validate.Range(0, 100)),
+                                 load_default=lambda: {"leader": 50, "head": 50})
+    #: annual selection: how many, the share of hours in the score, and the hours worth full marks
+    excellent_count = fields.Integer(load_default=5, validate=validate.Range(1, 500))
+    excellent_hours_weight = fields.Integer(load_default=30, validate=validate.Range(0, 100))
+    excellent_full_hours = fields.Integer(load_default=100, validate=validate.Range(1, 10000))
+
+    @validates_schema
+    def _criteria(self, data, **kwargs):
+        criteria = data.get("evaluation_criteria") or []
+        names = [c.get("name") for c in criteria]
+        if not criteria or any(not isinstance(n, str) or not n for n in names) or len(set(names)) != len(names):
+            raise ValidationError("each criterion needs a distinct name", field_name="evaluation_criteria")
+        if any(not isinstance(c.get("weight"), int) or c["weight"] <= 0 for c in criteria) or \
+                sum(c["weight"] for c in criteria) != 100:
+            raise ValidationError("weights are positive whole numbers summing to 100", field_name="evaluation_criteria")
+
     @validates_schema
     def _limits(self, data, **kwargs):
         if data["squad_min"] > data["squad_max"]:
@@ -37,6 +67,7 @@ class TeamsSettings(Schema):
 def yinghuo_manifest():
     return PluginManifest(name="teams", title_zh="高校团队", title_en="University teams",
                           settings_schema=TeamsSettings, migrations=str(HERE / "migrations" / "versions"),
+                          translations=str(HERE / "translations"),
                           description="Squads of students paired with village first secretaries.")
 
 
@@ -44,7 +75,8 @@ def yinghuo_manifest():
 def yinghuo_models():
     from . import models
     return [models.Squad, models.SquadMember, models.Secretary, models.Pairing, models.Report,
-            models.ReportReview, models.Reminder]
+            models.ReportReview, models.Reminder, models.Attachment, models.ArchiveExport, models.InterviewSlot,
+            models.Application, models.MediaWork, models.Evaluation, models.Honour]
 
 
 @hookimpl
@@ -55,4 +87,45 @@ def yinghuo_periodic_jobs():
 @hookimpl
 def yinghuo_blueprints(app):
     from .api import make_blueprint
-    return [PluginBlueprint("api", make_blueprint())]
+    from .pages import make_pages
+    return [PluginBlueprint("api", make_blueprint()), PluginBlueprint("page", make_pages())]
+
+
+def _settings(tenant) -> dict:
+    return TeamsSettings().load((tenant.settings or {}).get("teams") or {})
+
+
+@hookimpl
+def yinghuo_activity_categories(tenant):
+    """Training sessions and field trips are kernel activities in these categories."""
+    conf = _settings(tenant)
+    return [conf["training_category"], conf["practice_category"]]
+
+
+@hookimpl
+def yinghuo_nav_items(tenant, member, area):
+    if member is None:
+        return [NavItem("Join the project", "teams_pages.apply", order=40)] if area == "portal" else []
+    if area == "portal":
+        return [NavItem("This week", "teams_pages.this_week", order=1),
+                NavItem("Village archives", "teams_pages.villages", order=30)]
+    items = [NavItem("Reports to review", "teams_pages.review_queue", order=1),
+             NavItem("Project dashboard", "teams_pages.dashboard_page", order=2)]
+    from .services import leads_a_squad
+    if member.role_names & {"tenant_admin", "unit_admin", "leader"} or leads_a_squad(member):
+        items += [NavItem("Evaluation", "teams_pages.evaluations", order=3)]
+    if member.role_names & {"tenant_admin", "unit_admin"}:
+        items += [NavItem("Recruitment", "teams_pages.applications", order=6)]
+    return items
+
+
+@hookimpl
+def yinghuo_verify_code(tenant, code):
+    from .evaluation import verify
+    return verify(code)
+
+
+@hookimpl
+def yinghuo_demo_data(tenant):
+    from .demo import seed
+    return seed(tenant)

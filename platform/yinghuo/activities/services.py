@@ -76,12 +76,20 @@ def get_activity(activity_id: int) -> Activity:
     return activity
 
 
+def categories(tenant) -> list[str]:
+    """The tenant's categories (settings.activity_categories) and those its plugins add."""
+    own = list(tenant.setting("activity_categories") or DEFAULT_CATEGORIES)
+    for group in _hooks(tenant).yinghuo_activity_categories(tenant=tenant):
+        own += [c for c in (group or []) if c not in own]
+    return own
+
+
 def check_activity(tenant, data: dict) -> None:
     """Field rules beyond the schema: categories, units, times, capacity."""
     fields = {}
-    categories = tenant.setting("activity_categories") or DEFAULT_CATEGORIES
-    if "category" in data and data["category"] not in categories:
-        fields["category"] = [f"one of {', '.join(categories)}"]
+    categories_ = categories(tenant)
+    if "category" in data and data["category"] not in categories_:
+        fields["category"] = [f"one of {', '.join(categories_)}"]
     if data.get("unit_id") is not None and db.session.get(Unit, (tenant.id, data["unit_id"])) is None:
         fields["unit_id"] = ["no such unit in this tenant"]
     starts, ends = _aware(data.get("starts_at")), _aware(data.get("ends_at"))
@@ -339,3 +347,19 @@ def activity_view(activity: Activity) -> dict:
 def manager_only(member) -> None:
     if not is_manager(member):
         raise Forbidden("Only leaders and admins manage activities")
+
+
+def summaries(*, category: str | None = None, limit: int = 100) -> list[dict]:
+    """Activities with their sign-up and attendance counts, newest first (for plugins that
+    run their sessions as kernel activities)."""
+    from .models import Attendance
+    attended = (select(Attendance.activity_id, func.count().label("n")).group_by(Attendance.activity_id)
+                .subquery())
+    stmt = (select(Activity, func.coalesce(attended.c.n, 0))
+            .outerjoin(attended, attended.c.activity_id == Activity.id)
+            .order_by(Activity.starts_at.desc()).limit(limit))
+    if category:
+        stmt = stmt.where(Activity.category == category)
+    return [{"id": a.id, "title": a.title, "category": a.category, "starts_at": a.starts_at, "ends_at": a.ends_at,
+             "status": a.status, "capacity": a.capacity, "signed_up": a.confirmed_count, "attended": n,
+             "address": a.address} for a, n in db.session.execute(stmt)]

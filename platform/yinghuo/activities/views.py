@@ -60,7 +60,7 @@ def activity_list():
     rows, total = services.list_activities(g.member, public_only=g.member is None,
                                            category=request.args.get("category") or None,
                                            starts_from=datetime.now(CHINA) - timedelta(days=1), per_page=50)
-    categories = g.tenant.setting("activity_categories") or services.DEFAULT_CATEGORIES
+    categories = services.categories(g.tenant)
     return render_template("activities/list.html", activities=rows, total=total, categories=categories,
                            manager=services.is_manager(g.member))
 
@@ -190,7 +190,7 @@ def activity_new():
         db.session.commit()
         return redirect(url_for(".activity_detail", activity_id=activity.id))
     return render_template("activities/form.html",
-                           categories=g.tenant.setting("activity_categories") or services.DEFAULT_CATEGORIES)
+                           categories=services.categories(g.tenant))
 
 
 def _local(value: str | None) -> datetime | None:

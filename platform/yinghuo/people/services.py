@@ -176,6 +176,12 @@ def members_in_unit_named(name: str) -> list[int]:
                                    .where(Unit.name == name).order_by(Member.id)))
 
 
+def members_with_role(role: str) -> list[int]:
+    """Ids of the members holding ``role`` in the current tenant."""
+    return list(db.session.scalars(select(MemberRole.member_id).where(MemberRole.role == role)
+                                   .distinct().order_by(MemberRole.member_id)))
+
+
 def id_number(member: Member) -> str | None:
     if not member.id_number_enc:
         return None

@@ -11,8 +11,7 @@ import io
 import json
 
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from .. import audit
 from ..activities.models import Activity
@@ -21,7 +20,7 @@ from ..db.context import current_tenant_id
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..hours.models import HourRecord
-from ..jobs import enqueue
+from ..jobs import enqueue, record_progress
 from ..people import crypto
 from ..people.idnumbers import normalise_id
 from ..people.masking import mask_id_number, mask_phone
@@ -258,15 +257,7 @@ def build_export(job: ExportJob, *, commit_progress: bool = False) -> None:
 
 def _progress_reporter(job: ExportJob):
     """Commit (status, progress) for the page to poll, in its own short transaction."""
-    if db.engine.dialect.name == "sqlite":  # one writer at a time: the final state is enough
-        return lambda status, progress: None
-    key = (job.tenant_id, job.id)
-
-    def report(status: str, progress: int) -> None:
-        with Session(db.engine) as side, side.begin():
-            side.execute(update(ExportJob).where(ExportJob.tenant_id == key[0], ExportJob.id == key[1])
-                         .values(status=status, progress=progress))
-    return report
+    return lambda status, progress: record_progress(job, status=status, progress=progress)
 
 
 def get_export(export_id: int) -> ExportJob:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,54 @@ def operator(app, client):
     r = client.post("/api/v1/auth/token", json={"login": "op@yinghuo.test", "password": "Operat0r!x"})
     assert r.status_code == 201, r.get_json()
     return {"Authorization": f"Bearer {r.get_json()['token']}"}
+
+
+# --- browser tests: Debian's Chromium against a live server ---------------------------------
+
+@pytest.fixture
+def live_server(app, database_url, tmp_path):
+    from werkzeug.serving import make_server
+    """The same database served over HTTP by a second app with CSRF protection on."""
+    from yinghuo.app import create_app
+    from yinghuo.testing.pytest_plugin import make_env
+    live = create_app({"ENV": make_env(database_url, tmp_path), "WTF_CSRF_ENABLED": True,
+                       "YINGHUO_EXTRA_PLUGINS": ["yinghuo.testing.sample_plugin"]})
+    server = make_server("127.0.0.1", 0, live, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """Debian's Chromium, headless, phone-sized, downloads into tmp_path/downloads."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    assert shutil.which("chromium") and shutil.which("chromedriver"), "install Debian's chromium and chromium-driver"
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync",
+                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=390,844"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.implicitly_wait(5)
+    # a phone's viewport (a desktop window cannot be made this narrow)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True})
+    (tmp_path / "downloads").mkdir()
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow",
+                                                         "downloadPath": str(tmp_path / "downloads")})
+    yield driver
+    driver.quit()
+
+
+def wait_for(browser, seconds: float = 10):
+    """A WebDriverWait that rides out the moment a page is replaced (Chromium may answer
+    "node does not belong to the document" instead of a stale-element error)."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(browser, seconds, ignored_exceptions=(StaleElementReferenceException, WebDriverException))

@@ -93,9 +93,18 @@ def test_village_must_be_a_unit_of_this_tenant(client, uni, make_tenant, login):
 def test_a_tenant_without_the_plugin_has_none_of_its_routes(client, make_tenant, login):
     make_tenant("plain", admin="admin@plain.test")
     admin = login("plain", "admin@plain.test")
-    for path in ("/squads", "/secretaries"):
-        assert client.get(f"/t/plain/api/v1/teams{path}", headers=admin).status_code == 404
+    for path in ("/squads", "/secretaries", "/villages", "/applications", "/evaluations", "/dashboard", "/media",
+                 "/trainings", "/excellent", "/honours"):
+        assert client.get(f"/t/plain/api/v1/teams{path}", headers=admin).status_code == 404, path
     assert client.post("/t/plain/api/v1/teams/squads", json={"name": "x"}, headers=admin).status_code == 404
+    assert client.post("/t/plain/api/v1/teams/applications", json={"name": "x"}).status_code == 404
+    for page in ("/", "/apply", "/review", "/villages", "/dashboard"):
+        assert client.get(f"/t/plain/teams{page}").status_code == 404, page
+    # nor its activity categories
+    r = client.post("/t/plain/api/v1/activities", headers=admin, json={
+        "title": "培训", "category": "培训", "starts_at": "2026-12-01T01:00:00Z", "ends_at": "2026-12-01T03:00:00Z",
+        "capacity": 10})
+    assert r.status_code == 422 and "category" in r.get_json()["error"]["fields"]
 
 
 def test_volunteers_cannot_create_squads(client, uni, login):

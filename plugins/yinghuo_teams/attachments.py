@@ -1,0 +1,107 @@
+"""Report attachments: photos and documents, size and type checked by their content (a
+renamed program is not a photo), stored with the report."""
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+
+from sqlalchemy import select
+
+from yinghuo.api import Conflict, Forbidden, Invalid, NotFound, audit, db
+
+from .models import Attachment, Report
+from .services import settings
+
+MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "pdf": "application/pdf",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
+EXTENSIONS = {"jpg": "jpg", "jpeg": "jpg", "png": "png", "webp": "webp", "pdf": "pdf", "docx": "docx",
+              "xlsx": "xlsx", "pptx": "pptx"}
+#: an Office file is a zip holding this folder
+OFFICE = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+PER_REPORT = 20
+
+
+def sniff(data: bytes) -> str | None:
+    """The kind of file the bytes are, whatever its name says."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            return None
+        for kind, folder in OFFICE.items():
+            if any(n.startswith(folder) for n in names):
+                return kind
+    return None
+
+
+def clean_name(filename: str) -> str:
+    name = posixpath.basename((filename or "").replace("\\", "/")).strip().lstrip(".")
+    return name[-200:] or "file"
+
+
+def add(report: Report, member, filename: str, data: bytes, *, in_squad) -> Attachment:
+    """Attach a file to a draft or returned report of the member's squad."""
+    if not in_squad(member, report.squad_id):
+        raise Forbidden("Only members of the squad attach files to its reports")
+    if report.status not in ("draft", "returned"):
+        raise Conflict(f"files cannot be added to a {report.status} report", code="bad_transition")
+    conf = settings()
+    name = clean_name(filename)
+    limit = conf["attachment_max_mb"] * 1024 * 1024
+    if not data:
+        raise Invalid("The file is empty", fields={"file": ["empty"]})
+    if len(data) > limit:
+        raise Invalid(f"The file is larger than {conf['attachment_max_mb']} MB",
+                      fields={"file": [f"{len(data) // 1024} KB is above {conf['attachment_max_mb']} MB"]})
+    said = EXTENSIONS.get(name.rsplit(".", 1)[-1].lower()) if "." in name else None
+    found = sniff(data)
+    allowed = conf["attachment_types"]
+    if found is None or found not in allowed:
+        raise Invalid("This kind of file is not accepted",
+                      fields={"file": [f"accepted: {', '.join(allowed)}"]})
+    if said != found:
+        raise Invalid("The file's name does not match its content",
+                      fields={"file": [f"the content is {found}, the name says {said or 'nothing'}"]})
+    count = db.session.scalar(select(db.func.count()).select_from(Attachment)
+                              .where(Attachment.report_id == report.id))
+    if count >= PER_REPORT:
+        raise Conflict(f"A report has at most {PER_REPORT} files", code="too_many_files")
+    row = Attachment(report_id=report.id, filename=name, content_type=MIME[found], size=len(data), content=data,
+                     uploaded_by=member.id)
+    db.session.add(row)
+    db.session.flush()
+    audit("teams.attachment.add", "report", report.id, after={"file": name, "size": len(data)})
+    return row
+
+
+def of(report_id: int) -> list[Attachment]:
+    return list(db.session.scalars(select(Attachment).where(Attachment.report_id == report_id)
+                                   .order_by(Attachment.id)))
+
+
+def get(attachment_id: int) -> Attachment:
+    row = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id))
+    if row is None:
+        raise NotFound("no such file")
+    return row
+
+
+def remove(row: Attachment, report: Report, member, *, in_squad) -> None:
+    if not in_squad(member, report.squad_id):
+        raise Forbidden("Only members of the squad remove its files")
+    if report.status not in ("draft", "returned"):
+        raise Conflict(f"files cannot be removed from a {report.status} report", code="bad_transition")
+    audit("teams.attachment.remove", "report", report.id, before={"file": row.filename, "size": row.size})
+    db.session.delete(row)
+    db.session.flush()

@@ -1,0 +1,79 @@
+"""Headless Chromium: a squad leader drafts this week's summary on a phone-sized screen,
+attaches a photo and submits it; a reviewer of the archive group accepts it from the queue."""
+from datetime import datetime, timezone
+
+import pytest
+
+from yinghuo.testing.pytest_plugin import wait_for
+
+pytestmark = pytest.mark.browser
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _sign_in(browser, live_server, email):
+    from selenium.webdriver.common.by import By
+    browser.delete_all_cookies()
+    browser.get(f"{live_server}/t/uni/login")
+    browser.find_element(By.NAME, "login").send_keys(email)
+    browser.find_element(By.NAME, "password").send_keys("Passw0rd!x")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+
+def test_leader_drafts_and_submits_reviewer_accepts(app, client, project, live_server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    wait = wait_for(browser)
+
+    _sign_in(browser, live_server, "lead_a@uni.test")
+    wait.until(EC.url_contains("/t/uni"))
+    browser.get(f"{live_server}/t/uni/teams/")
+    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "本周任务"))
+    browser.find_element(By.ID, "start-weekly").click()
+    wait.until(EC.presence_of_element_located((By.ID, "save")))
+    first = browser.find_element(By.CSS_SELECTOR, "textarea[name='section:本周工作']")
+    first.send_keys("走访脱贫户 12 户，整理入户台账。")
+    browser.find_element(By.ID, "save").click()
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash.ok"), "已保存"))
+    photo = tmp_path / "走访.png"
+    photo.write_bytes(PNG)
+    browser.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(photo))
+    browser.find_element(By.XPATH, "//button[text()='上传']").click()
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash.ok"), "附件已上传"))
+    assert "走访.png" in browser.find_element(By.TAG_NAME, "main").text
+    browser.find_element(By.ID, "submit-report").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "report-status"), "已提交"))
+    report_url = browser.current_url
+    assert not browser.find_elements(By.ID, "save")  # no more editing once submitted
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert browser.execute_script("return window.innerWidth") == 390
+    wide = browser.execute_script("""return [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > 391)
+        .map(e => e.tagName + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)""")
+    assert width <= 390, f"the page is {width}px wide on a 390px phone: {wide}"
+
+    _sign_in(browser, live_server, "arch@uni.test")
+    wait.until(EC.url_contains("/t/uni"))
+    browser.get(f"{live_server}/t/uni/teams/review")
+    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "待审报告"))
+    browser.find_element(By.CSS_SELECTOR, f"a[href$='{report_url.split('/t/uni')[1]}']").click()
+    assert "走访脱贫户 12 户" in browser.find_element(By.TAG_NAME, "main").text
+    browser.find_element(By.ID, "accept-report").click()
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash.ok"), "已验收"))
+    assert "没有待审的报告" in browser.find_element(By.TAG_NAME, "main").text
+    browser.save_screenshot(str(tmp_path / "review.png"))
+
+    report_id = int(report_url.rstrip("/").split("/")[-1])
+    got = client.get(f"/t/uni/api/v1/teams/reports/{report_id}", headers=project["admin"]).get_json()
+    assert got["status"] == "accepted"
+    assert [h["action"] for h in got["history"]] == ["submit", "accept"]
+    assert [a["filename"] for a in got["attachments"]] == ["走访.png"]
+    assert got["sections"]["本周工作"] == "走访脱贫户 12 户，整理入户台账。"
+    assert got["period_start"] == _monday_in_china()
+
+
+def _monday_in_china() -> str:
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+    today = datetime.now(timezone.utc).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    return (today - timedelta(days=today.weekday())).isoformat()
