@@ -98,7 +98,12 @@ def index():
 
 @pages.route("/")
 def tenant_home():
-    return render_template("tenant_home.html")
+    widgets = []
+    if g.get("member") is not None:
+        host = current_app.extensions["yinghuo"].host
+        widgets = [w for group in host.hooks_for(g.tenant).yinghuo_dashboard_widgets(tenant=g.tenant, member=g.member)
+                   for w in (group or [])]
+    return render_template("tenant_home.html", widgets=widgets)
 
 
 @pages.route("/register", methods=["GET", "POST"])

@@ -613,6 +613,12 @@ def make_blueprint() -> Blueprint:
         db.session.commit()
         return honour
 
+    @blp.route("/groups")
+    @require_member
+    def working_groups():
+        """The project's working groups (tenant setting) with their member counts."""
+        return services.working_groups()
+
     @blp.route("/dashboard")
     @require_member
     def dashboard_figures():

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from yinghuo.api import NavItem, PeriodicJob, PluginBlueprint, PluginManifest, hookimpl
+from yinghuo.api import NavItem, PeriodicJob, PluginBlueprint, PluginManifest, Stat, hookimpl
 
 HERE = Path(__file__).parent
 
@@ -129,3 +129,26 @@ def yinghuo_verify_code(tenant, code):
 def yinghuo_demo_data(tenant):
     from .demo import seed
     return seed(tenant)
+
+
+@hookimpl
+def yinghuo_tenant_enabled(tenant, first_time):
+    """The project's working groups become units of the tenant (if its unit types allow groups)."""
+    from .services import ensure_working_groups
+    ensure_working_groups(tenant)
+
+
+@hookimpl
+def yinghuo_rollup_stats(tenant):
+    """What a city or province hub sees of each school: counts, never rows."""
+    from .dashboard import counts
+    c = counts()
+    return [Stat("teams_weekly", c["weekly"]), Stat("teams_monthly", c["monthly"]), Stat("teams_cases", c["case"]),
+            Stat("teams_media", c["media"]), Stat("teams_villages", c["villages"]), Stat("teams_squads", c["squads"])]
+
+
+@hookimpl
+def yinghuo_dashboard_widgets(tenant, member):
+    """On the tenant's home page: the member's squad this week, and the review queue."""
+    from . import widgets
+    return widgets.for_member(member)

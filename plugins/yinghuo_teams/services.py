@@ -13,8 +13,7 @@ from .models import Pairing, Secretary, Squad, SquadMember
 
 def settings() -> dict:
     """The tenant's teams settings with defaults for anything it has not set."""
-    from .plugin import TeamsSettings
-    return TeamsSettings().load((current_tenant().settings or {}).get("teams") or {})
+    return TeamsSettingsLoader.load(current_tenant())
 
 
 def get_squad(squad_id: int) -> Squad:
@@ -146,3 +145,30 @@ def squad_of(member) -> Squad | None:
 def leads_a_squad(member) -> bool:
     return member is not None and db.session.scalar(select(Squad.id).where(Squad.leader_id == member.id)
                                                     .limit(1)) is not None
+
+
+def ensure_working_groups(tenant) -> list[int]:
+    """Units for the tenant's working groups (settings.teams.working_groups), created when
+    missing under the tenant's top unit of type "school" if there is one."""
+    from yinghuo.api import ensure_unit, units_of_type
+    types = tenant.setting("unit_types") or []
+    if types and "group" not in types:
+        return []
+    conf = TeamsSettingsLoader.load(tenant)
+    existing = {u.name: u for u in units_of_type("group")}
+    schools = units_of_type("school")
+    parent = schools[0].id if schools else None
+    return [(existing.get(name) or ensure_unit(name, "group", parent)).id for name in conf["working_groups"]]
+
+
+class TeamsSettingsLoader:
+    @staticmethod
+    def load(tenant) -> dict:
+        from .plugin import TeamsSettings
+        return TeamsSettings().load((tenant.settings or {}).get("teams") or {})
+
+
+def working_groups() -> list[dict]:
+    """The working groups with how many members each has."""
+    from yinghuo.api import members_in_unit_named
+    return [{"name": name, "members": len(members_in_unit_named(name))} for name in settings()["working_groups"]]

@@ -109,9 +109,12 @@ def apply_tenant(data: dict) -> list[str]:
     slug = data["slug"]
     tenant = services.find_tenant(slug)
     if tenant is None:
+        # the tree first, then the plugins, which may seed into it when enabled
         tenant = services.create_tenant(**{k: data[k] for k in (
-            "slug", "name", "kind", "parent", "plugins", "settings", "branding", "hosts")})
-        return [f"{slug}: created"] + _apply_units(tenant, data["units"])
+            "slug", "name", "kind", "parent", "settings", "branding", "hosts")})
+        units = _apply_units(tenant, data["units"])
+        services.set_plugins(tenant, data["plugins"])
+        return [f"{slug}: created"] + units
     changes = []
     if tenant.kind != data["kind"]:
         raise Invalid(f"kind cannot change ({tenant.kind} -> {data['kind']})", fields={"kind": ["immutable"]})
@@ -124,14 +127,14 @@ def apply_tenant(data: dict) -> list[str]:
     if tenant.parent_id != (parent.id if parent else None):
         tenant.parent = parent
         changes.append(f"{slug}: parent -> {data['parent']}")
-    changes += [f"{slug}: plugin {c}" for c in services.set_plugins(tenant, data["plugins"])]
     update = {k: v for k, v in wanted.items() if getattr(tenant, k) != v}
     if update:
         services.update_tenant(tenant, update)
+    changes += _apply_units(tenant, data["units"])
+    changes += [f"{slug}: plugin {c}" for c in services.set_plugins(tenant, data["plugins"])]
     if sorted(h.host for h in tenant.hosts) != sorted(h.lower() for h in data["hosts"]):
         services.set_hosts(tenant, data["hosts"])
         changes.append(f"{slug}: hosts changed")
-    changes += _apply_units(tenant, data["units"])
     return changes or [f"{slug}: unchanged"]
 
 

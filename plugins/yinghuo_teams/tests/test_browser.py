@@ -18,6 +18,8 @@ def _sign_in(browser, live_server, email):
     browser.find_element(By.NAME, "login").send_keys(email)
     browser.find_element(By.NAME, "password").send_keys("Passw0rd!x")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    from selenium.webdriver.support import expected_conditions as EC
+    wait_for(browser).until(EC.url_changes(f"{live_server}/t/uni/login"))   # signed in: sent on
 
 
 def test_leader_drafts_and_submits_reviewer_accepts(app, client, project, live_server, browser, tmp_path):
@@ -26,7 +28,6 @@ def test_leader_drafts_and_submits_reviewer_accepts(app, client, project, live_s
     wait = wait_for(browser)
 
     _sign_in(browser, live_server, "lead_a@uni.test")
-    wait.until(EC.url_contains("/t/uni"))
     browser.get(f"{live_server}/t/uni/teams/")
     wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "本周任务"))
     browser.find_element(By.ID, "start-weekly").click()
@@ -53,7 +54,6 @@ def test_leader_drafts_and_submits_reviewer_accepts(app, client, project, live_s
     assert width <= 390, f"the page is {width}px wide on a 390px phone: {wide}"
 
     _sign_in(browser, live_server, "arch@uni.test")
-    wait.until(EC.url_contains("/t/uni"))
     browser.get(f"{live_server}/t/uni/teams/review")
     wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "待审报告"))
     browser.find_element(By.CSS_SELECTOR, f"a[href$='{report_url.split('/t/uni')[1]}']").click()

@@ -110,3 +110,35 @@ def test_a_tenant_without_the_plugin_has_none_of_its_routes(client, make_tenant,
 def test_volunteers_cannot_create_squads(client, uni, login):
     r = client.post(f"{BASE}/squads", json={"name": "x"}, headers=login("uni", "s0@uni.test"))
     assert r.status_code == 403
+
+
+def test_working_groups_are_units_when_the_plugin_is_enabled(client, make_tenant, login):
+    make_tenant("wg", kind="university", plugins=["teams"], admin="admin@wg.test",
+                settings={"unit_types": ["school", "group", "squad"], "teams": {"working_groups": ["联络组", "宣传组"]}})
+    admin = login("wg", "admin@wg.test")
+    groups = client.get("/t/wg/api/v1/teams/groups", headers=admin).get_json()
+    assert groups == [{"name": "联络组", "members": 0}, {"name": "宣传组", "members": 0}]
+    units = {u["name"]: u["type"] for u in client.get("/t/wg/api/v1/units", headers=admin).get_json()}
+    assert units == {"联络组": "group", "宣传组": "group"}
+
+
+def test_a_hub_sees_counts_of_its_schools_and_members_see_their_week(client, make_tenant, make_member, login):
+    make_tenant("city", kind="hub", admin="admin@city.test")
+    make_tenant("school", kind="university", parent="city", plugins=["teams"], admin="admin@school.test",
+                settings={"unit_types": ["school", "group", "squad", "county", "township", "village"]})
+    admin = login("school", "admin@school.test")
+    lead = make_member("school", "lead@school.test", name="队长")
+    squad = client.post("/t/school/api/v1/teams/squads", json={"name": "一队"}, headers=admin).get_json()["id"]
+    client.post(f"/t/school/api/v1/teams/squads/{squad}/members", json={"member_id": lead, "leader": True},
+                headers=admin)
+    client.post("/t/school/api/v1/teams/villages", json={"name": "村", "township": "镇", "county": "县"}, headers=admin)
+    [row] = client.get("/t/city/api/v1/rollup", headers=login("city", "admin@city.test")).get_json()
+    assert row["slug"] == "school"
+    assert {k: v for k, v in row["stats"].items() if k.startswith("teams_")} == {
+        "teams_weekly": 0, "teams_monthly": 0, "teams_cases": 0, "teams_media": 0, "teams_villages": 0,
+        "teams_squads": 1}
+
+    r = client.post("/t/school/login", data={"login": "lead@school.test", "password": "Passw0rd!x"})
+    assert r.status_code == 302
+    home = client.get("/t/school/").get_data(as_text=True)
+    assert "本周小结" in home and "未开始" in home and "一队" in home
