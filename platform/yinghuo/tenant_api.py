@@ -1,5 +1,5 @@
 """The tenant API blueprint, /t/<slug>/api/v1/: kernel rooms add their routes to it."""
-from flask_smorest import Blueprint
+from .smorest import Blueprint
 
 blp = Blueprint("tenant_api", __name__, url_prefix="/t/<tenant>/api/v1",
                 description="Tenant API (kernel)")

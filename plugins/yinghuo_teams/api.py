@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 
 from flask import request, send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from yinghuo.api import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select

@@ -138,3 +138,20 @@ def test_activity_list_rows_are_scoped_to_the_tenant(client, two_tenants):
     listed = client.get("/t/alpha/api/v1/activities", headers=two_tenants["a"])
     assert [a["title"] for a in listed.get_json()] == ["甲县活动"] and listed.headers["X-Total-Count"] == "1"
     assert [a["title"] for a in client.get("/t/alpha/api/v1/activities").get_json()] == ["甲县活动"]
+
+
+def test_core_reads_follow_the_scope_when_the_transaction_began_without_it(client, two_tenants):
+    """The identity and the activity list are Core statements. When the tenant is not cached
+    the request's transaction begins (reading the tenants table) before the tenant's scope
+    exists; the row-level security settings must follow the scope before those reads."""
+    from yinghuo.tenancy.context import forget_tenants
+    client.post("/t/alpha/api/v1/activities", headers=two_tenants["a"], json={
+        "title": "Alpha event", "category": "文化服务", "capacity": 5, "starts_at": "2031-01-01T08:00:00",
+        "ends_at": "2031-01-01T09:00:00"})
+    for _ in range(2):
+        forget_tenants()
+        me = client.get("/t/alpha/api/v1/me", headers=two_tenants["a"])
+        assert me.status_code == 200 and me.get_json()["member"] is not None, me.get_json()
+        forget_tenants()
+        listed = client.get("/t/alpha/api/v1/activities", headers=two_tenants["a"])
+        assert listed.status_code == 200 and [a["title"] for a in listed.get_json()] == ["Alpha event"]

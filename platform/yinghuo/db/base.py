@@ -46,6 +46,12 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=timezone.utc)
         return value
 
+    def result_processor(self, dialect, coltype):
+        # PostgreSQL's timestamptz already comes back aware: no per-value call on reads
+        if dialect.name == "postgresql":
+            return None
+        return super().result_processor(dialect, coltype)
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)

@@ -103,6 +103,11 @@ def _follow(orm_state):
     _sync(orm_state.session)
 
 
+def sync(session) -> None:
+    """Public: align the transaction's settings with the scope before Core statements."""
+    _sync(session)
+
+
 def _sync(session):
     """Bring the transaction's setting in line with the scope before a statement or flush."""
     kernel = _kernel()

@@ -12,9 +12,9 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, or_, select
-from sqlalchemy.orm import joinedload
 
 from ..db.base import utcnow
+from ..db.rows import attach, columns_of, connection
 from ..errors import Invalid, Unauthorized
 from ..extensions import db
 from .models import Account, ApiToken, LoginThrottle
@@ -141,8 +141,11 @@ def token_identity(token: str, tenant_id: int | None):
     if tenant_id is None:
         account = db.session.scalar(_operator_token_stmt(), {"digest": _digest(token)})
         return None if account is None else (account, None)
-    row = db.session.execute(_tenant_token_stmt(), {"digest": _digest(token), "tenant": tenant_id}).unique().first()
-    return None if row is None else (row[0], row[1])
+    rows = connection().execute(_tenant_token_stmt(), {"digest": _digest(token),
+                                                                  "tenant": tenant_id}).all()
+    if not rows:
+        return None
+    return _identity_objects(rows)
 
 
 @functools.cache
@@ -152,14 +155,41 @@ def _operator_token_stmt():
 
 
 @functools.cache
+def _identity_columns():
+    from .models import Member, MemberRole
+    return columns_of(Account), columns_of(Member), columns_of(MemberRole)
+
+
+@functools.cache
 def _tenant_token_stmt():
-    """Built once: token, account and membership with roles (run on every API request)."""
-    from .models import Member
-    return (select(Account, Member).join(ApiToken, ApiToken.account_id == Account.id)
-            .outerjoin(Member, (Member.account_id == Account.id) & (Member.tenant_id == bindparam("tenant")))
-            .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None),
-                   ApiToken.tenant_id == bindparam("tenant"))
-            .options(joinedload(Member.roles)))
+    """Built once, run on every API request: token, account, membership here and its roles
+    in one Core query (tenant criteria explicit; row-level security applies too)."""
+    from sqlalchemy import and_
+    from .models import Member, MemberRole
+    a, m, r, t = Account.__table__, Member.__table__, MemberRole.__table__, ApiToken.__table__
+    accounts, members, roles = _identity_columns()
+    cols = [c for _, c in accounts] + [c for _, c in members] + [c for _, c in roles]
+    return (select(*cols)
+            .select_from(a.join(t, t.c.account_id == a.c.id)
+                         .outerjoin(m, and_(m.c.account_id == a.c.id, m.c.tenant_id == bindparam("tenant")))
+                         .outerjoin(r, and_(r.c.tenant_id == m.c.tenant_id, r.c.member_id == m.c.id)))
+            .where(t.c.token_hash == bindparam("digest"), t.c.revoked_at.is_(None),
+                   t.c.tenant_id == bindparam("tenant")))
+
+
+def _identity_objects(rows):
+    """(account, member or None) as persistent session objects, the member with its roles."""
+    from .models import Member, MemberRole
+    accounts, members, roles = _identity_columns()
+    na, nm = len(accounts), len(members)
+    first = rows[0]
+    account = attach(Account, {k: first[i] for i, (k, _) in enumerate(accounts)})
+    if first[na] is None:  # member's tenant_id: not a member here
+        return account, None
+    held = [attach(MemberRole, {k: row[na + nm + i] for i, (k, _) in enumerate(roles)})
+            for row in rows if row[na + nm] is not None]
+    member = attach(Member, {k: first[na + i] for i, (k, _) in enumerate(members)}, roles=held)
+    return account, member
 
 
 def revoke_token(token: str) -> bool:

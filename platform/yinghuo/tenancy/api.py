@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from ..smorest import Blueprint
 from marshmallow import Schema, fields
 
 from sqlalchemy import select
