@@ -51,13 +51,19 @@ def record(action: str, target_type: str, target_id=None, *, before=None, after=
     writer need not be allowed to read the row back.
     """
     actor_id, actor = _actor()
-    db.session.flush()
-    db.session.execute(insert(AuditEntry.__table__).inline().values(
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # the change being audited reaches the database first
+    from .db.rows import connection
+    connection().execute(_INSERT, dict(
         at=utcnow(), tenant_id=tenant_id if tenant_id is not None else current_scope().tenant_id,
         actor_account_id=actor_id, actor=actor, action=action, target_type=target_type,
         target_id=None if target_id is None else str(target_id),
         before=_plain(before), after=_plain(after), reason=reason,
         ip=request.remote_addr if has_request_context() else None))
+
+
+_INSERT = insert(AuditEntry.__table__).inline()
 
 
 def _actor() -> tuple[int | None, str]:

@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..db.base import utcnow
+from ..db.rows import find_one, insert_row
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from .models import Activity, Attendance, Signup
@@ -73,9 +75,8 @@ def _check_time(activity: Activity) -> None:
 
 
 def _confirmed(activity: Activity, member) -> None:
-    signed = db.session.scalar(select(Signup.id).where(Signup.activity_id == activity.id,
-                                                       Signup.member_id == member.id, Signup.status == "confirmed"))
-    if signed is None:
+    signed = find_one(Signup, activity_id=activity.id, member_id=member.id)
+    if signed is None or signed.status != "confirmed":
         raise Forbidden("Only people with a confirmed sign-up can check in", code="not_signed_up")
 
 
@@ -90,10 +91,13 @@ def check_in(activity: Activity, member, *, token: str | None = None, latitude=N
     existing = _attendance(activity, member.id)
     if existing is not None:
         return existing
-    row = Attendance(tenant_id=activity.tenant_id, activity_id=activity.id, member_id=member.id,
-                     checked_in_at=utcnow(), in_method="proxy" if by else "qr", recorded_by=by.id if by else None)
-    db.session.add(row)
-    db.session.flush()
+    try:
+        row = insert_row(Attendance, activity_id=activity.id, member_id=member.id, checked_in_at=utcnow(),
+                         checked_out_at=None, in_method="proxy" if by else "qr", out_method=None,
+                         recorded_by=by.id if by else None)
+    except IntegrityError:  # the same person checked in twice at the same moment: the first one stands
+        db.session.rollback()
+        raise Conflict("already checked in", code="duplicate_checkin") from None
     audit.record("attendance.check_in", "attendance", row.id, after={"member": member.id, "how": row.in_method})
     return row
 
@@ -156,8 +160,7 @@ def roster(activity: Activity) -> list[Attendance]:
 
 
 def _attendance(activity: Activity, member_id: int) -> Attendance | None:
-    return db.session.scalar(select(Attendance).where(Attendance.activity_id == activity.id,
-                                                      Attendance.member_id == member_id))
+    return find_one(Attendance, activity_id=activity.id, member_id=member_id)
 
 
 def get_attendance(activity: Activity, member_id: int) -> Attendance:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..db.base import utcnow
-from ..db.rows import connection, scope_tenant
+from ..db.rows import attach, bump, fetch, find_one, insert_row, scope_tenant
 from ..db.context import current_tenant_id
 from ..db.guarded import change_if
 from ..errors import Conflict, Forbidden, Invalid, NotFound
@@ -197,10 +197,47 @@ def visible_statement(member, *, public_only: bool = False):
 
 
 def get_visible(activity_id: int, member) -> Activity:
-    activity = db.session.scalar(visible_statement(member).where(Activity.id == activity_id))
-    if activity is None:
+    """The activity if this viewer may see it (a Core read made a session object)."""
+    who, params = _viewer(member)
+    rows = fetch(_one_statement(who), {**params, "tenant": scope_tenant(), "id": activity_id})
+    if not rows:
         raise NotFound("no such activity")
-    return activity
+    return attach(Activity, rows[0]._asdict())
+
+
+def _viewer(member, public_only: bool = False) -> tuple[str, dict]:
+    """Which visibility rule applies to this viewer, and its parameters."""
+    if is_manager(member):
+        return "manager", {}
+    if public_only or member is None:
+        return "public", {}
+    unit_path = db.session.scalar(select(Unit.path).where(Unit.id == member.unit_id)) if member.unit_id else None
+    if unit_path:
+        return "member_in_unit", {"units": [int(p) for p in unit_path.strip("/").split("/")]}
+    return "member", {}
+
+
+def _visibility(who: str) -> list:
+    t = Activity.__table__
+    where = [t.c.tenant_id == bindparam("tenant")]
+    if who != "manager":
+        where.append(t.c.status != "draft")
+    if who == "public":
+        where.append(t.c.visibility == "public")
+    # "=" rather than IN (…): a literal IN-list is expanded per call, which keeps the
+    # statement from being compiled once (db.rows.fetch)
+    broad = or_(t.c.visibility == "public", t.c.visibility == "tenant")
+    if who == "member":
+        where.append(broad)
+    elif who == "member_in_unit":
+        where.append(or_(broad, (t.c.visibility == "unit") & t.c.unit_id.in_(bindparam("units", expanding=True))))
+    return where
+
+
+@functools.lru_cache(maxsize=8)
+def _one_statement(who: str):
+    t = Activity.__table__
+    return select(*t.columns).where(*_visibility(who), t.c.id == bindparam("id"))
 
 
 def list_activities(member, *, status=None, category=None, unit_id=None, starts_from=None, starts_until=None,
@@ -216,20 +253,10 @@ def list_activities(member, *, status=None, category=None, unit_id=None, starts_
     params = {k: v for k, v in filters.items() if v}
     if "q" in params:
         params["q"] = "%" + re.sub(r"([\\%_])", r"\\\1", q) + "%"
-    if is_manager(member):
-        who = "manager"
-    elif public_only or member is None:
-        who = "public"
-    else:
-        who = "member"
-        unit_path = (db.session.scalar(select(Unit.path).where(Unit.id == member.unit_id))
-                     if member.unit_id else None)
-        if unit_path:
-            who = "member_in_unit"
-            params["units"] = [int(p) for p in unit_path.strip("/").split("/")]
+    who, viewer_params = _viewer(member, public_only)
+    params.update(viewer_params)
     params.update(tenant=scope_tenant(), limit=per_page, offset=(page - 1) * per_page)
-    found = connection().execute(_list_statement(who, tuple(sorted(k for k in filters if filters[k]))),
-                                            params).all()
+    found = fetch(_list_statement(who, tuple(sorted(k for k in filters if filters[k]))), params)
     if found:
         return found, found[0][-1]
     if page == 1:
@@ -242,16 +269,7 @@ def list_activities(member, *, status=None, category=None, unit_id=None, starts_
 @functools.lru_cache(maxsize=256)
 def _list_statement(who: str, filters: tuple[str, ...]):
     t = Activity.__table__
-    where = [t.c.tenant_id == bindparam("tenant")]
-    if who != "manager":
-        where.append(t.c.status != "draft")
-    if who == "public":
-        where.append(t.c.visibility == "public")
-    elif who == "member":
-        where.append(t.c.visibility.in_(("public", "tenant")))
-    elif who == "member_in_unit":
-        where.append(or_(t.c.visibility.in_(("public", "tenant")),
-                         (t.c.visibility == "unit") & t.c.unit_id.in_(bindparam("units", expanding=True))))
+    where = _visibility(who)
     conditions = {"status": lambda: t.c.status == bindparam("status"),
                   "category": lambda: t.c.category == bindparam("category"),
                   "unit_id": lambda: t.c.unit_id == bindparam("unit_id"),
@@ -260,7 +278,7 @@ def _list_statement(who: str, filters: tuple[str, ...]):
                   "q": lambda: t.c.title.like(bindparam("q"), escape="\\")}
     where += [conditions[name]() for name in filters]
     # the total rides along as a window count: one query per page, not two
-    return (select(*t.columns, func.count().over()).where(*where).order_by(t.c.starts_at, t.c.id)
+    return (select(*t.columns, func.count().over().label("total")).where(*where).order_by(t.c.starts_at, t.c.id)
             .limit(bindparam("limit")).offset(bindparam("offset")))
 
 
@@ -273,18 +291,20 @@ def sign_up(tenant, activity: Activity, member, *, by=None) -> Signup:
     refusal = _hooks(tenant).yinghuo_signup_refusal(tenant=tenant, activity=activity, member=member)
     if refusal:
         raise Conflict(refusal, code="signup_refused")
-    existing = db.session.scalar(select(Signup).where(Signup.activity_id == activity.id,
-                                                      Signup.member_id == member.id))
+    existing = find_one(Signup, activity_id=activity.id, member_id=member.id)
     if existing is not None and existing.status != "cancelled":
         raise Conflict("already signed up for this activity", code="duplicate_signup")
     confirmed = _take_place(activity)
-    signup = existing or Signup(tenant_id=tenant.id, activity_id=activity.id, member_id=member.id)
-    signup.status = "confirmed" if confirmed else "waitlisted"
-    signup.queued_at, signup.cancelled_at = utcnow(), None
-    signup.signed_up_by = by.id if by is not None and by.id != member.id else None
-    db.session.add(signup)
+    status = "confirmed" if confirmed else "waitlisted"
+    proxy = by.id if by is not None and by.id != member.id else None
     try:
-        db.session.flush()
+        if existing is None:
+            signup = insert_row(Signup, activity_id=activity.id, member_id=member.id, status=status,
+                                queued_at=utcnow(), cancelled_at=None, signed_up_by=proxy)
+        else:  # signing up again after cancelling
+            signup = existing
+            signup.status, signup.queued_at, signup.cancelled_at, signup.signed_up_by = status, utcnow(), None, proxy
+            db.session.flush()
     except IntegrityError:  # the same person, twice at the same moment
         db.session.rollback()
         raise Conflict("already signed up for this activity", code="duplicate_signup")
@@ -309,10 +329,7 @@ def _check_open(activity: Activity) -> None:
 
 def _take_place(activity: Activity) -> bool:
     """Atomically take one place if any is left; True if taken."""
-    result = db.session.execute(
-        update(Activity).where(Activity.id == activity.id, Activity.confirmed_count < Activity.capacity)
-        .values(confirmed_count=Activity.confirmed_count + 1).execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    return bump(Activity, activity.id, "confirmed_count", 1, below="capacity")
 
 
 def cancel_signup(tenant, activity: Activity, member, *, reason: str | None = None) -> Signup:

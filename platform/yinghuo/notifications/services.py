@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from ..db.base import utcnow
 from ..db.context import current_tenant_id
+from ..db.rows import insert_row
 from ..errors import NotFound
 from ..extensions import db
 from ..jobs import enqueue
@@ -53,9 +54,8 @@ def render(notification: Notification) -> Rendered:
 
 def notify(member_id: int, kind: str, link: str | None = None, **params) -> Notification:
     """Put a message in the person's inbox and queue delivery on the other channels."""
-    row = Notification(tenant_id=current_tenant_id(), member_id=member_id, kind=kind, params=params, link=link)
-    db.session.add(row)
-    db.session.flush()
+    row = insert_row(Notification, tenant_id=current_tenant_id(), member_id=member_id, kind=kind, params=params,
+                     link=link, read_at=None)
     for channel in channels(row.tenant_id):
         enqueue("yinghuo.notifications.services.deliver", tenant_id=row.tenant_id,
                 job_id=f"notify-{row.id}-{channel.name}", notification_id=row.id, channel=channel.name)
@@ -69,7 +69,8 @@ def channels(tenant_id: int) -> list:
     if current_app.config.get("YINGHUO_SMTP_URL"):
         found.append(EmailChannel(current_app.config["YINGHUO_SMTP_URL"],
                                   current_app.config.get("YINGHUO_MAIL_FROM") or "noreply@yinghuo.local"))
-    tenant = db.session.get(Tenant, tenant_id)
+    tenant = g.tenant if has_request_context() and getattr(g.get("tenant"), "id", None) == tenant_id \
+        else db.session.get(Tenant, tenant_id)
     for items in current_app.extensions["yinghuo"].host.hooks_for(tenant).yinghuo_notification_channels():
         found.extend(items or [])
     return found

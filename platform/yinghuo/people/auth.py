@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, or_, select
 
 from ..db.base import utcnow
-from ..db.rows import attach, columns_of, connection
+from ..db.rows import attach, columns_of, fetch
 from ..errors import Invalid, Unauthorized
 from ..extensions import db
 from .models import Account, ApiToken, LoginThrottle
@@ -141,8 +141,7 @@ def token_identity(token: str, tenant_id: int | None):
     if tenant_id is None:
         account = db.session.scalar(_operator_token_stmt(), {"digest": _digest(token)})
         return None if account is None else (account, None)
-    rows = connection().execute(_tenant_token_stmt(), {"digest": _digest(token),
-                                                                  "tenant": tenant_id}).all()
+    rows = fetch(_tenant_token_stmt(), {"digest": _digest(token), "tenant": tenant_id})
     if not rows:
         return None
     return _identity_objects(rows)
