@@ -11,6 +11,8 @@ from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from psycopg.types.json import Json
+
 from ..extensions import db
 from .context import ScopeError, current_scope
 
@@ -67,7 +69,13 @@ def connection():
     from .rls import sync
     session = db.session()
     sync(session)
-    return session.connection()
+    transaction = session.get_transaction()
+    cached = session.info.get("yh_connection")
+    if cached is not None and cached[0] is transaction and transaction is not None:
+        return cached[1]
+    conn = session.connection()
+    session.info["yh_connection"] = (session.get_transaction(), conn)
+    return conn
 
 
 def find_one(model, **where):
@@ -93,8 +101,26 @@ def insert_row(model, **values):
         db.session.add(obj)
         db.session.flush()
         return obj
-    row = connection().execute(_insert_statement(model, tuple(sorted(values))), values).one()
+    for key, default in _python_defaults(model):
+        if key not in values:  # as the ORM would: created_at = utcnow() …
+            values[key] = default.arg(None) if default.is_callable else default.arg
+    for key in _json_columns(model) & values.keys():
+        if values[key] is not None:
+            values[key] = Json(values[key])
+    [row] = fetch(_insert_statement(model, tuple(sorted(values))), values)
     return attach(model, row._asdict())
+
+
+@functools.lru_cache(maxsize=64)
+def _python_defaults(model) -> tuple:
+    return tuple((c.key, c.default) for c in model.__table__.columns
+                 if c.default is not None and (c.default.is_callable or c.default.is_scalar))
+
+
+@functools.lru_cache(maxsize=64)
+def _json_columns(model) -> frozenset[str]:
+    from sqlalchemy import JSON
+    return frozenset(c.key for c in model.__table__.columns if isinstance(c.type, JSON))
 
 
 @functools.lru_cache(maxsize=128)
@@ -155,7 +181,9 @@ def _plan(stmt, dialect):
         if any(b.expanding for b in compiled.binds.values()):
             plan = _PLANS[key] = (stmt, False)
         else:
-            keys = [c.key for c in getattr(stmt, "selected_columns", [])] if stmt.is_select else []
+            columns = stmt.selected_columns if stmt.is_select else \
+                (stmt.exported_columns if getattr(stmt, "_returning", ()) else [])
+            keys = [c.key for c in columns]
             row_type = collections.namedtuple("Row", keys, rename=True) if keys else None
             # values fixed in the statement itself (``count + 1``), by their compiled names
             fixed = {compiled.bind_names[b]: b.value for b in compiled.binds.values()
