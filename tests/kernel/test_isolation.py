@@ -155,3 +155,22 @@ def test_core_reads_follow_the_scope_when_the_transaction_began_without_it(clien
         forget_tenants()
         listed = client.get("/t/alpha/api/v1/activities", headers=two_tenants["a"])
         assert listed.status_code == 200 and [a["title"] for a in listed.get_json()] == ["Alpha event"]
+
+
+def test_core_row_helpers_state_the_tenant(app, two_tenants):
+    """db.rows reads and writes by column values: another tenant's row is never found or
+    changed, even by its id, and without exactly one tenant in scope they refuse."""
+    from yinghuo.db import rows
+    from yinghuo.people.models import Member
+    with app.app_context():
+        with tenant_scope(_tenant_id(app, "alpha")):
+            assert rows.find_one(Unit, id=two_tenants["unit_b"]) is None
+            assert rows.find_one(Unit, id=two_tenants["unit_a"]).name == "Alpha town"
+            assert rows.find_one(Member, id=two_tenants["member_b"]) is None
+            assert rows.bump(Unit, two_tenants["unit_b"], "depth", 1) is False
+            db.session.rollback()
+        with tenant_scope(_tenant_id(app, "beta")):
+            assert rows.find_one(Unit, id=two_tenants["unit_b"]).depth == 0
+        with pytest.raises(ScopeError):
+            rows.find_one(Unit, id=two_tenants["unit_a"])
+        db.session.rollback()

@@ -129,7 +129,11 @@ def _apply(connection, prefix: str = "") -> None:
     if connection.info.get(_APPLIED) == key:
         return
     ids = ",".join(str(int(t)) for t in scope.tenant_ids)
-    connection.exec_driver_sql(
-        f"{prefix}SET LOCAL app.tenant_ids = '{ids}'; "
-        f"SET LOCAL app.operator = '{'on' if scope.operator else 'off'}'")
+    # straight to the driver: one round trip, nothing for SQLAlchemy to compile or track
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(f"{prefix}SET LOCAL app.tenant_ids = '{ids}'; "
+                       f"SET LOCAL app.operator = '{'on' if scope.operator else 'off'}'")
+    finally:
+        cursor.close()
     connection.info[_APPLIED] = key
