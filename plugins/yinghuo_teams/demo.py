@@ -36,7 +36,8 @@ def seed(tenant) -> str | None:
     squads = []
     squad_units = [u for u in units_of_type("squad")] or []
     for i, (village_name, town, county) in enumerate(VILLAGES):
-        unit_name = squad_units[i].name if i < len(squad_units) else f"第{i + 1}小队"
+        # the squad unit named after this village (第一小队（乌兰村）), else a new name
+        unit_name = next((u.name for u in squad_units if village_name in u.name), f"第{i + 1}小队（{village_name}）")
         squad = services.create_squad(unit_name)
         squad.created_at = datetime.combine(start - timedelta(days=3), datetime.min.time(), tzinfo=timezone.utc)
         people = [get_member(m) for m in members_in_unit_named(unit_name)]

@@ -66,13 +66,15 @@ def connection():
     """The session's connection for a Core statement, with row-level security's settings
     brought in line with the current scope first (the ORM does this on its own statements;
     a transaction begun before the tenant was known still has none)."""
-    from .rls import sync
+    from .rls import _APPLIED as APPLIED, sync
     session = db.session()
-    sync(session)
     transaction = session.get_transaction()
     cached = session.info.get("yh_connection")
-    if cached is not None and cached[0] is transaction and transaction is not None:
-        return cached[1]
+    if cached is not None and transaction is not None and cached[0] is transaction:
+        scope = current_scope()
+        if session.info.get(APPLIED) == (scope.tenant_ids, scope.operator):
+            return cached[1]  # same transaction, settings already those of the scope
+    sync(session)
     conn = session.connection()
     session.info["yh_connection"] = (session.get_transaction(), conn)
     return conn
