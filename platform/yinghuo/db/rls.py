@@ -12,6 +12,12 @@ from sqlalchemy import event
 
 from .context import current_scope
 
+try:  # psycopg's libpq states, for opening a transaction and setting it up in one round trip
+    from psycopg import pq as _pq
+    _IDLE, _COMMAND_OK = _pq.TransactionStatus.IDLE, _pq.ExecStatus.COMMAND_OK
+except ImportError:  # pragma: no cover - psycopg is a dependency
+    _IDLE = _COMMAND_OK = None
+
 FUNCTIONS_SQL = """
 CREATE OR REPLACE FUNCTION yinghuo_current_tenants() RETURNS bigint[]
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
@@ -129,11 +135,27 @@ def _apply(connection, prefix: str = "") -> None:
     if connection.info.get(_APPLIED) == key:
         return
     ids = ",".join(str(int(t)) for t in scope.tenant_ids)
-    # straight to the driver: one round trip, nothing for SQLAlchemy to compile or track
-    cursor = connection.connection.dbapi_connection.cursor()
-    try:
-        cursor.execute(f"{prefix}SET LOCAL app.tenant_ids = '{ids}'; "
-                       f"SET LOCAL app.operator = '{'on' if scope.operator else 'off'}'")
-    finally:
-        cursor.close()
+    sql = (f"{prefix}SET LOCAL app.tenant_ids = '{ids}'; "
+           f"SET LOCAL app.operator = '{'on' if scope.operator else 'off'}'")
+    dbapi = connection.connection.dbapi_connection
+    if prefix and _can_open_with(dbapi):
+        # the transaction's first round trip opens it and sets it up together (psycopg
+        # would otherwise send BEGIN on its own first; it sees the open transaction)
+        result = dbapi.pgconn.exec_(f"BEGIN; {sql}".encode())
+        if result.status != _COMMAND_OK:
+            raise RuntimeError(f"could not set up the transaction: {result.error_message.decode(errors='replace')}")
+    else:  # straight to the driver: one round trip, nothing for SQLAlchemy to compile or track
+        cursor = dbapi.cursor()
+        try:
+            cursor.execute(sql)
+        finally:
+            cursor.close()
     connection.info[_APPLIED] = key
+
+
+def _can_open_with(dbapi) -> bool:
+    """A psycopg connection with no transaction open and none of the options that would
+    make psycopg's own BEGIN say more than BEGIN."""
+    pgconn = getattr(dbapi, "pgconn", None)
+    return (pgconn is not None and pgconn.transaction_status == _IDLE and not dbapi.autocommit
+            and dbapi.isolation_level is None and dbapi.read_only is None and dbapi.deferrable is None)
