@@ -14,6 +14,7 @@ from .audit import record as audit  # noqa: F401
 from .db.base import Base, TenantModel, utcnow  # noqa: F401
 from .db.context import ScopeError, current_tenant_id, tenant_scope, unscoped  # noqa: F401
 from .db.guarded import change_if  # noqa: F401
+from .db.rows import bump  # noqa: F401
 from .db.rls import enable_tenant_rls  # noqa: F401
 from .documents import html_to_pdf, new_verification_code, qr_data_uri  # noqa: F401
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized  # noqa: F401
@@ -97,6 +98,16 @@ def activity_transition(activity, action: str):
     """publish, close, complete or cancel a kernel activity."""
     from .activities.services import transition
     return transition(current_tenant(), activity, action)
+
+
+def activity_count(*, category: str | None = None) -> int:
+    """How many activities the tenant has (of one category)."""
+    from sqlalchemy import func, select
+    from .activities.models import Activity
+    stmt = select(func.count()).select_from(Activity)
+    if category:
+        stmt = stmt.where(Activity.category == category)
+    return db.session.scalar(stmt)
 
 
 def activity_summaries(*, category: str | None = None, limit: int = 100) -> list[dict]:

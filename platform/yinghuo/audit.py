@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .db.base import BigIntPK, Base, utcnow
 from .db.context import current_scope
+from .db import rows
 from .extensions import db
 
 _actor_label: ContextVar[str] = ContextVar("yinghuo_actor", default="system")
@@ -54,8 +55,7 @@ def record(action: str, target_type: str, target_id=None, *, before=None, after=
     session = db.session()
     if session.new or session.dirty or session.deleted:
         session.flush()  # the change being audited reaches the database first
-    from .db.rows import connection
-    connection().execute(_INSERT, dict(
+    rows.connection().execute(_INSERT, dict(
         at=utcnow(), tenant_id=tenant_id if tenant_id is not None else current_scope().tenant_id,
         actor_account_id=actor_id, actor=actor, action=action, target_type=target_type,
         target_id=None if target_id is None else str(target_id),

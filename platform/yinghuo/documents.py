@@ -2,6 +2,8 @@
 codes that /verify/<code> routes to the issuing tenant's ``yinghuo_verify_code`` hook."""
 from __future__ import annotations
 
+import base64
+import io
 import secrets
 
 from .db.context import current_tenant_id
@@ -16,16 +18,20 @@ def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
 
 def qr_data_uri(text: str) -> str:
     """An SVG QR code of ``text`` as a data: URI for an <img> in a page or PDF."""
-    from .certificates.services import qr_data_uri as make
-    return make(text)
+    import qrcode
+    import qrcode.image.svg
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=1)
+    buf = io.BytesIO()
+    image.save(buf)
+    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
-def new_verification_code(kind: str) -> str:
-    """A fresh public code owned by the tenant in scope; the plugin keeps it with its
-    document and answers ``yinghuo_verify_code`` for it."""
+def new_verification_code(kind: str, tenant_id: int | None = None) -> str:
+    """A fresh public code owned by the tenant in scope (or ``tenant_id``); the owner keeps
+    it with its document and answers ``yinghuo_verify_code`` for it."""
     from .certificates.models import VerificationCode
     if not kind or len(kind) > 20:
         raise ValueError("kind must be 1-20 characters")
     code = secrets.token_urlsafe(12)
-    db.session.add(VerificationCode(code=code, tenant_id=current_tenant_id(), kind=kind))
+    db.session.add(VerificationCode(code=code, tenant_id=tenant_id or current_tenant_id(), kind=kind))
     return code

@@ -109,15 +109,6 @@ class SignupSchema(Schema):
 _ACTIVITY_FIELDS = tuple(name for name, f in ActivitySchema._declared_fields.items() if not f.load_only)
 
 
-def activity_json(activity) -> dict:
-    """What ActivitySchema dumps, without its per-field machinery (used for long lists)."""
-    out = {}
-    for name in _ACTIVITY_FIELDS:
-        value = getattr(activity, name)
-        out[name] = value.isoformat() if isinstance(value, datetime) else value
-    return out
-
-
 def _iso(value):
     if isinstance(value, datetime):
         return value.isoformat()

@@ -180,22 +180,6 @@ def transition(tenant, activity: Activity, action: str, *, reason: str | None = 
 
 # --- visibility ------------------------------------------------------------------------
 
-def visible_statement(member, *, public_only: bool = False):
-    """Activities this viewer may see: managers all; members published ones of their reach."""
-    stmt = select(Activity)
-    if is_manager(member):
-        return stmt
-    stmt = stmt.where(Activity.status != "draft")
-    if public_only or member is None:
-        return stmt.where(Activity.visibility == "public")
-    unit_path = db.session.scalar(select(Unit.path).where(Unit.id == member.unit_id)) if member.unit_id else None
-    reach = [Activity.visibility.in_(("public", "tenant"))]
-    if unit_path:
-        ancestors = [int(p) for p in unit_path.strip("/").split("/")]
-        reach.append((Activity.visibility == "unit") & Activity.unit_id.in_(ancestors))
-    return stmt.where(or_(*reach))
-
-
 def get_visible(activity_id: int, member) -> Activity:
     """The activity if this viewer may see it (a Core read made a session object)."""
     who, params = _viewer(member)

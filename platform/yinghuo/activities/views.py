@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..certificates import services as certificates
+from ..documents import qr_data_uri
 from ..certificates.models import Certificate
 from ..extensions import db
 from ..hours import services as hours
@@ -231,7 +232,7 @@ def activity_onsite(activity_id):
     signups = services.roster(activity)
     names = member_names(s.member_id for s in signups)
     return render_template("activities/onsite.html", a=activity, kind=kind, scan_url=scan_url,
-                           qr=certificates.qr_data_uri(scan_url), signups=signups, names=names,
+                           qr=qr_data_uri(scan_url), signups=signups, names=names,
                            attendance=attendance, rotate=checkins.QR_ROTATE_SECONDS)
 
 

@@ -2,19 +2,15 @@
 as a PDF by a job, verifiable by anyone at /verify/<code>, revocable by an admin."""
 from __future__ import annotations
 
-import base64
-import io
-import secrets
 from datetime import date
 
-import qrcode
-import qrcode.image.svg
 from flask import current_app, render_template
 from sqlalchemy import select
 
 from .. import audit
 from ..db.base import utcnow
 from ..db.context import current_tenant_id
+from ..documents import html_to_pdf, new_verification_code, qr_data_uri
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..hours.models import HourRecord
@@ -49,14 +45,13 @@ def request_certificate(tenant: Tenant, member: Member, *, start: date, end: dat
     records = approved_records(member.id, start, end)
     if not records:
         raise Conflict("There are no approved hours in this period", code="no_hours")
-    code = secrets.token_urlsafe(12)
+    code = new_verification_code("certificate", tenant_id=tenant.id)
     cert = Certificate(tenant_id=tenant.id, member_id=member.id, code=code, period_start=start, period_end=end,
                        minutes=sum(r.minutes for r in records), record_ids=[r.id for r in records],
                        status="pending", issued_on=date.today(), serial="pending")
     db.session.add(cert)
     db.session.flush()
     cert.serial = f"{tenant.slug.upper()}-{date.today().year}-{cert.id:06d}"
-    db.session.add(VerificationCode(code=code, tenant_id=tenant.id, kind="certificate"))
     audit.record("certificate.request", "certificate", cert.id, after={"serial": cert.serial,
                                                                        "minutes": cert.minutes})
     enqueue("yinghuo.certificates.services.render_job", tenant_id=tenant.id, job_id=f"certificate-{cert.id}",
@@ -79,7 +74,6 @@ def render_job(tenant_id: int, certificate_id: int, base_url: str) -> str:
 
 
 def render_pdf(cert: Certificate, base_url: str) -> bytes:
-    from weasyprint import HTML
     tenant = db.session.get(Tenant, cert.tenant_id)
     member = db.session.get(Member, (cert.tenant_id, cert.member_id))
     records = db.session.scalars(select(HourRecord).where(HourRecord.id.in_(cert.record_ids))
@@ -90,14 +84,7 @@ def render_pdf(cert: Certificate, base_url: str) -> bytes:
     html = render_template("certificates/certificate.html", cert=cert, tenant=tenant, member=member,
                            masked_id=mask_id_number(id_number(member)), records=records, issuer=issuer,
                            verify_url=verify_url, qr=qr_data_uri(verify_url))
-    return HTML(string=html).write_pdf()
-
-
-def qr_data_uri(text: str) -> str:
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=1)
-    buf = io.BytesIO()
-    image.save(buf)
-    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode()
+    return html_to_pdf(html)
 
 
 def revoke(cert: Certificate, *, reason: str) -> Certificate:

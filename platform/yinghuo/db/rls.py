@@ -109,19 +109,32 @@ def _follow(orm_state):
     _sync(orm_state.session)
 
 
-def sync(session) -> None:
-    """Public: align the transaction's settings with the scope before Core statements."""
+def aligned_connection(session):
+    """The session's connection for a Core statement, its settings those of the scope (the
+    ORM's statements get this through ``do_orm_execute``; a transaction begun before the
+    tenant was known has none). One connection lookup per transaction."""
+    transaction = session.get_transaction()
+    cached = session.info.get("yh_connection")
+    if cached is not None and transaction is not None and cached[0] is transaction and _is_applied(session):
+        return cached[1]
     _sync(session)
+    connection = session.connection()
+    session.info["yh_connection"] = (session.get_transaction(), connection)
+    return connection
+
+
+def _is_applied(session) -> bool:
+    scope = current_scope()
+    return session.info.get(_APPLIED) == (scope.tenant_ids, scope.operator)
 
 
 def _sync(session):
     """Bring the transaction's setting in line with the scope before a statement or flush."""
+    if _is_applied(session) and session.in_transaction():
+        return  # already set in this transaction: skip the (costly) connection lookup
     kernel = _kernel()
     if kernel is None or not kernel.rls_state["on"]:
         return
-    scope = current_scope()
-    if session.info.get(_APPLIED) == (scope.tenant_ids, scope.operator) and session.in_transaction():
-        return  # already set in this transaction: skip the (costly) connection lookup
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         _apply(connection)

@@ -66,18 +66,8 @@ def connection():
     """The session's connection for a Core statement, with row-level security's settings
     brought in line with the current scope first (the ORM does this on its own statements;
     a transaction begun before the tenant was known still has none)."""
-    from .rls import _APPLIED as APPLIED, sync
-    session = db.session()
-    transaction = session.get_transaction()
-    cached = session.info.get("yh_connection")
-    if cached is not None and transaction is not None and cached[0] is transaction:
-        scope = current_scope()
-        if session.info.get(APPLIED) == (scope.tenant_ids, scope.operator):
-            return cached[1]  # same transaction, settings already those of the scope
-    sync(session)
-    conn = session.connection()
-    session.info["yh_connection"] = (session.get_transaction(), conn)
-    return conn
+    from .rls import aligned_connection
+    return aligned_connection(db.session())
 
 
 def find_one(model, **where):
@@ -131,19 +121,22 @@ def _insert_statement(model, keys: tuple[str, ...]):
     return insert(t).values({k: bindparam(k) for k in keys}).returning(*t.columns)
 
 
-def bump(model, key: int, column: str, by: int, *, below: str | None = None) -> bool:
-    """``column += by`` on one tenant row in one conditional UPDATE (``column < below`` when
-    given): atomic in the database. True if the row changed."""
-    stmt = _bump_statement(model, column, by, below)
+def bump(model, key: int, column: str, by: int, *, below: str | None = None, min_value: int | None = None) -> bool:
+    """``column += by`` on one tenant row in one conditional UPDATE - only while ``column <
+    below`` (another column, e.g. a capacity) and only if the result stays ``>= min_value``
+    when these are given: atomic in the database. True if the row changed."""
+    stmt = _bump_statement(model, column, by, below, min_value)
     return len(fetch(stmt, {"yh_tenant": scope_tenant(), "yh_id": key})) == 1
 
 
 @functools.lru_cache(maxsize=32)
-def _bump_statement(model, column: str, by: int, below: str | None):
+def _bump_statement(model, column: str, by: int, below: str | None, min_value: int | None):
     t = model.__table__
     where = [t.c.tenant_id == bindparam("yh_tenant"), t.c.id == bindparam("yh_id")]
     if below is not None:
         where.append(t.c[column] < t.c[below])
+    if min_value is not None:
+        where.append(t.c[column] >= min_value - by)
     return update(t).where(*where).values({column: t.c[column] + by})
 
 
