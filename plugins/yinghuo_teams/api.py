@@ -1,24 +1,22 @@
 """API of the teams plugin: /t/<slug>/api/v1/teams/…"""
 from __future__ import annotations
 
-import io
 from datetime import date, datetime, timezone
 
-from flask import request, send_file
+from flask import request
 from flask.views import MethodView
 from yinghuo.api import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from yinghuo.api import (Conflict, Forbidden, activity_summaries, create_activity, current_member, db, member_names,
+from yinghuo.api import (activity_summaries, create_activity, current_member, db, member_names,
                          require_member, require_role)
 
-from . import archive, attachments, dashboard, deadlines, evaluation, recruitment, reports, services
+from . import archive, attachments, dashboard, downloads, deadlines, evaluation, recruitment, reports, services
 from .models import Report, Secretary, Squad
+from .services import ADMINS, MANAGERS
 
-MANAGERS = ("tenant_admin", "unit_admin", "leader")
-ADMINS = ("tenant_admin", "unit_admin")
 
 
 class SquadSchema(Schema):
@@ -230,10 +228,6 @@ class HonourRevokeSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(1, 500))
 
 
-def pdf_response(data: bytes, name: str, mimetype: str = "application/pdf"):
-    return send_file(io.BytesIO(data), mimetype=mimetype, download_name=name, as_attachment=False)
-
-
 def base_url() -> str:
     return request.host_url.rstrip("/")
 
@@ -386,7 +380,7 @@ def make_blueprint() -> Blueprint:
         """Attach a photo or document (type checked by content; size limit is a tenant setting)."""
         report = reports.get_report(report_id)
         upload = files["file"]
-        attachments.add(report, current_member(), upload.filename, upload.read(), in_squad=reports.is_in_squad)
+        attachments.add(report, current_member(), upload.filename, upload.read())
         db.session.commit()
         return report_out(report)
 
@@ -396,11 +390,10 @@ def make_blueprint() -> Blueprint:
         """Download a file, or remove it from a draft or returned report."""
         row = attachments.get(attachment_id)
         if request.method == "DELETE":
-            attachments.remove(row, reports.get_report(row.report_id), current_member(),
-                               in_squad=reports.is_in_squad)
+            attachments.remove(row, reports.get_report(row.report_id), current_member())
             db.session.commit()
             return "", 204
-        return send_file(io.BytesIO(row.content), mimetype=row.content_type, download_name=row.filename)
+        return downloads.send(attachments.download(attachment_id))
 
     @blp.route("/villages")
     class Villages(MethodView):
@@ -453,12 +446,7 @@ def make_blueprint() -> Blueprint:
     @require_role(*MANAGERS)
     def archive_export_file(export_id, kind):
         """The archive as one PDF, or the .zip of its documents."""
-        export = archive.get_export(export_id)
-        if export.status != "done":
-            raise Conflict(f"the export is {export.status}", code="not_ready")
-        name = f"archive-{export.village_id}-{export.id}.{kind}"
-        return pdf_response(export.pdf if kind == "pdf" else export.zip, name,
-                            "application/pdf" if kind == "pdf" else "application/zip")
+        return downloads.send(archive.download(export_id, kind))
 
     @blp.route("/applications")
     class Applications(MethodView):
@@ -595,13 +583,7 @@ def make_blueprint() -> Blueprint:
     @require_member
     def honour_pdf(honour_id):
         """The certificate of honour (the person, or an admin)."""
-        honour = evaluation.get_honour(honour_id)
-        me = current_member()
-        if me.id != honour.member_id and not me.role_names & set(ADMINS):
-            raise Forbidden("This is not your certificate")
-        if honour.pdf is None:
-            raise Conflict("the certificate is being made; try again shortly", code="not_ready")
-        return pdf_response(honour.pdf, f"{honour.serial}.pdf")
+        return downloads.send(evaluation.honour_download(honour_id, current_member()))
 
     @blp.route("/honours/<int:honour_id>/revoke", methods=["POST"])
     @blp.arguments(HonourRevokeSchema)

@@ -10,15 +10,16 @@ from datetime import date
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from yinghuo.api import (Invalid, NotFound, audit, current_tenant, db, enqueue, ensure_unit, get_unit,
+from yinghuo.api import (Conflict, Invalid, NotFound, audit, current_tenant, db, enqueue, ensure_unit, get_unit,
                          html_to_pdf, member_names, record_progress, units_of_type,
                          utcnow)
 
 from . import attachments
+from .reports import KIND_NAMES, KINDS
+from .downloads import Download
 from .models import ArchiveExport, Pairing, Report, Secretary, Squad
 
-KIND_NAMES = {"weekly": "周工作小结", "monthly": "月度简报", "case": "案例"}
-KIND_ORDER = {"weekly": 0, "monthly": 1, "case": 2}
+KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
 
 
 def create_village(*, name: str, township: str, county: str):
@@ -78,6 +79,7 @@ def contents(village_id: int) -> dict:
                                               for p in pairings)]
     found.sort(key=lambda r: (r.period_start, KIND_ORDER.get(r.kind, 9), r.id))
     authors = member_names({r.author_id for r in found})
+    files = attachments.of_reports(r.id for r in found)
     return {
         "village": village,
         "served": [{"squad": squads[p.squad_id].name, "secretary": secretaries[p.secretary_id].name,
@@ -86,7 +88,7 @@ def contents(village_id: int) -> dict:
         "reports": [{"id": r.id, "kind": r.kind, "kind_name": KIND_NAMES.get(r.kind, r.kind),
                      "period_start": r.period_start, "title": r.title, "sections": r.sections or {},
                      "squad": squads[r.squad_id].name, "author": authors.get(r.author_id, ""),
-                     "accepted_at": r.accepted_at, "files": attachments.of(r.id)} for r in found],
+                     "accepted_at": r.accepted_at, "files": files.get(r.id, [])} for r in found],
     }
 
 
@@ -106,6 +108,16 @@ def get_export(export_id: int) -> ArchiveExport:
     if export is None:
         raise NotFound("no such export")
     return export
+
+
+def download(export_id: int, kind: str) -> Download:
+    """The finished archive as one PDF (``kind`` pdf) or the .zip of its documents."""
+    export = get_export(export_id)
+    if export.status != "done":
+        raise Conflict(f"the export is {export.status}", code="not_ready")
+    name = f"archive-{export.village_id}-{export.id}.{kind}"
+    return Download(export.pdf, "application/pdf", name) if kind == "pdf" else \
+        Download(export.zip, "application/zip", name)
 
 
 def export_job(tenant_id: int, export_id: int) -> str:

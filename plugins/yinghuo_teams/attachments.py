@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from yinghuo.api import Conflict, Forbidden, Invalid, NotFound, audit, db
 
+from .downloads import Download
 from .models import Attachment, Report
-from .services import settings
+from .services import is_in_squad, settings
 
 MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "pdf": "application/pdf",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -50,9 +51,9 @@ def clean_name(filename: str) -> str:
     return name[-200:] or "file"
 
 
-def add(report: Report, member, filename: str, data: bytes, *, in_squad) -> Attachment:
+def add(report: Report, member, filename: str, data: bytes) -> Attachment:
     """Attach a file to a draft or returned report of the member's squad."""
-    if not in_squad(member, report.squad_id):
+    if not is_in_squad(member, report.squad_id):
         raise Forbidden("Only members of the squad attach files to its reports")
     if report.status not in ("draft", "returned"):
         raise Conflict(f"files cannot be added to a {report.status} report", code="bad_transition")
@@ -86,8 +87,21 @@ def add(report: Report, member, filename: str, data: bytes, *, in_squad) -> Atta
 
 
 def of(report_id: int) -> list[Attachment]:
-    return list(db.session.scalars(select(Attachment).where(Attachment.report_id == report_id)
-                                   .order_by(Attachment.id)))
+    return of_reports([report_id]).get(report_id, [])
+
+
+def of_reports(report_ids) -> dict[int, list[Attachment]]:
+    """The files of many reports in one query, by report."""
+    found: dict[int, list[Attachment]] = {}
+    for row in db.session.scalars(select(Attachment).where(Attachment.report_id.in_(list(report_ids) or [-1]))
+                                  .order_by(Attachment.id)):
+        found.setdefault(row.report_id, []).append(row)
+    return found
+
+
+def download(attachment_id: int) -> Download:
+    row = get(attachment_id)
+    return Download(row.content, row.content_type, row.filename)
 
 
 def get(attachment_id: int) -> Attachment:
@@ -97,8 +111,8 @@ def get(attachment_id: int) -> Attachment:
     return row
 
 
-def remove(row: Attachment, report: Report, member, *, in_squad) -> None:
-    if not in_squad(member, report.squad_id):
+def remove(row: Attachment, report: Report, member) -> None:
+    if not is_in_squad(member, report.squad_id):
         raise Forbidden("Only members of the squad remove its files")
     if report.status not in ("draft", "returned"):
         raise Conflict(f"files cannot be removed from a {report.status} report", code="bad_transition")

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
-from yinghuo.api import activity_summaries, db
+from yinghuo.api import activity_count, db
 
 from . import deadlines
 from .models import MediaWork, Pairing, Report, Squad, SquadMember
@@ -25,7 +25,7 @@ def counts() -> dict:
         "villages": db.session.scalar(select(func.count(func.distinct(Pairing.village_id)))),
         "squads": db.session.scalar(select(func.count()).select_from(Squad)),
         "students": db.session.scalar(select(func.count()).select_from(SquadMember)),
-        "trainings": len(activity_summaries(category=conf["training_category"], limit=10000)),
+        "trainings": activity_count(category=conf["training_category"]),
     }
 
 
@@ -46,14 +46,12 @@ def on_time(weeks: int = 8, now: datetime | None = None) -> dict:
     per_week = {p: [0, 0] for p in periods}
     tz = deadlines.tz()
     for squad in squads:
-        formed = squad.created_at.astimezone(tz).date() if squad.created_at.tzinfo else squad.created_at.date()
+        formed = squad.created_at.astimezone(tz).date()  # timestamps are read back zone-aware
         for p in periods:
             if p + timedelta(days=6) < formed:
                 continue
             due = deadlines.deadline("weekly", p)
             at = submitted.get((squad.id, p))
-            if at is not None and at.tzinfo is None:
-                at = at.replace(tzinfo=timezone.utc)
             hit = int(at is not None and at <= due)
             per_squad[squad.id][0] += hit
             per_squad[squad.id][1] += 1

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from yinghuo.api import current_tenant, db, members_in_unit_named, notify
 
 from .models import Reminder, Report, Squad
+from .reports import KIND_NAMES
 from .services import settings
 
 DONE = ("submitted", "resubmitted", "accepted")
@@ -34,6 +35,18 @@ def deadline(kind: str, period_start: date) -> datetime:
     else:
         day = (period_start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     return datetime.combine(day, time(hour, minute), tzinfo=tz())
+
+
+def due_now(squad_id: int, now: datetime) -> list[dict]:
+    """The squad's weekly summary and monthly brief for the current periods: the period,
+    its deadline and the report if one was started."""
+    rows = []
+    for kind in ("weekly", "monthly"):
+        period = period_of(kind, now)
+        report = db.session.scalar(select(Report).where(Report.squad_id == squad_id, Report.kind == kind,
+                                                        Report.period_start == period))
+        rows.append({"kind": kind, "period": period, "deadline": deadline(kind, period), "report": report})
+    return rows
 
 
 def previous_period(kind: str, period_start: date) -> date:
@@ -68,19 +81,15 @@ def remind(tenant_id: int, now: str | None = None) -> int:
             for squad in db.session.scalars(select(Squad).where(Squad.leader_id.is_not(None))):
                 if not filed(squad.id, kind, period) and _first_time(squad.id, kind, period, "leader"):
                     notify(squad.leader_id, "teams_due", title="报告即将截止",
-                           body=f"{squad.name}：{kind_name(kind)}将于 {due:%m-%d %H:%M} 截止，请及时提交。")
+                           body=f"{squad.name}：{KIND_NAMES[kind]}将于 {due:%m-%d %H:%M} 截止，请及时提交。")
                     sent += 1
         for row in overdue(kind, moment):
             if _first_time(row["squad_id"], kind, row["period_start"], "archive"):
                 for member_id in archive_members():
                     notify(member_id, "teams_overdue", title="小队报告逾期",
-                           body=f"{row['squad']} 未按时提交 {row['period_start']} 的{kind_name(kind)}。")
+                           body=f"{row['squad']} 未按时提交 {row['period_start']} 的{KIND_NAMES[kind]}。")
                 sent += 1
     return sent
-
-
-def kind_name(kind: str) -> str:
-    return {"weekly": "周工作小结", "monthly": "月度简报"}.get(kind, kind)
 
 
 def _first_time(squad_id: int, kind: str, period: date, audience: str) -> bool:

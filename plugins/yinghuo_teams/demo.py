@@ -75,7 +75,7 @@ def seed(tenant) -> str | None:
             count += 1
         case = _report(squad, author, "case", this_week - timedelta(weeks=6), f"{village_name}：直播带货助农增收",
                        rng, village_name, "draft")
-        attachments.add(case, author, "现场照片.png", _photo(rng), in_squad=reports.is_in_squad)
+        attachments.add(case, author, "现场照片.png", _photo(rng))
         _advance(case, author, reviewer, "accepted", this_week - timedelta(weeks=5), late=False)
         count += 1
     for kind, title, outlet, days in (("film", "《萤火》乡村振兴纪录短片", "学习强国", 40),

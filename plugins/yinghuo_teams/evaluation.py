@@ -13,11 +13,11 @@ from yinghuo.api import (Conflict, Forbidden, Invalid, NotFound, Verification, a
                          current_tenant, db, enqueue, get_member, html_to_pdf, mask_name, member_names,
                          new_verification_code, qr_data_uri, utcnow)
 
+from .downloads import Download
 from .models import Evaluation, Honour, Squad, SquadMember
-from .services import settings
+from .services import ADMINS, settings
 
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-HEAD_ROLES = {"tenant_admin", "unit_admin"}
 
 
 def check_quarter(quarter: str) -> int:
@@ -43,9 +43,24 @@ def scorer_role(scorer, member_id: int) -> str:
     squad_id = db.session.scalar(select(SquadMember.squad_id).where(SquadMember.member_id == member_id))
     if squad_id is not None and db.session.scalar(select(Squad.leader_id).where(Squad.id == squad_id)) == scorer.id:
         return "leader"
-    if scorer.role_names & HEAD_ROLES:
+    if scorer.role_names & ADMINS:
         return "head"
     raise Forbidden("Only the volunteer's squad leader and the group heads score them")
+
+
+def scorable(scorer) -> list[int]:
+    """Whom ``scorer`` may score (the rule of :func:`scorer_role`): a group head every squad
+    member, a squad leader the members of their squads; never themselves."""
+    stmt = select(SquadMember.member_id)
+    if not scorer.role_names & ADMINS:
+        stmt = stmt.join(Squad, Squad.id == SquadMember.squad_id).where(Squad.leader_id == scorer.id)
+    return [i for i in db.session.scalars(stmt) if i != scorer.id]
+
+
+def scores_by(scorer, quarter: str) -> dict[int, Evaluation]:
+    """The scorer's own evaluations of the quarter, by volunteer."""
+    return {e.member_id: e for e in db.session.scalars(select(Evaluation).where(
+        Evaluation.quarter == quarter, Evaluation.scorer_id == scorer.id))}
 
 
 def weighted(scores: dict) -> float:
@@ -173,6 +188,16 @@ def get_honour(honour_id: int) -> Honour:
     if row is None:
         raise NotFound("no such honour")
     return row
+
+
+def honour_download(honour_id: int, viewer) -> Download:
+    """The certificate of honour, for the person it honours or an admin, once it is made."""
+    honour = get_honour(honour_id)
+    if viewer.id != honour.member_id and not viewer.role_names & ADMINS:
+        raise Forbidden("This is not your certificate")
+    if honour.pdf is None:
+        raise Conflict("the certificate is being made; try again shortly", code="not_ready")
+    return Download(honour.pdf, "application/pdf", f"{honour.serial}.pdf")
 
 
 def render_job(tenant_id: int, honour_id: int, base_url: str) -> str:

@@ -3,23 +3,21 @@ and actions, the reviewers' queue, village archives with export, recruitment, ev
 the annual selection and the project dashboard. Mounted under /t/<slug>/teams/."""
 from __future__ import annotations
 
-import io
 from datetime import date, datetime, timedelta, timezone
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from yinghuo.api import (Forbidden, Invalid, activity_summaries, current_member, db, form_errors, member_names,
                          member_page)
 
-from . import archive, attachments, dashboard, deadlines, evaluation, recruitment, reports, services
-from .models import Report, Squad, SquadMember
+from . import archive, attachments, dashboard, downloads, deadlines, evaluation, recruitment, reports, services
+from .models import Report, Squad
+from .services import ADMINS, MANAGERS
 
-#: labels of the kinds of report on pages (translated); documents use archive.KIND_NAMES
+#: labels of the kinds of report on pages (translated); documents use reports.KIND_NAMES
 KINDS = {"weekly": "Weekly summary", "monthly": "Monthly brief", "case": "Case study"}
-MANAGER_ROLES = {"tenant_admin", "unit_admin", "leader"}
-ADMIN_ROLES = {"tenant_admin", "unit_admin"}
 
 
 def _need(roles: set[str]) -> None:
@@ -63,12 +61,7 @@ def make_pages() -> Blueprint:
         now = datetime.now(timezone.utc)
         due, recent = [], []
         if squad is not None:
-            for kind in ("weekly", "monthly"):
-                period = deadlines.period_of(kind, now)
-                report = db.session.scalar(select(Report).where(Report.squad_id == squad.id, Report.kind == kind,
-                                                                Report.period_start == period))
-                due.append({"kind": kind, "name": KINDS[kind], "period": period, "report": report,
-                            "deadline": deadlines.deadline(kind, period)})
+            due = deadlines.due_now(squad.id, now)
             recent = db.session.scalars(select(Report).where(Report.squad_id == squad.id)
                                         .order_by(Report.period_start.desc(), Report.id.desc()).limit(12)).all()
         return render_template("teams/this_week.html", squad=squad, due=due, recent=recent,
@@ -87,7 +80,7 @@ def make_pages() -> Blueprint:
         period = _date(request.form.get("period_start"), "period_start")
         sections = {name: "" for name in services.settings()["report_sections"].get(kind, [])}
         title = (request.form.get("title") or "").strip() or \
-            f"{squad.name} {archive.KIND_NAMES.get(kind, kind)} {period.isoformat()}"
+            f"{squad.name} {reports.KIND_NAMES.get(kind, kind)} {period.isoformat()}"
         report = reports.create(squad.id, me, kind=kind, period_start=period, title=title, sections=sections)
         db.session.commit()
         return redirect(url_for(".report_page", report_id=report.id))
@@ -105,7 +98,7 @@ def make_pages() -> Blueprint:
         names = member_names({h.actor_id for h in history} | {report.author_id})
         return render_template("teams/report.html", report=report, squad=squad, sections=sections,
                                files=attachments.of(report.id), history=history, names=names,
-                               kinds=KINDS, mine=reports.is_in_squad(me, report.squad_id),
+                               kinds=KINDS, mine=services.is_in_squad(me, report.squad_id),
                                reviewer=reports.is_reviewer(me),
                                conf=services.settings())
 
@@ -129,7 +122,7 @@ def make_pages() -> Blueprint:
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             raise Invalid("Choose a file", fields={"file": ["required"]})
-        attachments.add(report, current_member(), upload.filename, upload.read(), in_squad=reports.is_in_squad)
+        attachments.add(report, current_member(), upload.filename, upload.read())
         db.session.commit()
         flash(_("File attached."), "ok")
         return redirect(url_for(".report_page", report_id=report.id))
@@ -137,8 +130,7 @@ def make_pages() -> Blueprint:
     @bp.route("/files/<int:attachment_id>")
     @member_page
     def attachment(attachment_id):
-        row = attachments.get(attachment_id)
-        return send_file(io.BytesIO(row.content), mimetype=row.content_type, download_name=row.filename)
+        return downloads.send(attachments.download(attachment_id))
 
     @bp.route("/files/<int:attachment_id>/remove", methods=["POST"])
     @member_page
@@ -146,7 +138,7 @@ def make_pages() -> Blueprint:
     def attachment_remove(attachment_id):
         row = attachments.get(attachment_id)
         report = reports.get_report(row.report_id)
-        attachments.remove(row, report, current_member(), in_squad=reports.is_in_squad)
+        attachments.remove(row, report, current_member())
         db.session.commit()
         return redirect(url_for(".report_page", report_id=report.id))
 
@@ -167,8 +159,7 @@ def make_pages() -> Blueprint:
     @member_page
     def review_queue():
         _reviewer()
-        rows = db.session.scalars(select(Report).where(Report.status.in_(("submitted", "resubmitted")))
-                                  .order_by(Report.submitted_at, Report.id)).all()
+        rows = reports.waiting()
         squads = {s.id: s.name for s in db.session.scalars(select(Squad))}
         return render_template("teams/review.html", rows=rows, squads=squads, kinds=KINDS)
 
@@ -179,14 +170,14 @@ def make_pages() -> Blueprint:
     @form_errors
     def villages():
         if request.method == "POST":
-            _need(ADMIN_ROLES)
+            _need(ADMINS)
             archive.create_village(name=request.form.get("name", ""), township=request.form.get("township", ""),
                                    county=request.form.get("county", ""))
             db.session.commit()
             flash(_("Village added."), "ok")
             return redirect(url_for(".villages"))
         return render_template("teams/villages.html", villages=archive.villages(),
-                               admin=bool(current_member().role_names & ADMIN_ROLES))
+                               admin=bool(current_member().role_names & ADMINS))
 
     @bp.route("/villages/<int:village_id>")
     @member_page
@@ -195,13 +186,13 @@ def make_pages() -> Blueprint:
         if request.args.get("export"):
             export = archive.get_export(_int(request.args["export"], "export"))
         return render_template("teams/village.html", archive=archive.contents(village_id), export=export,
-                               manager=bool(current_member().role_names & MANAGER_ROLES))
+                               manager=bool(current_member().role_names & MANAGERS))
 
     @bp.route("/villages/<int:village_id>/export", methods=["POST"])
     @member_page
     @form_errors
     def village_export(village_id):
-        _need(MANAGER_ROLES)
+        _need(MANAGERS)
         export = archive.start_export(village_id, by=current_member())
         db.session.commit()
         return redirect(url_for(".village_page", village_id=village_id, export=export.id))
@@ -209,13 +200,8 @@ def make_pages() -> Blueprint:
     @bp.route("/exports/<int:export_id>.<any(pdf, zip):kind>")
     @member_page
     def export_file(export_id, kind):
-        _need(MANAGER_ROLES)
-        export = archive.get_export(export_id)
-        if export.status != "done":
-            abort(409)
-        data = export.pdf if kind == "pdf" else export.zip
-        return send_file(io.BytesIO(data), mimetype="application/pdf" if kind == "pdf" else "application/zip",
-                         download_name=f"archive-{export.village_id}-{export.id}.{kind}")
+        _need(MANAGERS)
+        return downloads.send(archive.download(export_id, kind))
 
     # --- recruitment -----------------------------------------------------------------------
 
@@ -231,7 +217,7 @@ def make_pages() -> Blueprint:
     @bp.route("/applications")
     @member_page
     def applications():
-        _need(ADMIN_ROLES)
+        _need(ADMINS)
         status = request.args.get("status") or None
         squads = db.session.scalars(select(Squad).order_by(Squad.name)).all()
         return render_template("teams/applications.html", rows=recruitment.listing(status), status=status,
@@ -243,7 +229,7 @@ def make_pages() -> Blueprint:
     @member_page
     @form_errors
     def application_action(application_id, action):
-        _need(ADMIN_ROLES)
+        _need(ADMINS)
         form = request.form
         recruitment.act(recruitment.get(application_id), action, note=form.get("note", ""),
                         slot_id=_int(form.get("slot_id"), "slot_id", required=False),
@@ -257,7 +243,7 @@ def make_pages() -> Blueprint:
     @member_page
     @form_errors
     def slot_new():
-        _need(ADMIN_ROLES)
+        _need(ADMINS)
         try:
             starts = datetime.fromisoformat(request.form.get("starts_at", ""))
         except ValueError:
@@ -278,7 +264,7 @@ def make_pages() -> Blueprint:
     def evaluations():
         me = current_member()
         if not services.leads_a_squad(me):
-            _need(MANAGER_ROLES)
+            _need(MANAGERS)
         quarter = request.values.get("quarter") or evaluation.current_quarter()
         evaluation.check_quarter(quarter)
         crit = evaluation.criteria()
@@ -289,23 +275,16 @@ def make_pages() -> Blueprint:
             db.session.commit()
             flash(_("Scores saved."), "ok")
             return redirect(url_for(".evaluations", quarter=quarter))
-        if me.role_names & ADMIN_ROLES:
-            ids = list(db.session.scalars(select(SquadMember.member_id)))
-        else:
-            led = db.session.scalars(select(Squad.id).where(Squad.leader_id == me.id)).all()
-            ids = list(db.session.scalars(select(SquadMember.member_id).where(SquadMember.squad_id.in_(led or [-1]))))
-        ids = [i for i in ids if i != me.id]
-        mine = {e.member_id: e for e in db.session.scalars(select(evaluation.Evaluation).where(
-            evaluation.Evaluation.quarter == quarter, evaluation.Evaluation.scorer_id == me.id))}
-        return render_template("teams/evaluations.html", quarter=quarter, criteria=crit,
-                               people=sorted(member_names(ids).items(), key=lambda kv: kv[1]), mine=mine,
+        people = sorted(member_names(evaluation.scorable(me)).items(), key=lambda kv: kv[1])
+        return render_template("teams/evaluations.html", quarter=quarter, criteria=crit, people=people,
+                               mine=evaluation.scores_by(me, quarter),
                                results=evaluation.quarter_results(quarter))
 
     @bp.route("/excellent", methods=["GET", "POST"])
     @member_page
     @form_errors
     def excellent():
-        _need(ADMIN_ROLES)
+        _need(ADMINS)
         year = _int(request.values.get("year"), "year", required=False) or date.today().year
         if request.method == "POST":
             chosen = [int(v) for v in request.form.getlist("member_id")]
@@ -320,13 +299,7 @@ def make_pages() -> Blueprint:
     @bp.route("/honours/<int:honour_id>.pdf")
     @member_page
     def honour_pdf(honour_id):
-        honour = evaluation.get_honour(honour_id)
-        me = current_member()
-        if me.id != honour.member_id and not me.role_names & ADMIN_ROLES:
-            raise Forbidden("This is not your certificate")
-        if honour.pdf is None:
-            abort(409)
-        return send_file(io.BytesIO(honour.pdf), mimetype="application/pdf", download_name=f"{honour.serial}.pdf")
+        return downloads.send(evaluation.honour_download(honour_id, current_member()))
 
     # --- dashboard and media ------------------------------------------------------------------
 
@@ -345,7 +318,7 @@ def make_pages() -> Blueprint:
     @form_errors
     def media():
         if request.method == "POST":
-            _need(MANAGER_ROLES)
+            _need(MANAGERS)
             services.add_media({"kind": request.form.get("kind"), "title": request.form.get("title"),
                                 "outlet": request.form.get("outlet"), "link": request.form.get("link"),
                                 "published_on": _date(request.form.get("published_on"), "published_on"),
@@ -356,7 +329,7 @@ def make_pages() -> Blueprint:
             return redirect(url_for(".media"))
         return render_template("teams/media.html", works=services.media(),
                                squads=db.session.scalars(select(Squad).order_by(Squad.name)).all(),
-                               manager=bool(current_member().role_names & MANAGER_ROLES), today=date.today(),
+                               manager=bool(current_member().role_names & MANAGERS), today=date.today(),
                                week_ago=date.today() - timedelta(days=7))
 
     return bp

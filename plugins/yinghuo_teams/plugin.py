@@ -91,14 +91,11 @@ def yinghuo_blueprints(app):
     return [PluginBlueprint("api", make_blueprint()), PluginBlueprint("page", make_pages())]
 
 
-def _settings(tenant) -> dict:
-    return TeamsSettings().load((tenant.settings or {}).get("teams") or {})
-
-
 @hookimpl
 def yinghuo_activity_categories(tenant):
     """Training sessions and field trips are kernel activities in these categories."""
-    conf = _settings(tenant)
+    from .services import settings_of
+    conf = settings_of(tenant)
     return [conf["training_category"], conf["practice_category"]]
 
 

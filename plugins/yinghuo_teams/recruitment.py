@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from yinghuo.api import Conflict, Invalid, NotFound, add_member, audit, change_if, db, utcnow
+from yinghuo.api import Conflict, Invalid, NotFound, add_member, audit, bump, change_if, db, utcnow
 
 from . import services
 from .models import Application, InterviewSlot
@@ -91,18 +91,14 @@ def slots() -> list[InterviewSlot]:
 
 def _book(slot_id: int) -> None:
     """Take a place in the slot, in one conditional UPDATE (never more than its capacity)."""
-    done = db.session.execute(update(InterviewSlot).where(
-        InterviewSlot.id == slot_id, InterviewSlot.booked < InterviewSlot.capacity)
-        .values(booked=InterviewSlot.booked + 1)).rowcount
-    if not done:
+    if not bump(InterviewSlot, slot_id, "booked", 1, below="capacity"):
         if db.session.scalar(select(InterviewSlot.id).where(InterviewSlot.id == slot_id)) is None:
             raise Invalid("no such interview slot", fields={"slot_id": ["unknown"]})
         raise Conflict("This interview slot is full", code="slot_full", fields={"slot_id": ["full"]})
 
 
 def _release(slot_id: int) -> None:
-    db.session.execute(update(InterviewSlot).where(InterviewSlot.id == slot_id, InterviewSlot.booked > 0)
-                       .values(booked=InterviewSlot.booked - 1))
+    bump(InterviewSlot, slot_id, "booked", -1, min_value=0)
 
 
 def act(row: Application, action: str, *, note: str = "", slot_id: int | None = None, score: int | None = None,

@@ -10,10 +10,12 @@ from sqlalchemy import select
 
 from yinghuo.api import Conflict, Forbidden, Invalid, NotFound, audit, change_if, db, get_unit, utcnow
 
-from .models import Report, ReportReview, SquadMember
-from .services import settings
+from .models import Report, ReportReview
+from .services import is_in_squad, settings
 
 KINDS = ("weekly", "monthly", "case")
+#: the kinds' names in documents and messages (Chinese, like the documents themselves)
+KIND_NAMES = {"weekly": "周工作小结", "monthly": "月度简报", "case": "案例"}
 #: action -> (states it may start from, state it leads to)
 TRANSITIONS = {
     "submit": ({"draft"}, "submitted"),
@@ -22,6 +24,8 @@ TRANSITIONS = {
     "accept": ({"submitted", "resubmitted"}, "accepted"),
 }
 REVIEW_ACTIONS = {"return", "accept"}
+#: the states a reviewer has to act on
+WAITING = ("submitted", "resubmitted")
 
 
 def get_report(report_id: int) -> Report:
@@ -38,11 +42,6 @@ def check_period(kind: str, start: date) -> None:
         raise Invalid("A weekly summary's period starts on a Monday", fields={"period_start": ["not a Monday"]})
     if kind == "monthly" and start.day != 1:
         raise Invalid("A monthly brief's period starts on the 1st", fields={"period_start": ["not the 1st"]})
-
-
-def is_in_squad(member, squad_id: int) -> bool:
-    return db.session.scalar(select(SquadMember.id).where(SquadMember.squad_id == squad_id,
-                                                          SquadMember.member_id == member.id)) is not None
 
 
 def create(squad_id: int, author, *, kind: str, period_start: date, title: str, sections: dict) -> Report:
@@ -106,6 +105,12 @@ def transition(report: Report, action: str, actor, *, comment: str = "") -> Repo
     audit(f"teams.report.{action}", "report", report.id, before={"status": before}, after={"status": target},
           reason=comment or None)
     return report
+
+
+def waiting() -> list[Report]:
+    """The reviewers' queue, oldest submission first."""
+    return list(db.session.scalars(select(Report).where(Report.status.in_(WAITING))
+                                   .order_by(Report.submitted_at, Report.id)))
 
 
 def history(report: Report) -> list[ReportReview]:

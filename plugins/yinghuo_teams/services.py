@@ -11,9 +11,25 @@ from yinghuo.api import Conflict, Invalid, NotFound, audit, current_tenant, db, 
 from .models import Pairing, Secretary, Squad, SquadMember
 
 
+#: who manages squads, reports' exports, media and evaluations; who administers the project
+MANAGERS = frozenset({"tenant_admin", "unit_admin", "leader"})
+ADMINS = frozenset({"tenant_admin", "unit_admin"})
+
+
+def settings_of(tenant) -> dict:
+    """A tenant's teams settings with defaults for anything it has not set."""
+    from .plugin import TeamsSettings
+    return TeamsSettings().load((tenant.settings or {}).get("teams") or {})
+
+
 def settings() -> dict:
-    """The tenant's teams settings with defaults for anything it has not set."""
-    return TeamsSettingsLoader.load(current_tenant())
+    """The teams settings of the tenant in scope."""
+    return settings_of(current_tenant())
+
+
+def is_in_squad(member, squad_id: int) -> bool:
+    return db.session.scalar(select(SquadMember.id).where(SquadMember.squad_id == squad_id,
+                                                          SquadMember.member_id == member.id)) is not None
 
 
 def get_squad(squad_id: int) -> Squad:
@@ -154,18 +170,11 @@ def ensure_working_groups(tenant) -> list[int]:
     types = tenant.setting("unit_types") or []
     if types and "group" not in types:
         return []
-    conf = TeamsSettingsLoader.load(tenant)
+    conf = settings_of(tenant)
     existing = {u.name: u for u in units_of_type("group")}
     schools = units_of_type("school")
     parent = schools[0].id if schools else None
     return [(existing.get(name) or ensure_unit(name, "group", parent)).id for name in conf["working_groups"]]
-
-
-class TeamsSettingsLoader:
-    @staticmethod
-    def load(tenant) -> dict:
-        from .plugin import TeamsSettings
-        return TeamsSettings().load((tenant.settings or {}).get("teams") or {})
 
 
 def working_groups() -> list[dict]:

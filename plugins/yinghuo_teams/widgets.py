@@ -17,12 +17,10 @@ def for_member(member) -> list[Widget]:
     items = []
     squad = services.squad_of(member)
     if squad is not None:
-        period = deadlines.period_of("weekly", datetime.now(timezone.utc))
-        status = db.session.scalar(select(Report.status).where(Report.squad_id == squad.id, Report.kind == "weekly",
-                                                               Report.period_start == period))
-        items.append(Widget("This week's summary", status or "not started", detail=squad.name))
+        weekly = deadlines.due_now(squad.id, datetime.now(timezone.utc))[0]["report"]
+        items.append(Widget("This week's summary", weekly.status if weekly else "not started", detail=squad.name))
     if reports.is_reviewer(member):
         waiting = db.session.scalar(select(func.count()).select_from(Report)
-                                    .where(Report.status.in_(("submitted", "resubmitted"))))
+                                    .where(Report.status.in_(reports.WAITING)))
         items.append(Widget("Reports to review", waiting))
     return items
