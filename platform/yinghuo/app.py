@@ -92,6 +92,10 @@ def _init_database(app: Flask) -> None:
     kernel.rls_state["on"] = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
     from . import models  # noqa: F401  (registers every kernel table on db.metadata)
     kernel.host.check_models()
+    from .db import driver
+    with app.app_context():
+        for engine in db.engines.values():
+            driver.install(engine)
 
 
 def _register(app: Flask, host: PluginHost) -> None:

@@ -174,3 +174,66 @@ def test_core_row_helpers_state_the_tenant(app, two_tenants):
         with pytest.raises(ScopeError):
             rows.find_one(Unit, id=two_tenants["unit_a"])
         db.session.rollback()
+
+
+def _run_and_roll_back(dbapi, sql, params, times):
+    for _ in range(times):
+        with dbapi.cursor() as cur:
+            cur.execute(sql, params)
+            rows = cur.fetchall()
+        dbapi.rollback()
+    return rows
+
+
+def test_rolled_back_transactions_keep_prepared_statements(app, two_tenants):
+    """Read-only requests end in a rollback; their statements must stay prepared, or
+    PostgreSQL plans the identity and list queries afresh on every request."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("prepared statements are PostgreSQL's")
+    with app.app_context():
+        pooled = db.engine.raw_connection()
+        try:
+            dbapi = pooled.dbapi_connection
+            _run_and_roll_back(dbapi, "SELECT slug FROM tenants WHERE id > %s", (0,), 6)
+            with dbapi.cursor() as cur:
+                cur.execute("SELECT statement FROM pg_prepared_statements")
+                assert any("FROM tenants WHERE id >" in s for (s,) in cur.fetchall())
+            dbapi.rollback()
+            with pytest.raises(Exception):  # a failed transaction still rolls back psycopg's own way
+                dbapi.cursor().execute("SELECT no_such_column FROM tenants")
+            dbapi.rollback()
+            assert _run_and_roll_back(dbapi, "SELECT 1", None, 1) == [(1,)]
+        finally:
+            pooled.close()
+
+
+def test_prepared_statements_follow_the_tenant_setting(app, two_tenants):
+    """A statement prepared while one tenant was set returns only the other's rows when the
+    other is set: row-level security is applied at execution, not frozen into the plan."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("row-level security is PostgreSQL's")
+    with app.app_context():
+        alpha, beta = _tenant_id(app, "alpha"), _tenant_id(app, "beta")
+        db.session.remove()
+        pooled = db.engine.raw_connection()
+        try:
+            dbapi = pooled.dbapi_connection
+            role = app.extensions["yinghuo"].settings.app_role
+
+            def names(tenant_id):
+                with dbapi.cursor() as cur:
+                    cur.execute(f"SET LOCAL ROLE {role}; SET LOCAL app.tenant_ids = '{tenant_id}'")
+                    cur.execute("SELECT name FROM units WHERE id > %s", (0,))  # no tenant criterion: RLS alone
+                    found = [n for (n,) in cur.fetchall()]
+                dbapi.rollback()
+                return found
+            for _ in range(8):
+                assert names(alpha) == ["Alpha town"]
+            with dbapi.cursor() as cur:
+                cur.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                            ("%FROM units WHERE id >%",))
+                assert cur.fetchone()[0] == 1  # prepared while alpha was set
+            dbapi.rollback()
+            assert names(beta) == ["Beta town"]
+        finally:
+            pooled.close()
