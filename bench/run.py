@@ -1,6 +1,6 @@
 """Benchmarks: Yinghuo against a bare Flask + psycopg baseline, in one run.
 
-    python bench/run.py [--duration 10] [--connections 8]
+    python bench/run.py [--duration 6] [--rounds 5] [--connections 8]
 
 Production topology on this machine: gunicorn with (2 x cores) + 1 sync workers,
 PostgreSQL, Redis; wrk on loopback. Scenarios: (a) a volunteer's activity list,
@@ -64,8 +64,8 @@ def main() -> None:
                               {**env, "BARE_DSN": f"{PG}/{dbname}"}, HERE))
         for port in (app_port, bare_port):
             _wait(port)
-        results = scenarios(args, env, ids, app_port, bare_port, work, dbname)
-        report(results, workers, args)
+        runs = scenarios(args, env, ids, app_port, bare_port, work, dbname)
+        report(runs, workers, args)
         check_overbooking(env, dbname, ids, app_port, work, args)
     finally:
         for proc in servers:
@@ -78,11 +78,11 @@ def main() -> None:
 
 def _args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--duration", type=int, default=6, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--members", type=int, default=12_000, help="distinct volunteers with tokens")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="measurements of each side, alternating; the median is reported")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="rounds, each measuring both sides back to back; medians are reported")
     return parser.parse_args()
 
 
@@ -197,9 +197,9 @@ def wrk(port, path, args, work, *, method="GET", body="", qr_token="", duration=
 
 
 def scenarios(args, env, ids, app_port, bare_port, work, dbname) -> dict:
-    """Every measurement ``args.rounds`` times, the two sides alternating, each after a
-    VACUUM ANALYZE and CHECKPOINT (so neither side meets the other's leftovers); the
-    median run of each side is kept."""
+    """Every measurement ``args.rounds`` times, the two sides back to back in each round
+    (which goes first alternates), each after a VACUUM ANALYZE and CHECKPOINT so that
+    neither meets the other's leftovers. Returns every run, by (scenario, side)."""
     base = "/t/bench/api/v1/activities"
     runs: dict = {}
 
@@ -207,32 +207,46 @@ def scenarios(args, env, ids, app_port, bare_port, work, dbname) -> dict:
         quiesce(env)
         runs.setdefault((key, who), []).append(wrk(port, path, args, work, **kw))
 
+    def sides(r):
+        both = (("app", app_port), ("bare", bare_port))
+        return both if r % 2 == 0 else both[::-1]
+
     for port in (app_port, bare_port):  # warm every worker up (imports, pools, statement caches)
         wrk(port, f"{base}?per_page=20", args, work, duration=6)
     for r in range(args.rounds):
-        for who, port in (("app", app_port), ("bare", bare_port)):
+        for who, port in sides(r):
             measure("a", who, port, f"{base}?per_page=20")
     for r in range(args.rounds):
-        for who, port in (("app", app_port), ("bare", bare_port)):
+        for who, port in sides(r):
             measure("b", who, port, f"{base}/{ids[f'signup_{who}_{r}']}/signups", method="POST", body="{}")
     for r in range(args.rounds):
-        for who, port in (("app", app_port), ("bare", bare_port)):
+        for who, port in sides(r):
             key = f"checkin_{who}_{r}"
             measure("c", who, port, f"{base}/{ids[key]}/checkins", method="POST", body='{"token": "{qr}"}',
                     qr_token=qr(env, ids, key))
     try:
         for r in range(args.rounds):
-            for label, enabled in (("rls on", True), ("rls off", False)):
+            for who, enabled in ((("rls on", True), ("rls off", False)) if r % 2 == 0 else
+                                 (("rls off", False), ("rls on", True))):
                 _rls(env, enabled=enabled)
-                measure("a", label, app_port, f"{base}?per_page=20")
+                measure("a", who, app_port, f"{base}?per_page=20")
     finally:
         _rls(env, enabled=True)
-    return {key: _median(found) for key, found in runs.items()} | {("runs",): runs}
+    return runs
 
 
-def _median(found: list[dict]) -> dict:
-    ordered = sorted(found, key=lambda r: r["rps"])
-    return ordered[len(ordered) // 2]
+def _median(values: list):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _rls(env, *, enabled: bool) -> None:
+    """Row-level security on every tenant table on or off (the app still sets its role and tenant)."""
+    verb = "ENABLE" if enabled else "DISABLE"
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
+        for table in TENANT_TABLES:
+            conn.execute(f"ALTER TABLE {table} {verb} ROW LEVEL SECURITY")
 
 
 def quiesce(env) -> None:
@@ -244,28 +258,25 @@ def quiesce(env) -> None:
     time.sleep(0.5)
 
 
-def report(results: dict, workers: int, args) -> None:
+def report(runs: dict, workers: int, args) -> None:
+    """Medians over the rounds; the ratio is the median of each round's ratio (the two sides
+    of a round ran back to back, so they met the same machine)."""
     print(f"\nYinghuo vs bare Flask+psycopg — gunicorn {workers} sync workers, PostgreSQL, Redis; "
           f"wrk -t2 -c{args.connections} -d{args.duration}s on loopback, {os.cpu_count()} cores; "
-          f"median of {args.rounds} alternating rounds\n")
+          f"medians of {args.rounds} rounds\n")
     print(f"{'scenario':<28}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
-    labels = {"a": "(a) activity list", "b": "(b) sign-up burst", "c": "(c) QR check-in"}
-    for key in ("a", "b", "c"):
-        for who in ("app", "bare"):
-            r = results[(key, who)]
-            print(f"{labels[key] + ' ' + who:<28}{r['rps']:>9.1f}{r['p50']:>9.2f}{r['p95']:>9.2f}{r['p99']:>9.2f}"
-                  f"{r['non2xx']:>9}")
-        ratio = results[(key, "app")]["rps"] / results[(key, "bare")]["rps"]
-        rounds = [a["rps"] / b["rps"] for a, b in zip(results[("runs",)][(key, "app")], results[("runs",)][(key, "bare")])]
-        print(f"{'   ratio app/bare':<28}{ratio:>9.2f}   (target >= 0.60; round by round "
-              f"{' '.join(f'{x:.2f}' for x in rounds)})")
-    on, off = results[("a", "rls on")], results[("a", "rls off")]
-    for label, r in (("(a) RLS on", on), ("(a) RLS off", off)):
-        print(f"{label:<28}{r['rps']:>9.1f}{r['p50']:>9.2f}{r['p95']:>9.2f}{r['p99']:>9.2f}{r['non2xx']:>9}")
-    rounds = [a["rps"] / b["rps"] for a, b in zip(results[("runs",)][("a", "rls on")],
-                                                  results[("runs",)][("a", "rls off")])]
-    print(f"{'   ratio on/off':<28}{on['rps'] / off['rps']:>9.2f}   (target >= 0.95; round by round "
-          f"{' '.join(f'{x:.2f}' for x in rounds)})")
+    rows = [("a", "app", "bare", "(a) activity list ", 0.60), ("b", "app", "bare", "(b) sign-up burst ", 0.60),
+            ("c", "app", "bare", "(c) QR check-in ", 0.60), ("a", "rls on", "rls off", "(a) ", 0.95)]
+    for key, one, other, label, target in rows:
+        for who in (one, other):
+            found = runs[(key, who)]
+            print(f"{label + who:<28}" + "".join(f"{_median([r[m] for r in found]):>9.{1 if m == 'rps' else 2}f}"
+                                                 for m in ("rps", "p50", "p95", "p99"))
+                  + f"{sum(r['non2xx'] for r in found):>9}")
+        ratios = [a["rps"] / b["rps"] for a, b in zip(runs[(key, one)], runs[(key, other)])]
+        ratio = _median(ratios)
+        print(f"{'   ratio ' + one + '/' + other:<28}{ratio:>9.2f}   target >= {target:.2f}: "
+              f"{'met' if ratio >= target else 'NOT met'} (rounds: {' '.join(f'{x:.2f}' for x in ratios)})")
 
 
 def check_overbooking(env, dbname, ids, app_port, work, args) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.orm import Session
 
 from . import errors, jobs
@@ -32,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     config = dict(config or {})
     settings = config.pop("SETTINGS", None) or Settings.from_env(config.pop("ENV", None))
     app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.session_interface = _CookieSessions()
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.database_url,
@@ -56,6 +58,16 @@ def create_app(config: dict | None = None) -> Flask:
     _init_database(app)
     _register(app, host)
     return app
+
+
+class _CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building the cookie signer for requests that
+    carry no session cookie (every API call, every first visit)."""
+
+    def open_session(self, app, request):
+        if not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def _engine_options(url: str) -> dict:

@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from datetime import datetime
 
 from flask import g, has_request_context, request
-from sqlalchemy import JSON, BigInteger, Index, String, insert
+from sqlalchemy import JSON, BigInteger, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db.base import BigIntPK, Base, utcnow
@@ -55,15 +55,13 @@ def record(action: str, target_type: str, target_id=None, *, before=None, after=
     session = db.session()
     if session.new or session.dirty or session.deleted:
         session.flush()  # the change being audited reaches the database first
-    rows.connection().execute(_INSERT, dict(
+    rows.insert_values(
+        AuditEntry.__table__,
         at=utcnow(), tenant_id=tenant_id if tenant_id is not None else current_scope().tenant_id,
         actor_account_id=actor_id, actor=actor, action=action, target_type=target_type,
         target_id=None if target_id is None else str(target_id),
         before=_plain(before), after=_plain(after), reason=reason,
-        ip=request.remote_addr if has_request_context() else None))
-
-
-_INSERT = insert(AuditEntry.__table__).inline()
+        ip=request.remote_addr if has_request_context() else None)
 
 
 def _actor() -> tuple[int | None, str]:

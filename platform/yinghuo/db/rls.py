@@ -115,11 +115,16 @@ def aligned_connection(session):
     tenant was known has none). One connection lookup per transaction."""
     transaction = session.get_transaction()
     cached = session.info.get("yh_connection")
-    if cached is not None and transaction is not None and cached[0] is transaction and _is_applied(session):
-        return cached[1]
-    _sync(session)
-    connection = session.connection()
-    session.info["yh_connection"] = (session.get_transaction(), connection)
+    if cached is not None and transaction is not None and cached[0] is transaction:
+        connection = cached[1]
+    else:  # begins the transaction if none is open: after_begin applies the settings
+        connection = session.connection()
+        session.info["yh_connection"] = (session.get_transaction(), connection)
+    if not _is_applied(session):  # the scope changed since
+        kernel = _kernel()
+        if kernel is not None and kernel.rls_state["on"] and connection.dialect.name == "postgresql":
+            _apply(connection)
+            session.info[_APPLIED] = connection.info[_APPLIED]
     return connection
 
 

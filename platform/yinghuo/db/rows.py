@@ -7,8 +7,8 @@ from __future__ import annotations
 import collections
 import functools
 
-from sqlalchemy import bindparam, insert, inspect, select, update
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy import JSON, bindparam, insert, inspect, select, update
+from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.attributes import set_committed_value
 
 from psycopg.types.json import Json
@@ -27,18 +27,25 @@ def columns_of(model) -> list[tuple[str, object]]:
 
 def attach(model, values: dict, **relationships):
     """The session's object for this row: the one already in the identity map, or a new
-    persistent one built from ``values`` (attribute key -> value, every column)."""
+    persistent one built from ``values`` (attribute key -> value, every column).
+
+    Done as the ORM's own loading does it (the instance's dict filled, its identity key
+    set, the state put in the session's identity map), so the object is clean, lazy-loads
+    its relationships and flushes its changes like any other loaded object."""
+    session = db.session()
     mapper = model.__mapper__
-    key = (model, tuple(values[k] for k in _pk_keys(model)), None)
-    found = db.session.identity_map.get(key)
+    key = (mapper._identity_class, tuple(values[k] for k in _pk_keys(model)), None)
+    identity_map = session.identity_map
+    found = identity_map.get(key)
     if found is not None:
         return found
     obj = mapper.class_manager.new_instance()
     obj.__dict__.update(values)  # columns, as the ORM's own loading fills them
+    state = instance_state(obj)
+    state.key, state.identity_token, state.session_id = key, None, session.hash_key
+    identity_map.add(state)
     for name, value in relationships.items():
         set_committed_value(obj, name, value)
-    make_transient_to_detached(obj)  # committed state and identity key, no SQL
-    db.session.add(obj)
     return obj
 
 
@@ -93,26 +100,33 @@ def insert_row(model, **values):
         db.session.add(obj)
         db.session.flush()
         return obj
-    for key, default in _python_defaults(model):
-        if key not in values:  # as the ORM would: created_at = utcnow() …
-            values[key] = default.arg(None) if default.is_callable else default.arg
-    for key in _json_columns(model) & values.keys():
-        if values[key] is not None:
-            values[key] = Json(values[key])
+    _fill_defaults(model.__table__, values)
     [row] = fetch(_insert_statement(model, tuple(sorted(values))), values)
     return attach(model, row._asdict())
 
 
+def insert_values(table, **values) -> None:
+    """One INSERT of these column values into ``table``, nothing read back (for rows the
+    writer need not be allowed to read, such as the audit log's)."""
+    _fill_defaults(table, values)
+    fetch(_values_statement(table, tuple(sorted(values))), values)
+
+
+def _fill_defaults(table, values: dict) -> None:
+    for key, default in _python_defaults(table):
+        if key not in values:  # as the ORM would: created_at = utcnow() …
+            values[key] = default.arg(None) if default.is_callable else default.arg
+
+
+@functools.lru_cache(maxsize=32)
+def _values_statement(table, keys: tuple[str, ...]):
+    return insert(table).inline().values({k: bindparam(k) for k in keys})
+
+
 @functools.lru_cache(maxsize=64)
-def _python_defaults(model) -> tuple:
-    return tuple((c.key, c.default) for c in model.__table__.columns
+def _python_defaults(table) -> tuple:
+    return tuple((c.key, c.default) for c in table.columns
                  if c.default is not None and (c.default.is_callable or c.default.is_scalar))
-
-
-@functools.lru_cache(maxsize=64)
-def _json_columns(model) -> frozenset[str]:
-    from sqlalchemy import JSON
-    return frozenset(c.key for c in model.__table__.columns if isinstance(c.type, JSON))
 
 
 @functools.lru_cache(maxsize=128)
@@ -154,15 +168,26 @@ def fetch(stmt, params: dict) -> list:
     if plan is None:
         result = conn.execute(stmt, params)
         return result.all() if result.returns_rows else [None] * max(result.rowcount, 0)
-    sql, row_type, fixed = plan
-    cursor = conn.connection.dbapi_connection.cursor()
-    try:
-        cursor.execute(sql, {**fixed, **params} if fixed else params)
-        if row_type is None:
-            return [None] * max(cursor.rowcount, 0)  # one entry per changed row
-        return [row_type._make(r) for r in cursor.fetchall()]
-    finally:
-        cursor.close()
+    sql, row_type, fixed, json_keys = plan
+    if fixed:
+        params = {**fixed, **params}
+    for key in json_keys:  # JSON columns: psycopg is told, as SQLAlchemy's JSON type would
+        if params.get(key) is not None:
+            params = {**params, key: Json(params[key])}
+    cursor = _cursor(conn.connection)
+    cursor.execute(sql, params)
+    if row_type is None:
+        return [None] * max(cursor.rowcount, 0)  # one entry per changed row
+    return [row_type._make(r) for r in cursor.fetchall()]
+
+
+def _cursor(pooled):
+    """One driver cursor per pooled connection, reused statement after statement."""
+    dbapi = pooled.dbapi_connection
+    kept = pooled.info.get("yh_cursor")
+    if kept is None or kept[0] is not dbapi or kept[1].closed:
+        kept = pooled.info["yh_cursor"] = (dbapi, dbapi.cursor())
+    return kept[1]
 
 
 _PLANS: dict = {}
@@ -183,5 +208,6 @@ def _plan(stmt, dialect):
             # values fixed in the statement itself (``count + 1``), by their compiled names
             fixed = {compiled.bind_names[b]: b.value for b in compiled.binds.values()
                      if not b.required and b.callable is None}
-            plan = _PLANS[key] = (stmt, (compiled.string, row_type, fixed))
+            json_keys = tuple(compiled.bind_names[b] for b in compiled.binds.values() if isinstance(b.type, JSON))
+            plan = _PLANS[key] = (stmt, (compiled.string, row_type, fixed, json_keys))
     return plan[1] or None

@@ -11,6 +11,7 @@ from flask import g
 from sqlalchemy import select
 
 from ..db import context as scope
+from ..db.rows import attach, columns_of
 from sqlalchemy import event
 from sqlalchemy.orm import Session, selectinload
 
@@ -22,8 +23,8 @@ _HOSTS: dict = {"at": 0.0, "map": {}}
 HOST_CACHE_SECONDS = 30
 
 
-#: slug -> (loaded at, detached Tenant with its plugins loaded)
-_TENANTS: dict[str, tuple[float, Tenant]] = {}
+#: slug -> (loaded at, the tenant's column values, its plugin rows' column values)
+_TENANTS: dict[str, tuple[float, dict, list[dict]]] = {}
 #: another process's change (a suspension, a plugin switched) is seen within this time;
 #: changes made in this process are seen at once
 TENANT_CACHE_SECONDS = 5.0
@@ -32,21 +33,27 @@ TENANT_CACHE_SECONDS = 5.0
 def find(slug: str) -> Tenant:
     """The tenant named in the URL; 404 unknown, 403 suspended (data kept).
 
-    Served from a short per-process cache and attached to the request's session without
-    a query (``merge(load=False)``): the tenant row is read on nearly every request."""
+    Served from a short per-process cache of its row and its plugin rows, made session
+    objects again without a query (:func:`~yinghuo.db.rows.attach`): the tenant is read on
+    nearly every request."""
     cached = _TENANTS.get(slug)
     if cached is None or time.monotonic() - cached[0] > TENANT_CACHE_SECONDS:
-        loaded = db.session.scalar(select(Tenant).where(Tenant.slug == slug)
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug)
                                    .options(selectinload(Tenant.plugin_rows)))
-        if loaded is None:
+        if tenant is None:
             raise NotFound(f"no tenant {slug!r}")
-        db.session.expunge(loaded)
-        cached = _TENANTS[slug] = (time.monotonic(), loaded)
-    tenant = db.session.merge(cached[1], load=False)
+        _TENANTS[slug] = (time.monotonic(), _values(Tenant, tenant), [_values(TenantPlugin, p)
+                                                                       for p in tenant.plugin_rows])
+    else:
+        tenant = attach(Tenant, cached[1], plugin_rows=[attach(TenantPlugin, p) for p in cached[2]])
     if tenant.status == "suspended":
         raise Forbidden(tenant.suspended_reason or "This tenant is suspended; its data is kept.",
                         code="tenant_suspended")
     return tenant
+
+
+def _values(model, obj) -> dict:
+    return {key: getattr(obj, key) for key, _ in columns_of(model)}
 
 
 def forget_tenants(*_args) -> None:
