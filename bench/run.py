@@ -6,8 +6,12 @@ Production topology on this machine: gunicorn with (2 x cores) + 1 sync workers,
 PostgreSQL, Redis; wrk on loopback. Scenarios: (a) a volunteer's activity list,
 (b) a sign-up burst on one large activity, (c) QR check-in; each against Yinghuo and
 against the bare app issuing the same SQL on the same tables; then (a) with row-level
-security on and off. Prints requests/s and p50/p95/p99 and the ratios, checks that no
-activity is overbooked, and drops its database. Never part of the test suite.
+security on and off. Each comparison runs in rounds, the two sides back to back in each
+(which goes first alternates), every measurement after VACUUM ANALYZE and CHECKPOINT, with
+autovacuum off on the benchmark's tables; writing scenarios get a fresh activity per
+measurement. Prints the median requests/s and p50/p95/p99 of each side, the median of the
+per-round ratios (the rounds' own ratios too), checks that no activity is overbooked, and
+drops its database. Never part of the test suite.
 """
 from __future__ import annotations
 

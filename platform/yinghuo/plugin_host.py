@@ -27,6 +27,7 @@ class PluginHost:
         from . import core_hooks
         self.pm.register(core_hooks, name="core")
         self.manifests: dict[str, PluginManifest] = {}
+        self._relays: dict[tuple, _Subset] = {}
         self._load(only, extra or [])
         self.pm.check_pending()
         if trace:
@@ -112,18 +113,27 @@ class PluginHost:
 
     # --- tenant hooks -------------------------------------------------------------------
     def hooks_for(self, tenant):
-        """A hook relay reaching the kernel and only the plugins enabled for ``tenant``."""
+        """A hook relay reaching the kernel and only the plugins enabled for ``tenant``
+        (one relay per set of disabled plugins, kept: hooks run on every sign-up)."""
         enabled = set(tenant.enabled_plugins) if tenant is not None else set()
-        disabled = [self.pm.get_plugin(n) for n in self.manifests if n not in enabled]
-        return _Subset(self.pm, disabled)
+        disabled = tuple(n for n in self.manifests if n not in enabled)
+        relay = self._relays.get(disabled)
+        if relay is None:
+            relay = self._relays[disabled] = _Subset(self.pm, [self.pm.get_plugin(n) for n in disabled])
+        return relay
 
 
 class _Subset:
+    """Hook callers without the disabled plugins; each built once (pluggy's subset callers
+    look up the current implementations on every call)."""
+
     def __init__(self, pm, disabled):
         self._pm, self._disabled = pm, disabled
 
     def __getattr__(self, name):
-        return self._pm.subset_hook_caller(name, remove_plugins=self._disabled)
+        caller = self._pm.subset_hook_caller(name, remove_plugins=self._disabled)
+        setattr(self, name, caller)
+        return caller
 
 
 def _call(impl, kwargs: dict):

@@ -95,7 +95,7 @@ def insert_row(model, **values):
     object (column defaults apply as in the ORM). SQLite takes the ORM's way: its ids come
     from a counter the mapper fills in."""
     values.setdefault("tenant_id", scope_tenant())
-    if db.session.get_bind().dialect.name != "postgresql":
+    if connection().dialect.name != "postgresql":
         obj = model(**values)
         db.session.add(obj)
         db.session.flush()
