@@ -279,7 +279,7 @@ def report(runs: dict, workers: int, args) -> None:
                   + f"{sum(r['non2xx'] for r in found):>9}")
         ratios = [a["rps"] / b["rps"] for a, b in zip(runs[(key, one)], runs[(key, other)])]
         ratio = _median(ratios)
-        print(f"{'   ratio ' + one + '/' + other:<28}{ratio:>9.2f}   target >= {target:.2f}: "
+        print(f"{'   ratio ' + one + '/' + other:<28}{ratio:>9.3f}   target >= {target:.2f}: "
               f"{'met' if ratio >= target else 'NOT met'} (rounds: {' '.join(f'{x:.2f}' for x in ratios)})")
 
 
