@@ -26,6 +26,7 @@ from .notifications.services import notify  # noqa: F401
 from .people.services import get_member, member_names, members_in_unit_named, members_with_role  # noqa: F401
 from .units.services import get_unit, in_subtree  # noqa: F401
 from .plugin_host import hookimpl  # noqa: F401
+from .ratelimit import take as rate_limit  # noqa: F401
 from .smorest import Blueprint  # noqa: F401  (flask-smorest's, argument schemas built once)
 from .records import (NavItem, PeriodicJob, Permission, PluginBlueprint,  # noqa: F401
                       PluginManifest, Stat, Verification, Widget)

@@ -26,6 +26,7 @@ class Kernel:
         self.rls_state: dict = {"on": False}
         self.api: Api | None = None
         self.permissions: dict = {}
+        self.rate_limiter = None  # built on first use (ratelimit.py)
 
 
 def create_app(config: dict | None = None) -> Flask:

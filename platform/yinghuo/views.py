@@ -41,7 +41,7 @@ def form_errors(view):
             db.session.rollback()
             details = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
                                 for k, v in exc.fields.items())
-            flash(f"{exc.message}{' (' + details + ')' if details else ''}", "error")
+            flash(f"{_(exc.message)}{' (' + details + ')' if details else ''}", "error")
             return redirect(request.url)
     return wrapper
 

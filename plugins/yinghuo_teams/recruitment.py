@@ -10,7 +10,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from yinghuo.api import Conflict, Invalid, NotFound, add_member, audit, bump, change_if, db, utcnow
+from yinghuo.api import (Conflict, Invalid, NotFound, add_member, audit, bump, change_if, db, rate_limit,
+                         utcnow)
 
 from . import services
 from .models import Application, InterviewSlot
@@ -47,7 +48,9 @@ def check(data: dict) -> dict:
 
 
 def apply(data: dict) -> Application:
-    """The public form: one application per mobile number."""
+    """The public form: one application per mobile number, and only so many submissions
+    from one address (the kernel's ``public_form`` limit)."""
+    rate_limit("public_form")
     clean = check(data)
     if db.session.scalar(select(Application.id).where(Application.phone == clean["phone"])) is not None:
         raise Conflict("An application with this mobile number was already received", code="duplicate",

@@ -74,6 +74,8 @@ def _clean_database(request):
     from yinghuo.tenancy.context import forget_tenants
     forget_tenants()
     with app.app_context():
+        from yinghuo import ratelimit
+        ratelimit.reset()
         db.session.remove()
         with db.engine.begin() as conn:
             tables = [t.name for t in reversed(db.metadata.sorted_tables)]

@@ -1,5 +1,6 @@
 """Recruitment: a public form, screening, interview slots that never overbook, results, and
 acceptance that creates the membership and places the person in a squad - all or nothing."""
+import pytest
 from .conftest import BASE
 
 FORM = {"name": "张晓雨", "phone": "15871000001", "school": "北疆大学", "major": "农学", "year": "大二",
@@ -93,3 +94,25 @@ def test_public_application_page(client, project):
     assert client.get(f"{BASE}/applications", headers=project["admin"]).get_json()[0]["name"] == "张晓雨"
     dup = client.post("/t/uni/teams/apply", data=FORM)
     assert dup.status_code == 302  # back to the form with the message
+
+
+@pytest.fixture
+def tight_form_limit(app):
+    app.config["YINGHUO_RATE_LIMITS"] = {"public_form": "2/minute"}
+    yield
+    app.config.pop("YINGHUO_RATE_LIMITS")
+
+
+def test_one_address_may_submit_only_so_many_applications(client, project, tight_form_limit):
+    assert _apply(client).status_code == 201
+    assert _apply(client, name="王子涵", phone="15871000002").status_code == 201
+    third = _apply(client, name="李想", phone="15871000003")
+    assert third.status_code == 429
+    assert third.get_json()["error"]["code"] == "too_many_requests"
+    page = client.post("/t/uni/teams/apply", data={**FORM, "phone": "15871000004"}, follow_redirects=True)
+    assert "此处提交次数过多" in page.get_data(as_text=True)  # back to the form, told in Chinese
+    listed = client.get(f"{BASE}/applications", headers=project["admin"]).get_json()
+    assert sorted(a["name"] for a in listed) == sorted(["张晓雨", "王子涵"])  # nothing else written
+    other = client.post(f"{BASE}/applications", json={**FORM, "phone": "15871000005"},
+                        environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other.status_code == 201  # another address has its own count

@@ -1,0 +1,80 @@
+"""Rate limits for the doors strangers can knock on without an account (public forms).
+
+Counted by client address in Redis when ``REDIS_URL`` is set - shared by every worker - and
+in the process's memory otherwise, or when Redis is unreachable. Built on ``limits`` (the
+engine of Flask-Limiter) and applied only where a view asks, so no other request pays for it.
+Limits are strings like ``"5/minute;30/day"`` in ``YINGHUO_RATE_LIMITS`` (name -> limits).
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import current_app, has_request_context, request
+from limits import parse_many, storage, strategies
+
+from .errors import DomainError
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {
+    #: a public sign-up or application form, per client address
+    "public_form": "10/minute;60/day",
+}
+
+
+class TooManyRequests(DomainError):
+    status, code = 429, "too_many_requests"
+    #: seconds until the next use is allowed
+    retry_after: int = 0
+
+
+def take(name: str, *keys: str) -> None:
+    """Count one use of ``name`` by this client (and ``keys``); refuse with 429 and when to
+    come back once any of its limits is used up. A refused use is not counted. Outside a
+    request (the CLI, the demo, jobs) there is no stranger to limit."""
+    if not has_request_context():
+        return
+    limits = parse_many((current_app.config.get("YINGHUO_RATE_LIMITS") or {}).get(name) or DEFAULTS[name])
+    who = (name, request.remote_addr or "-", *keys)
+    try:
+        _take(_limiter(), limits, who)
+    except TooManyRequests:
+        raise
+    except Exception:  # the shared counter is down: keep limiting, per process
+        log.warning("rate-limit storage unreachable; counting in this process", exc_info=True)
+        kernel = current_app.extensions["yinghuo"]
+        kernel.rate_limiter = _memory()
+        _take(kernel.rate_limiter, limits, who)
+
+
+def _take(limiter, limits, who) -> None:
+    for limit in limits:
+        if not limiter.test(limit, *who):
+            wait = max(1, int(limiter.get_window_stats(limit, *who).reset_time - time.time()))
+            refused = TooManyRequests("Too many submissions from here; please try again later")
+            refused.retry_after = wait
+            raise refused
+    for limit in limits:
+        limiter.hit(limit, *who)
+
+
+def reset() -> None:
+    """Forget every count (tests)."""
+    found = getattr(current_app.extensions["yinghuo"], "rate_limiter", None)
+    if found is not None:
+        found.storage.reset()
+
+
+def _limiter():
+    kernel = current_app.extensions["yinghuo"]
+    found = getattr(kernel, "rate_limiter", None)
+    if found is None:
+        url = current_app.config.get("REDIS_URL")
+        found = kernel.rate_limiter = (strategies.MovingWindowRateLimiter(storage.storage_from_string(url))
+                                       if url else _memory())
+    return found
+
+
+def _memory():
+    return strategies.MovingWindowRateLimiter(storage.MemoryStorage())
