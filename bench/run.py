@@ -68,9 +68,9 @@ def main() -> None:
                               {**env, "BARE_DSN": f"{PG}/{dbname}"}, HERE))
         for port in (app_port, bare_port):
             _wait(port)
-        runs = scenarios(args, env, ids, app_port, bare_port, work, dbname)
+        runs = scenarios(args, env, ids, app_port, bare_port, work)
         report(runs, workers, args)
-        check_overbooking(env, dbname, ids, app_port, work, args)
+        check_overbooking(env, ids, app_port, work, args)
     finally:
         for proc in servers:
             proc.send_signal(signal.SIGTERM)
@@ -200,7 +200,7 @@ def wrk(port, path, args, work, *, method="GET", body="", qr_token="", duration=
     return json.loads(line[7:])
 
 
-def scenarios(args, env, ids, app_port, bare_port, work, dbname) -> dict:
+def scenarios(args, env, ids, app_port, bare_port, work) -> dict:
     """Every measurement ``args.rounds`` times, the two sides back to back in each round
     (which goes first alternates), each after a VACUUM ANALYZE and CHECKPOINT so that
     neither meets the other's leftovers. Returns every run, by (scenario, side)."""
@@ -283,7 +283,7 @@ def report(runs: dict, workers: int, args) -> None:
               f"{'met' if ratio >= target else 'NOT met'} (rounds: {' '.join(f'{x:.2f}' for x in ratios)})")
 
 
-def check_overbooking(env, dbname, ids, app_port, work, args) -> None:
+def check_overbooking(env, ids, app_port, work, args) -> None:
     """A burst of distinct people at a 50-place activity: exactly 50 confirmed, nowhere overbooked."""
     wrk(app_port, f"/t/bench/api/v1/activities/{ids['small']}/signups", args, work, method="POST", body="{}",
         duration=3)

@@ -52,9 +52,7 @@ def record(action: str, target_type: str, target_id=None, *, before=None, after=
     writer need not be allowed to read the row back.
     """
     actor_id, actor = _actor()
-    session = db.session()
-    if session.new or session.dirty or session.deleted:
-        session.flush()  # the change being audited reaches the database first
+    db.session.flush()  # the change being audited reaches the database first (nothing to do if clean)
     rows.insert_values(
         AuditEntry.__table__,
         at=utcnow(), tenant_id=tenant_id if tenant_id is not None else current_scope().tenant_id,

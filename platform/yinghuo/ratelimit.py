@@ -29,14 +29,14 @@ class TooManyRequests(DomainError):
     retry_after: int = 0
 
 
-def take(name: str, *keys: str) -> None:
-    """Count one use of ``name`` by this client (and ``keys``); refuse with 429 and when to
-    come back once any of its limits is used up. A refused use is not counted. Outside a
+def take(name: str) -> None:
+    """Count one use of ``name`` by this client; refuse with 429 and when to come back once
+    any of its limits is used up. A refused use is not counted. Outside a
     request (the CLI, the demo, jobs) there is no stranger to limit."""
     if not has_request_context():
         return
     limits = parse_many((current_app.config.get("YINGHUO_RATE_LIMITS") or {}).get(name) or DEFAULTS[name])
-    who = (name, request.remote_addr or "-", *keys)
+    who = (name, request.remote_addr or "-")
     try:
         _take(_limiter(), limits, who)
     except TooManyRequests:
@@ -61,14 +61,14 @@ def _take(limiter, limits, who) -> None:
 
 def reset() -> None:
     """Forget every count (tests)."""
-    found = getattr(current_app.extensions["yinghuo"], "rate_limiter", None)
+    found = current_app.extensions["yinghuo"].rate_limiter
     if found is not None:
         found.storage.reset()
 
 
 def _limiter():
     kernel = current_app.extensions["yinghuo"]
-    found = getattr(kernel, "rate_limiter", None)
+    found = kernel.rate_limiter
     if found is None:
         url = current_app.config.get("REDIS_URL")
         found = kernel.rate_limiter = (strategies.MovingWindowRateLimiter(storage.storage_from_string(url))

@@ -1,5 +1,6 @@
 """The PostgreSQL driver connection: psycopg's, except that rolling back a clean
-transaction keeps the connection's prepared statements.
+transaction keeps the connection's prepared statements; and the statements Yinghuo sends
+straight to libpq (a transaction's BEGIN with its row-level security settings, ROLLBACK).
 
 psycopg prepares a statement on the server once the connection has run it a few times,
 so PostgreSQL parses and plans it once instead of on every request. But psycopg forgets
@@ -14,7 +15,7 @@ from __future__ import annotations
 import psycopg
 from psycopg import pq
 
-_INTRANS, _COMMAND_OK = pq.TransactionStatus.INTRANS, pq.ExecStatus.COMMAND_OK
+_IDLE, _INTRANS = pq.TransactionStatus.IDLE, pq.TransactionStatus.INTRANS
 
 
 class Connection(psycopg.Connection):
@@ -22,9 +23,24 @@ class Connection(psycopg.Connection):
         if self.pgconn.transaction_status != _INTRANS:
             return super().rollback()  # idle, failed or busy: psycopg's own way
         with self.lock:
-            result = self.pgconn.exec_(b"ROLLBACK")
-        if result.status != _COMMAND_OK:
-            raise psycopg.OperationalError(result.error_message.decode(errors="replace"))
+            run_simple(self, "ROLLBACK")
+
+
+def run_simple(dbapi, sql: str) -> None:
+    """Send ``sql`` (one or more statements, no parameters) in one round trip, straight to
+    libpq: psycopg's statement bookkeeping never sees it."""
+    result = dbapi.pgconn.exec_(sql.encode())
+    if result.status != pq.ExecStatus.COMMAND_OK:
+        raise psycopg.OperationalError(result.error_message.decode(errors="replace"))
+
+
+def can_open_transaction(dbapi) -> bool:
+    """A psycopg connection with no transaction open and none of the options that would
+    make psycopg's own BEGIN say more than BEGIN: a BEGIN sent by :func:`run_simple` does
+    what psycopg's would (psycopg then sees the open transaction and sends none)."""
+    pgconn = getattr(dbapi, "pgconn", None)
+    return (pgconn is not None and pgconn.transaction_status == _IDLE and not dbapi.autocommit
+            and dbapi.isolation_level is None and dbapi.read_only is None and dbapi.deferrable is None)
 
 
 def install(engine) -> None:

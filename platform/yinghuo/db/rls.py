@@ -11,12 +11,7 @@ from __future__ import annotations
 from sqlalchemy import event
 
 from .context import current_scope
-
-try:  # psycopg's libpq states, for opening a transaction and setting it up in one round trip
-    from psycopg import pq as _pq
-    _IDLE, _COMMAND_OK = _pq.TransactionStatus.IDLE, _pq.ExecStatus.COMMAND_OK
-except ImportError:  # pragma: no cover - psycopg is a dependency
-    _IDLE = _COMMAND_OK = None
+from .driver import can_open_transaction, run_simple
 
 FUNCTIONS_SQL = """
 CREATE OR REPLACE FUNCTION yinghuo_current_tenants() RETURNS bigint[]
@@ -98,11 +93,13 @@ def _kernel():
 
 def _begin(session, transaction, connection):
     kernel = _kernel()
-    if connection.dialect.name != "postgresql" or kernel is None or not kernel.rls_state["on"]:
-        return
-    connection.info.pop(_APPLIED, None)
-    _apply(connection, f"SET LOCAL ROLE {kernel.settings.app_role}; ")
-    session.info[_APPLIED] = connection.info[_APPLIED]
+    if _rls_on(kernel, connection):
+        connection.info.pop(_APPLIED, None)
+        _apply(session, connection, f"SET LOCAL ROLE {kernel.settings.app_role}; ")
+
+
+def _rls_on(kernel, connection) -> bool:
+    return kernel is not None and kernel.rls_state["on"] and connection.dialect.name == "postgresql"
 
 
 def _follow(orm_state):
@@ -120,11 +117,8 @@ def aligned_connection(session):
     else:  # begins the transaction if none is open: after_begin applies the settings
         connection = session.connection()
         session.info["yh_connection"] = (session.get_transaction(), connection)
-    if not _is_applied(session):  # the scope changed since
-        kernel = _kernel()
-        if kernel is not None and kernel.rls_state["on"] and connection.dialect.name == "postgresql":
-            _apply(connection)
-            session.info[_APPLIED] = connection.info[_APPLIED]
+    if not _is_applied(session) and _rls_on(_kernel(), connection):  # the scope changed since
+        _apply(session, connection)
     return connection
 
 
@@ -139,41 +133,26 @@ def _sync(session):
         return  # already set in this transaction: skip the (costly) connection lookup
     kernel = _kernel()
     if kernel is None or not kernel.rls_state["on"]:
-        return
+        return  # before asking for a connection, which would begin a transaction
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        _apply(connection)
-        session.info[_APPLIED] = connection.info[_APPLIED]
+    if _rls_on(kernel, connection):
+        _apply(session, connection)
 
 
-def _apply(connection, prefix: str = "") -> None:
-    """SET the scope's tenants (one round trip, together with ``prefix``) unless already set."""
+def _apply(session, connection, prefix: str = "") -> None:
+    """SET the scope's tenants (one round trip, together with ``prefix``) unless already
+    set, and note on the session which scope its transaction is set for."""
     scope = current_scope()
     key = (scope.tenant_ids, scope.operator)
-    if connection.info.get(_APPLIED) == key:
-        return
-    ids = ",".join(str(int(t)) for t in scope.tenant_ids)
-    sql = (f"{prefix}SET LOCAL app.tenant_ids = '{ids}'; "
-           f"SET LOCAL app.operator = '{'on' if scope.operator else 'off'}'")
-    dbapi = connection.connection.dbapi_connection
-    if prefix and _can_open_with(dbapi):
-        # the transaction's first round trip opens it and sets it up together (psycopg
-        # would otherwise send BEGIN on its own first; it sees the open transaction)
-        result = dbapi.pgconn.exec_(f"BEGIN; {sql}".encode())
-        if result.status != _COMMAND_OK:
-            raise RuntimeError(f"could not set up the transaction: {result.error_message.decode(errors='replace')}")
-    else:  # straight to the driver: one round trip, nothing for SQLAlchemy to compile or track
-        cursor = dbapi.cursor()
-        try:
-            cursor.execute(sql)
-        finally:
-            cursor.close()
-    connection.info[_APPLIED] = key
-
-
-def _can_open_with(dbapi) -> bool:
-    """A psycopg connection with no transaction open and none of the options that would
-    make psycopg's own BEGIN say more than BEGIN."""
-    pgconn = getattr(dbapi, "pgconn", None)
-    return (pgconn is not None and pgconn.transaction_status == _IDLE and not dbapi.autocommit
-            and dbapi.isolation_level is None and dbapi.read_only is None and dbapi.deferrable is None)
+    if connection.info.get(_APPLIED) != key:
+        ids = ",".join(str(int(t)) for t in scope.tenant_ids)
+        sql = (f"{prefix}SET LOCAL app.tenant_ids = '{ids}'; "
+               f"SET LOCAL app.operator = '{'on' if scope.operator else 'off'}'")
+        dbapi = connection.connection.dbapi_connection
+        if prefix and can_open_transaction(dbapi):
+            run_simple(dbapi, f"BEGIN; {sql}")  # the transaction's first round trip opens and sets it up
+        else:  # psycopg's cursor: it opens the transaction first if none is
+            with dbapi.cursor() as cursor:
+                cursor.execute(sql)
+        connection.info[_APPLIED] = key
+    session.info[_APPLIED] = key

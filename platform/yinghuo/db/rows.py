@@ -15,6 +15,7 @@ from psycopg.types.json import Json
 
 from ..extensions import db
 from .context import ScopeError, current_scope
+from .rls import aligned_connection
 
 
 def columns_of(model) -> list[tuple[str, object]]:
@@ -73,7 +74,6 @@ def connection():
     """The session's connection for a Core statement, with row-level security's settings
     brought in line with the current scope first (the ORM does this on its own statements;
     a transaction begun before the tenant was known still has none)."""
-    from .rls import aligned_connection
     return aligned_connection(db.session())
 
 
