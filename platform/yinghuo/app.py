@@ -66,7 +66,7 @@ class _CookieSessions(SecureCookieSessionInterface):
     carry no session cookie (every API call, every first visit)."""
 
     def open_session(self, app, request):
-        if not request.cookies.get(self.get_cookie_name(app)):
+        if "HTTP_COOKIE" not in request.environ or not request.cookies.get(self.get_cookie_name(app)):
             return self.session_class()
         return super().open_session(app, request)
 

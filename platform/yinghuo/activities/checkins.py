@@ -2,6 +2,7 @@
 acting for people without phones, audited corrections, and closing out at the end."""
 from __future__ import annotations
 
+import functools
 import math
 from datetime import datetime, timedelta
 
@@ -25,7 +26,12 @@ EARLY = timedelta(hours=1)
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="yinghuo-checkin")
+    return _serializer_for(current_app.config["SECRET_KEY"])
+
+
+@functools.lru_cache(maxsize=4)
+def _serializer_for(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="yinghuo-checkin")
 
 
 def qr_token(activity: Activity, kind: str) -> str:

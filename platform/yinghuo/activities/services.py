@@ -58,9 +58,13 @@ def _aware(value: datetime | None) -> datetime | None:
 TIME_FIELDS = ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline")
 
 
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
 def when(activity: Activity) -> str:
     """The start as people read it (China time)."""
-    return activity.starts_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    start = activity.starts_at.astimezone(CHINA)
+    return f"{start.year:04d}-{start.month:02d}-{start.day:02d} {start.hour:02d}:{start.minute:02d}"
 
 
 def _tell(member_id: int, kind: str, activity: Activity, **params) -> None:

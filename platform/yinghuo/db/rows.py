@@ -91,8 +91,8 @@ def _find_statement(model, keys: tuple[str, ...]):
 
 
 def insert_row(model, **values):
-    """A new row of the tenant in scope written by one Core INSERT … RETURNING, as a session
-    object (column defaults apply as in the ORM). SQLite takes the ORM's way: its ids come
+    """A new row of the tenant in scope written by one Core INSERT … RETURNING its id, as a
+    session object (column defaults apply as in the ORM). SQLite takes the ORM's way: its ids come
     from a counter the mapper fills in."""
     values.setdefault("tenant_id", scope_tenant())
     if connection().dialect.name != "postgresql":
@@ -102,7 +102,7 @@ def insert_row(model, **values):
         return obj
     _fill_defaults(model.__table__, values)
     [row] = fetch(_insert_statement(model, tuple(sorted(values))), values)
-    return attach(model, row._asdict())
+    return attach(model, {**values, **row._asdict()} if row is not None else values)
 
 
 def insert_values(table, **values) -> None:
@@ -131,8 +131,12 @@ def _python_defaults(table) -> tuple:
 
 @functools.lru_cache(maxsize=128)
 def _insert_statement(model, keys: tuple[str, ...]):
+    """The INSERT, returning only what the database fills in (the id from the sequence):
+    the rest of the row is what was written."""
     t = model.__table__
-    return insert(t).values({k: bindparam(k) for k in keys}).returning(*t.columns)
+    stmt = insert(t).values({k: bindparam(k) for k in keys})
+    generated = [c for c in t.columns if c.key not in keys]
+    return stmt.returning(*generated) if generated else stmt
 
 
 def bump(model, key: int, column: str, by: int, *, below: str | None = None, min_value: int | None = None) -> bool:

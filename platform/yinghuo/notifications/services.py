@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -69,7 +69,9 @@ def channels(tenant_id: int) -> list:
     if current_app.config.get("YINGHUO_SMTP_URL"):
         found.append(EmailChannel(current_app.config["YINGHUO_SMTP_URL"],
                                   current_app.config.get("YINGHUO_MAIL_FROM") or "noreply@yinghuo.local"))
-    tenant = db.session.get(Tenant, tenant_id)  # the request's tenant is in the session already
+    tenant = g.get("tenant") if has_request_context() else None
+    if tenant is None or tenant.id != tenant_id:
+        tenant = db.session.get(Tenant, tenant_id)
     for items in current_app.extensions["yinghuo"].host.hooks_for(tenant).yinghuo_notification_channels():
         found.extend(items or [])
     return found

@@ -43,6 +43,17 @@ def test_scanning_the_qr_checks_in_and_out(client, county, running):
     assert out.get_json()["out_method"] == "qr"
 
 
+def test_checkin_response_is_what_the_schema_gives(client, county, running):
+    """Check-in and check-out answers are written as JSON directly; the attendance list goes
+    through AttendanceSchema: the same person's entry reads the same in both."""
+    a = running()
+    for direction, kind in (("checkins", "in"), ("checkouts", "out")):
+        mine = _check(client, county["vol"], a["id"], direction, token=_qr(client, county, a["id"], kind)).get_json()
+        listed = client.get(f"{BASE}/activities/{a['id']}/attendance", headers=county["leader"]).get_json()
+        assert [mine] == [r for r in listed if r["member_id"] == mine["member_id"]]
+    assert mine["checked_in_at"] and mine["checked_out_at"] and mine["member_name"]
+
+
 def test_forged_token_is_refused(client, county, running):
     a = running()
     token = _qr(client, county, a["id"])

@@ -26,6 +26,16 @@ def test_volunteer_signs_up_and_cancels(client, county, make_activity):
     assert _signup(client, a["id"], county["vol"]).status_code == 201  # may sign up again
 
 
+def test_signup_response_is_what_the_schema_gives(client, county, make_activity):
+    """The sign-up answer is written as JSON directly; the roster goes through SignupSchema:
+    the same person's entry reads the same in both."""
+    a = make_activity()
+    mine = _signup(client, a["id"], county["vol"]).get_json()
+    roster = client.get(f"/t/county/api/v1/activities/{a['id']}/signups", headers=county["leader"]).get_json()
+    assert [mine] == [r for r in roster if r["id"] == mine["id"]]
+    assert mine["member_name"] and mine["waitlist_position"] is None
+
+
 def test_duplicate_signup_is_409(client, county, make_activity):
     a = make_activity()
     _signup(client, a["id"], county["vol"])
