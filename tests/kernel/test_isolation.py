@@ -237,3 +237,43 @@ def test_prepared_statements_follow_the_tenant_setting(app, two_tenants):
             assert names(beta) == ["Beta town"]
         finally:
             pooled.close()
+
+
+def test_activity_list_keeps_one_plan_under_row_level_security(app, two_tenants):
+    """The tenant policy must not make PostgreSQL plan the activity list afresh on every
+    request: once prepared, the statement runs on its reusable (generic) plan. With the
+    policy function called directly, the plans made for each execution's values looked
+    cheaper and PostgreSQL never used the generic one."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("row-level security and prepared statements are PostgreSQL's")
+    from yinghuo.activities.services import _list_statement
+    from yinghuo.db.rows import _plan
+    with app.app_context():
+        alpha = _tenant_id(app, "alpha")
+        db.session.remove()
+        pooled = db.engine.raw_connection()
+        try:
+            dbapi = pooled.dbapi_connection
+            role = app.extensions["yinghuo"].settings.app_role
+            with dbapi.cursor() as cur:  # a county's worth of activities, with statistics
+                cur.execute("INSERT INTO activities (tenant_id, id, title, description, category, address, "
+                            "starts_at, ends_at, capacity, confirmed_count, requirements, skills, visibility, "
+                            "status, created_at) SELECT %s, nextval('yinghuo_id_seq'), 'a' || n, '', '文化服务', '', "
+                            "now() + n * interval '1 day', now() + n * interval '1 day' + interval '2 hours', 30, 0, "
+                            "'', '[]', 'tenant', 'published', now() FROM generate_series(1, 150) AS n", (alpha,))
+                cur.execute("ANALYZE activities")
+            dbapi.commit()
+            sql, _, fixed, _ = _plan(_list_statement("member", ()), db.engine.dialect)
+            for _ in range(16):  # psycopg prepares at the 6th; PostgreSQL plans the first 5 runs afresh
+                with dbapi.cursor() as cur:
+                    cur.execute(f"SET LOCAL ROLE {role}; SET LOCAL app.tenant_ids = '{alpha}'")
+                    cur.execute(sql, {**fixed, "tenant": alpha, "limit": 20, "offset": 0})
+                dbapi.rollback()
+            with dbapi.cursor() as cur:
+                cur.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                            "WHERE statement LIKE %s", ("%count(*) OVER ()%FROM activities%",))
+                generic, custom = cur.fetchone()
+            dbapi.rollback()
+            assert custom == 5 and generic == 6, (generic, custom)
+        finally:
+            pooled.close()
