@@ -101,8 +101,11 @@ def _free_port() -> int:
 
 
 def _serve(target, port, workers, env, cwd):
+    import gunicorn
+    # gunicorn 27 opens a control socket in ~/.gunicorn: the second server would find it taken
+    quiet = ["--no-control-socket"] if gunicorn.version_info >= (27,) else []
     return subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                             "--log-level", "warning", *target], env=env, cwd=cwd)
+                             "--log-level", "warning", *quiet, *target], env=env, cwd=cwd)
 
 
 def _wait(port: int) -> None:

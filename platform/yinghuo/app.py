@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import Flask, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.orm import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import errors, jobs
 from .config import Settings
@@ -58,6 +59,9 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _init_database(app)
     _register(app, host)
+    if settings.proxies:  # outermost: the host map and everything after see the client's own request
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxies, x_proto=settings.proxies,
+                                x_host=settings.proxies)
     return app
 
 

@@ -31,6 +31,8 @@ SETTINGS_TABLE = [
     ("YINGHUO_MAIL_FROM", "noreply@yinghuo.local", "sender address of notification emails"),
     ("YINGHUO_EXTRA_PLUGINS", "unset", "comma-separated module paths of plugins not installed as packages (development, tests)"),
     ("YINGHUO_TRACE_HOOKS", "0", "1 logs every hook call"),
+    ("YINGHUO_PROXIES", "0", "reverse proxies in front whose X-Forwarded-For/-Proto/-Host are believed "
+     "(1 behind one nginx); 0 believes none, so a client cannot claim another address"),
 ]
 
 
@@ -48,6 +50,8 @@ class Settings:
     smtp_url: str | None = None
     mail_from: str | None = None
     trace_hooks: bool = False
+    #: reverse proxies in front whose X-Forwarded-* headers are believed
+    proxies: int = 0
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -67,11 +71,14 @@ class Settings:
         if not role.replace("_", "").isalnum():
             raise ConfigError("YINGHUO_APP_ROLE: letters, digits and underscores only")
         plugins = env.get("YINGHUO_PLUGINS")
+        proxies = (env.get("YINGHUO_PROXIES") or "0").strip()
+        if not proxies.isdigit() or int(proxies) > 5:
+            raise ConfigError(f"YINGHUO_PROXIES: expected a number of proxies from 0 to 5, got {proxies!r}")
         return cls(
             database_url=database_url, redis_url=redis_url, secret_key=secret,
             data_keys=keys, current_key_id=current, instance_path=instance, app_role=role,
             plugins=[p.strip() for p in plugins.split(",") if p.strip()] if plugins else None,
-            trace_hooks=env.get("YINGHUO_TRACE_HOOKS") == "1",
+            trace_hooks=env.get("YINGHUO_TRACE_HOOKS") == "1", proxies=int(proxies),
             smtp_url=_smtp_url(env.get("YINGHUO_SMTP_URL")), mail_from=env.get("YINGHUO_MAIL_FROM"),
             extra_plugins=[p.strip() for p in (env.get("YINGHUO_EXTRA_PLUGINS") or "").split(",") if p.strip()],
         )

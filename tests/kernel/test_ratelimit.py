@@ -50,3 +50,33 @@ def test_unreachable_redis_still_limits_in_process(limited_app):
     _take(limited_app, "10.2.2.2")
     with pytest.raises(ratelimit.TooManyRequests):
         _take(limited_app, "10.2.2.2")
+
+
+def _whoami_app(database_url, tmp_path, proxies: str):
+    """An app with ``YINGHUO_PROXIES`` set, and a route that tells the address it sees."""
+    from flask import request
+
+    from yinghuo.app import create_app
+    from yinghuo.testing.pytest_plugin import make_env
+    app = create_app({"ENV": {**make_env(database_url, tmp_path), "YINGHUO_PROXIES": proxies}, "TESTING": True})
+    app.add_url_rule("/api/whoami", "whoami", lambda: f"{request.remote_addr} {request.scheme}")
+    return app.test_client()
+
+
+def test_the_client_address_comes_from_the_proxy_only_when_configured(database_url, tmp_path):
+    """Behind one proxy its X-Forwarded-For is the client (rate limits count people, not the
+    proxy); with none configured the header is ignored, so nobody can claim another address."""
+    headers = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    behind = _whoami_app(database_url, tmp_path, "1").get("/api/whoami", headers=headers,
+                                                          environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert behind.get_data(as_text=True) == "203.0.113.7 https"
+    direct = _whoami_app(database_url, tmp_path, "0").get("/api/whoami", headers=headers,
+                                                          environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert direct.get_data(as_text=True) == "10.0.0.2 http"
+
+
+@pytest.mark.parametrize("value", ["x", "-1", "6"])
+def test_a_malformed_proxy_count_stops_the_start(value, tmp_path):
+    from yinghuo.config import ConfigError, Settings
+    with pytest.raises(ConfigError, match="YINGHUO_PROXIES"):
+        Settings.from_env({"YINGHUO_INSTANCE": str(tmp_path), "YINGHUO_PROXIES": value})
