@@ -16,7 +16,7 @@ from .errors import DomainError
 from .extensions import db
 from .people import auth
 from .people import services as people
-from .people.identity import login_session, require_operator, require_role
+from .people.identity import login_session, require_login, require_operator, require_role
 from .people.models import ROLES, Member
 from .tenancy import services as tenancy
 from .tenancy.models import KINDS, Tenant
@@ -92,6 +92,50 @@ def logout():
 @console.route("/")
 def index():
     return redirect(url_for("console.tenants"))
+
+
+# --- two-step verification ----------------------------------------------------------
+
+def _security(here: str):
+    """Turn on two-step verification (TOTP) for the signed-in account: a QR code and the key
+    to type in for the authenticator app, then a code from it to confirm. The key waits in
+    the session until it is confirmed; until then nothing changes for the account."""
+    from . import audit
+    from .documents import qr_data_uri
+    account = g.account
+    if account.totp_secret:
+        return render_template("security.html", enabled=True)
+    if request.method == "POST":
+        secret = session.get("totp_pending")
+        if not secret:
+            flash(_("The page had expired; scan the new code."), "error")
+            return redirect(url_for(here))
+        auth.confirm_totp(account, secret, request.form.get("code", "").strip())
+        audit.record("account.totp", "account", account.id, after={"enrolled": True})
+        db.session.commit()
+        session.pop("totp_pending", None)
+        flash(_("Two-step verification is on. Sign-ins now ask for a code from your app."), "ok")
+        return redirect(url_for(here))
+    secret = session.get("totp_pending") or auth.new_totp_secret()
+    session["totp_pending"] = secret
+    issuer = g.tenant.display_name if g.get("tenant") is not None else _("Yinghuo")
+    uri = auth.totp_uri(account, secret, issuer=issuer)
+    return render_template("security.html", enabled=False, qr=qr_data_uri(uri),
+                           key=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
+
+
+@pages.route("/me/security", methods=["GET", "POST"])
+@require_login
+@form_errors
+def security():
+    return _security("pages.security")
+
+
+@console.route("/console/security", methods=["GET", "POST"])
+@require_operator
+@form_errors
+def operator_security():
+    return _security("console.operator_security")
 
 
 # --- tenant pages --------------------------------------------------------------------

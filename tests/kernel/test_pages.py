@@ -92,3 +92,50 @@ def test_session_cookie_is_httponly_and_samesite(client, make_tenant, make_membe
     r = client.post("/t/alpha/login", data={"login": "v@alpha.test", "password": "Passw0rd!x"})
     cookie = r.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and re.search("SameSite=Lax", cookie)
+
+
+def _enrol_on_page(client, url):
+    """Open the two-step page, read the key it shows, confirm with a code from it."""
+    import pyotp
+    page = client.get(url).get_data(as_text=True)
+    assert "两步验证" in page and 'src="data:image/svg+xml' in page
+    key = re.search(r"<code>([A-Z2-7 ]+)</code>", page).group(1).replace(" ", "")
+    assert client.get(url).get_data(as_text=True).count(key[:4] + " " + key[4:8]) == 1  # same key until confirmed
+    wrong = client.post(url, data={"code": "000000"}, follow_redirects=True).get_data(as_text=True)
+    assert "验证码不正确" in wrong
+    done = client.post(url, data={"code": pyotp.TOTP(key).now()}, follow_redirects=True).get_data(as_text=True)
+    assert "两步验证已开启" in done
+    return key
+
+
+def test_admin_required_to_use_two_step_turns_it_on_from_the_page(client, make_tenant):
+    """A tenant requiring TOTP for admins sends an admin without it to the page that turns it
+    on; after that the admin pages open and sign-in asks for the code."""
+    import pyotp
+    make_tenant("alpha", admin="admin@alpha.test", settings={"require_totp_for_admins": True})
+    _login_page(client, "/t/alpha/login", "admin@alpha.test")
+    refused = client.get("/t/alpha/admin/members")
+    assert refused.status_code == 403 and "/t/alpha/me/security" in refused.get_data(as_text=True)
+    key = _enrol_on_page(client, "/t/alpha/me/security")
+    assert client.get("/t/alpha/admin/members").status_code == 200
+    client.post("/logout")
+    again = _login_page(client, "/t/alpha/login", "admin@alpha.test")
+    assert again.status_code == 401 and 'name="otp"' in again.get_data(as_text=True)
+    ok = client.post("/t/alpha/login", data={"login": "admin@alpha.test", "password": "Passw0rd!x",
+                                             "otp": pyotp.TOTP(key).now()})
+    assert ok.status_code == 302
+
+
+def test_operator_turns_on_two_step_in_the_console(app, client):
+    from yinghuo.extensions import db
+    from yinghuo.people.auth import hash_password
+    from yinghuo.people.models import Account
+    with app.app_context():
+        db.session.add(Account(email="op@yinghuo.test", password_hash=hash_password("Operat0r!x"), is_operator=True))
+        db.session.commit()
+    _login_page(client, "/login", "op@yinghuo.test", "Operat0r!x")
+    _enrol_on_page(client, "/console/security")
+    with app.app_context():
+        from sqlalchemy import select
+        assert db.session.scalar(select(Account.totp_secret).where(Account.email == "op@yinghuo.test"))
+    assert "account.totp" in client.get("/console/audit").get_data(as_text=True)
