@@ -60,6 +60,9 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
 
 
 def init_app(app) -> None:
+    from .i18n import describe_fields
+    app.jinja_env.globals["describe_fields"] = describe_fields
+
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
         return error_response(exc.status, exc.code, exc.message, exc.fields)

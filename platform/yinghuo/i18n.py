@@ -28,3 +28,32 @@ def translation_dirs(app, plugins: dict[str, str] | None = None) -> list[str]:
                     write_mo(fh, catalog)
         found.append(str(target))
     return found
+
+
+#: how a form field is named to people (translated like any message); keys not listed show as they are
+FIELD_LABELS = {
+    "name": "Name", "phone": "Phone", "password": "Password", "email": "Email", "consent": "Privacy notice",
+    "id_type": "ID type", "id_number": "ID number", "unit_id": "Unit", "title": "Title", "category": "Category",
+    "description": "Description", "starts_at": "Starts at", "ends_at": "Ends at", "capacity": "Capacity",
+    "address": "Address", "reason": "Reason", "minutes": "Minutes", "period": "Period",
+    "period_start": "Period start", "period_end": "Period end", "token": "QR code", "latitude": "Location",
+    "longitude": "Location", "checked_in_at": "Check-in time", "checked_out_at": "Check-out time",
+    "code": "One-time code", "otp": "One-time code", "file": "File", "roles": "Roles", "type": "Type",
+    "member_id": "Member", "signup_opens_at": "Sign-up opens", "signup_closes_at": "Sign-up closes",
+    "cancel_deadline": "Cancel deadline", "geofence_m": "Check-in radius", "min_age": "Minimum age",
+    "visibility": "Visibility", "status": "Status", "parent": "Parent tenant", "slug": "Short name",
+}
+
+
+def describe_fields(fields: dict) -> str:
+    """A domain error's field details as a person reads them: each field's name and its
+    reasons in the current language (reasons without a translation stay as written)."""
+    from flask_babel import gettext as _
+
+    def reasons(value) -> str:
+        if isinstance(value, (list, tuple)):
+            return ", ".join(reasons(v) for v in value)
+        if isinstance(value, dict):
+            return "; ".join(f"{_(FIELD_LABELS.get(k, k))}: {reasons(v)}" for k, v in value.items())
+        return _(str(value))
+    return reasons(fields or {})

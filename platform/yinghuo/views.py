@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from .audit import AuditEntry
 from .errors import DomainError
 from .extensions import db
+from .i18n import describe_fields
 from .people import auth
 from .people import services as people
 from .people.identity import login_session, require_login, require_operator, require_role
@@ -39,8 +40,7 @@ def form_errors(view):
             if request.method == "GET":
                 raise
             db.session.rollback()
-            details = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
-                                for k, v in exc.fields.items())
+            details = describe_fields(exc.fields)
             flash(f"{_(exc.message)}{' (' + details + ')' if details else ''}", "error")
             return redirect(request.url)
     return wrapper

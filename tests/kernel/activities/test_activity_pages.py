@@ -48,3 +48,15 @@ def test_my_hours_page_shows_stars(client, county):
     _page_login(client, "vol@county.test")
     page = client.get("/t/county/me/hours").get_data(as_text=True)
     assert "☆☆☆☆☆" in page and "下一星级需 100 小时" in page
+
+
+def test_scanning_a_forged_qr_tells_why_in_chinese(client, county, make_activity, now):
+    """The person scanning reads the refusal in their language, field and reason included."""
+    from datetime import timedelta
+    from .conftest import iso
+    a = make_activity(starts_at=iso(now - timedelta(minutes=10)), ends_at=iso(now + timedelta(hours=2)))
+    _page_login(client, "vol@county.test")
+    client.post(f"/t/county/activities/{a['id']}/signup")
+    page = client.post(f"/t/county/activities/{a['id']}/scan?kind=in", data={"token": "forged"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "二维码无效 (签到二维码: 无效)" in page
