@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .plugin_host import hookimpl
-from .records import NavItem, Permission
+from .records import NavItem, PeriodicJob, Permission
 
 
 @hookimpl
@@ -37,3 +37,9 @@ def yinghuo_nav_items(tenant, member, area):
 def yinghuo_verify_code(tenant, code):
     from .certificates.services import verify_certificate
     return verify_certificate(code)
+
+
+@hookimpl
+def yinghuo_periodic_jobs():
+    return [PeriodicJob("yinghuo.sheets.services.purge_expired", interval_seconds=24 * 3600,
+                        name="Drop expired export files and unconfirmed imports")]

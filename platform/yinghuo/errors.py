@@ -33,6 +33,10 @@ class Conflict(DomainError):
     status, code = 409, "conflict"
 
 
+class Gone(DomainError):
+    status, code = 410, "expired"
+
+
 class Forbidden(DomainError):
     status, code = 403, "forbidden"
 

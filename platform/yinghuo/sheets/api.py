@@ -6,7 +6,7 @@ import io
 from flask import g, request, send_file
 from marshmallow import Schema, fields, validate
 
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Gone, Invalid
 from ..extensions import db
 from ..people.identity import require_role
 from ..tenant_api import blp
@@ -119,6 +119,8 @@ def export_status(export_id):
 def export_file(export_id):
     """The finished .xlsx."""
     job = services.get_export(export_id)
+    if job.status == "expired":
+        raise Gone("This export's file has been removed after its retention period; make a new export")
     if job.status != "done":
         raise Conflict(f"the export is {job.status} ({job.progress}%)", code="not_ready")
     return send_file(io.BytesIO(job.content), download_name=f"{job.kind}-{job.id}.xlsx",

@@ -17,7 +17,7 @@ from .. import audit
 from ..activities.models import Activity
 from ..db.base import utcnow
 from ..db.context import current_tenant_id
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Gone, Invalid, NotFound
 from ..extensions import db
 from ..hours.models import HourRecord
 from ..jobs import enqueue, record_progress
@@ -140,6 +140,8 @@ def confirm_import(tenant, batch: ImportBatch) -> ImportBatch:
     """Write the good rows as members. Each is checked again first: a row that turned bad
     since (someone registered the same number meanwhile) is reported, not written.
     Confirming twice is refused."""
+    if batch.status == "expired":
+        raise Gone("This import waited too long for confirmation and was removed; upload the file again")
     if batch.status != "validated":
         raise Conflict("this import was already applied", code="already_applied")
     kept = json.loads(crypto.decrypt(batch.payload_enc, context=f"import:{batch.tenant_id}"))
@@ -265,3 +267,35 @@ def get_export(export_id: int) -> ExportJob:
     if job is None:
         raise NotFound("no such export")
     return job
+
+
+# --- retention -----------------------------------------------------------------------
+
+#: days a finished export's file and an unconfirmed import's rows are kept (tenant setting
+#: ``export_retention_days``): both are copies of personal data that lives in the members
+#: table anyway, and an export may hold full ID numbers
+RETENTION_DAYS = 7
+
+
+def purge_expired(tenant_id: int) -> dict:
+    """Daily job: drop the files of exports finished longer ago than the retention and the
+    rows of imports left unconfirmed as long. Their records stay (who exported or imported
+    what, when), marked ``expired``; one audit entry says how many."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from ..tenancy.models import Tenant
+    tenant = db.session.get(Tenant, tenant_id)
+    cutoff = utcnow() - timedelta(days=int(tenant.setting("export_retention_days", RETENTION_DAYS)))
+    exports = db.session.execute(
+        update(ExportJob).where(ExportJob.tenant_id == tenant_id, ExportJob.status.in_(("done", "failed")),
+                                ExportJob.finished_at < cutoff)
+        .values(content=None, status="expired").execution_options(synchronize_session=False)).rowcount
+    imports = db.session.execute(
+        update(ImportBatch).where(ImportBatch.tenant_id == tenant_id, ImportBatch.status == "validated",
+                                  ImportBatch.created_at < cutoff)
+        .values(payload_enc="", status="expired").execution_options(synchronize_session=False)).rowcount
+    if exports or imports:
+        audit.record("data.expired", "tenant", tenant_id, after={"exports": exports, "imports": imports})
+    return {"exports": exports, "imports": imports}

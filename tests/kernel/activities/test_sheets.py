@@ -148,3 +148,46 @@ def test_large_export_runs_as_a_job_with_progress(app, client, county, people, m
     assert status["status"] == "done" and status["progress"] == 100 and status["rows"] == 15
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         assert seen == [0, 26, 53, 80]  # committed while the job ran: 4, 8 and 12 of 15 rows
+
+
+def test_old_export_files_and_unconfirmed_imports_are_dropped_by_the_daily_job(app, client, county, make_member):
+    """Exports and pending imports are copies of personal data: the kernel's daily job drops
+    them after the tenant's retention (7 days by default) and keeps the records, marked
+    expired; a fresh export stays, and a download or confirmation afterwards says why not."""
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from yinghuo import jobs
+    from yinghuo.audit import AuditEntry
+    from yinghuo.db.context import tenant_scope
+    from yinghuo.tenancy.services import get_tenant
+    from yinghuo.db.base import utcnow
+    from yinghuo.extensions import db
+    from yinghuo.sheets.models import ExportJob, ImportBatch
+    make_member("county", "id@county.test", name="周九", phone="13911112222", id_number=GOOD_ID)
+    old = client.post(f"{BASE}/exports", json={"kind": "members", "reveal": True, "reason": "民政核对"},
+                      headers=county["admin"]).get_json()
+    fresh = client.post(f"{BASE}/exports", json={"kind": "members"}, headers=county["admin"]).get_json()
+    pending = _upload(client, county["admin"], _xlsx([("张三", "13800000001", OTHER_ID, "")])).get_json()
+    with app.app_context():
+        with db.engine.begin() as conn:  # eight days pass for the first export and the import
+            conn.execute(update(ExportJob).where(ExportJob.id == old["id"])
+                         .values(finished_at=utcnow() - timedelta(days=8)))
+            conn.execute(update(ImportBatch).where(ImportBatch.id == pending["id"])
+                         .values(created_at=utcnow() - timedelta(days=8)))
+        [job_id] = [j for j, (plugin, job) in jobs.periodic_jobs(app.extensions["yinghuo"].host).items()
+                    if job.func == "yinghuo.sheets.services.purge_expired"]
+        tenant_id = get_tenant("county").id
+        assert tenant_id in jobs.run_periodic_inline(job_id)
+        with tenant_scope(tenant_id):
+            assert db.session.scalar(select(ExportJob.content).where(ExportJob.id == old["id"])) is None
+            assert db.session.scalar(select(AuditEntry.after).where(AuditEntry.action == "data.expired")) == \
+                {"exports": 1, "imports": 1}
+        db.session.remove()
+    gone = client.get(f"{BASE}/exports/{old['id']}/file", headers=county["admin"])
+    assert gone.status_code == 410 and gone.get_json()["error"]["code"] == "expired"
+    assert client.get(f"{BASE}/exports/{old['id']}", headers=county["admin"]).get_json()["status"] == "expired"
+    assert client.get(fresh["file_path"], headers=county["admin"]).status_code == 200
+    late = client.post(f"{BASE}/members/imports/{pending['id']}/confirm", headers=county["admin"])
+    assert late.status_code == 410 and "张三" not in _member_names(client, county)
