@@ -111,6 +111,33 @@ def db_revision(message, plugin, autogenerate):
                      branch_label=label, depends_on=depends_on)
 
 
+# --- data keys -------------------------------------------------------------------------
+
+@cli.group("keys")
+def keys_group():
+    """Data keys for personal fields (YINGHUO_DATA_KEY)."""
+
+
+@keys_group.command("rekey")
+@click.option("--retire", multiple=True, metavar="KID",
+              help="a key to drop from YINGHUO_DATA_KEY afterwards (repeatable); the app must be stopped")
+@click.option("--yes", is_flag=True, help="confirm that the app is stopped (needed with --retire)")
+def keys_rekey(retire, yes):
+    """Re-encrypt every ID number and pending import with the current (first) key."""
+    from .people.crypto import _keys
+    from .people.rekey import rekey
+    if retire and not yes:
+        raise click.UsageError("retiring a key recomputes the ID-number hashes: stop the app and the worker, "
+                               "then run again with --yes")
+    counts = rekey(list(retire))
+    keys, current = _keys()
+    click.echo(f"{counts['id_numbers']} ID numbers and {counts['imports']} pending imports in "
+               f"{counts['tenants']} tenants re-encrypted with key {current}")
+    if retire:
+        remaining = [k for k in keys if k not in retire]
+        click.echo(f"now set YINGHUO_DATA_KEY to the keys {', '.join(remaining)} only, then start the app")
+
+
 # --- tenants ---------------------------------------------------------------------------
 
 @cli.group("tenant")

@@ -26,7 +26,7 @@ def run(app, monkeypatch, tmp_path):
 
 def test_every_command_has_help(run):
     for args in (["--help"], ["tenant", "--help"], ["tenant", "create", "--help"], ["tenant", "apply", "--help"],
-                 ["db", "upgrade", "--help"], ["plugins", "list", "--help"], ["demo", "--help"], ["worker", "--help"]):
+                 ["db", "upgrade", "--help"], ["plugins", "list", "--help"], ["demo", "--help"], ["worker", "--help"], ["keys", "rekey", "--help"]):
         result = run(*args)
         assert result.exit_code == 0 and "Usage" in result.output, args
 
@@ -131,3 +131,39 @@ def test_demo_loads_people_and_is_idempotent(run):
     assert run("demo").exit_code == 0
     again = run("demo")
     assert again.exit_code == 0 and "demo people exist" in again.output
+
+
+def test_rekey_moves_id_numbers_to_the_new_key_and_retires_the_old(run, app, client, make_tenant, monkeypatch,
+                                                                     database_url, tmp_path):
+    """After `keys rekey --retire k1` the app runs with the new key alone: the number is
+    still readable, and registering it again in the tenant is still refused."""
+    from sqlalchemy import select
+
+    from yinghuo.app import create_app
+    from yinghuo.db.context import tenant_scope
+    from yinghuo.extensions import db
+    from yinghuo.people.idnumbers import with_check_digit
+    from yinghuo.people.models import Member
+    from yinghuo.testing.pytest_plugin import make_env
+    number = with_check_digit("11010519491231002")
+    tid = make_tenant("alpha")
+    person = {"name": "张三", "phone": "13812341234", "password": "Volunt33r!", "id_number": number, "consent": True}
+    assert client.post("/t/alpha/api/v1/members", json=person).status_code == 201
+    k1, k2 = "k1:" + "A" * 43 + "=", "k2:" + "C" * 43 + "="
+    monkeypatch.setenv("YINGHUO_DATA_KEY", f"{k2},{k1}")
+    first = run("keys", "rekey")
+    assert first.exit_code == 0 and "1 ID numbers" in first.output and "key k2" in first.output
+    with app.app_context(), tenant_scope(tid):
+        assert db.session.scalars(select(Member.id_number_enc)).one().startswith("k2:")
+    refused = run("keys", "rekey", "--retire", "k1")
+    assert refused.exit_code == 2 and "--yes" in refused.output
+    assert run("keys", "rekey", "--retire", "k2", "--yes").exit_code == 2  # the current key stays
+    retired = run("keys", "rekey", "--retire", "k1", "--yes")
+    assert retired.exit_code == 0 and "k2 only" in retired.output
+    new_only = create_app({"ENV": make_env(database_url, tmp_path, YINGHUO_DATA_KEY=k2), "TESTING": True})
+    with new_only.test_client() as other:
+        token = other.post("/t/alpha/api/v1/auth/token", json={"login": "13812341234", "password": "Volunt33r!"})
+        me = other.get("/t/alpha/api/v1/me", headers={"Authorization": f"Bearer {token.get_json()['token']}"})
+        assert me.get_json()["member"]["id_number"] == number
+        again = other.post("/t/alpha/api/v1/members", json={**person, "phone": "13912341234", "name": "李四"})
+        assert again.status_code == 409 and "id_number" in again.get_json()["error"]["fields"]

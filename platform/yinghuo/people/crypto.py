@@ -34,10 +34,13 @@ def needs_rotation(token: str) -> bool:
     return token.partition(":")[0] != _keys()[1]
 
 
-def keyed_hash(value: str, *, tenant_id: int) -> str:
-    """HMAC-SHA256 per tenant: equal numbers in one tenant match; across tenants they do not."""
+def keyed_hash(value: str, *, tenant_id: int, key_id: str | None = None) -> str:
+    """HMAC-SHA256 per tenant: equal numbers in one tenant match; across tenants they do not.
+
+    Made with the last-listed (oldest) key unless ``key_id`` names another: rotation
+    prepends a new key and keeps the old ones, so hashes keep matching across a rotation.
+    Retiring the oldest key changes which key that is (``yinghuo keys rekey --retire``)."""
     keys, _ = _keys()
-    # Rotation prepends a new key and keeps the old ones, so the last-listed (oldest) key is
-    # stable: hashes keep matching across a rotation.
-    mac_key = hashlib.sha256(b"yinghuo-idhash:" + list(keys.values())[-1]).digest()
+    raw = keys[key_id] if key_id is not None else list(keys.values())[-1]
+    mac_key = hashlib.sha256(b"yinghuo-idhash:" + raw).digest()
     return hmac.new(mac_key, f"{tenant_id}:{value}".encode(), hashlib.sha256).hexdigest()
