@@ -13,9 +13,13 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, fields: dict | None = None, code: str | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, fields: dict | None = None, code: str | None = None,
+                 params: dict | None = None):
+        """``message`` may hold ``%(name)s`` placeholders filled from ``params``: the API
+        answers the filled English text, pages translate the template and then fill it."""
+        filled = message % params if params else message
+        super().__init__(filled)
+        self.message, self.template, self.params = filled, message, params or {}
         self.fields = fields or {}
         if code:
             self.code = code
@@ -55,12 +59,21 @@ def wants_json() -> bool:
         request.accept_mimetypes.best == "application/json"
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None):
+def error_response(status: int, code: str, message: str, fields: dict | None = None, params: dict | None = None):
     if wants_json():
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
         return jsonify(body), status
-    return render_template("error.html", status=status, code=code, message=message,
+    return render_template("error.html", status=status, code=code, message=translated(message, params),
                            fields=fields or {}), status
+
+
+def translated(template: str, params: dict | None = None) -> str:
+    """A message for a page: the template translated, then filled - with the values that are
+    words (a status such as "cancelled") translated too."""
+    from flask_babel import gettext
+    if not params:
+        return gettext(template)
+    return gettext(template, **{k: gettext(v) if isinstance(v, str) else v for k, v in params.items()})
 
 
 def init_app(app) -> None:
@@ -69,6 +82,8 @@ def init_app(app) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
+        if exc.params and not wants_json():
+            return error_response(exc.status, exc.code, exc.template, exc.fields, exc.params)
         return error_response(exc.status, exc.code, exc.message, exc.fields)
 
     @app.errorhandler(HTTPException)

@@ -67,13 +67,14 @@ def _check_place(activity: Activity, lat: float | None, lng: float | None) -> No
         raise Invalid("Your location is needed to check in here", fields={"latitude": ["required"]})
     far = distance_m(activity.latitude, activity.longitude, lat, lng)
     if far > activity.geofence_m:
-        raise Conflict(f"You are {int(far)} m away; check in within {activity.geofence_m} m", code="too_far")
+        raise Conflict("You are %(far)s m away; check in within %(limit)s m", code="too_far",
+                       params={"far": int(far), "limit": activity.geofence_m})
 
 
 def _check_time(activity: Activity) -> None:
     now = utcnow()
     if activity.status not in ("published", "closed"):
-        raise Conflict(f"this activity is {activity.status}", code="not_open")
+        raise Conflict("this activity is %(status)s", code="not_open", params={"status": activity.status})
     if now < activity.starts_at - EARLY:
         raise Conflict("check-in has not opened yet", code="too_early")
     if now > activity.ends_at:

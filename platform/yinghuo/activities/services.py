@@ -308,7 +308,8 @@ def sign_up(tenant, activity: Activity, member, *, by=None) -> Signup:
 def _check_open(activity: Activity) -> None:
     now = utcnow()
     if activity.status != "published":
-        raise Conflict(f"this activity is {activity.status}, not open for sign-up", code="not_open")
+        raise Conflict("this activity is %(status)s, not open for sign-up", code="not_open",
+                       params={"status": activity.status})
     if activity.signup_opens_at and now < _aware(activity.signup_opens_at):
         raise Conflict("sign-up has not opened yet", code="window_closed")
     if (activity.signup_closes_at and now >= _aware(activity.signup_closes_at)) or now >= _aware(activity.ends_at):
@@ -328,7 +329,8 @@ def cancel_signup(tenant, activity: Activity, member, *, reason: str | None = No
         raise NotFound("you are not signed up for this activity")
     deadline = _aware(activity.cancel_deadline or activity.starts_at)
     if utcnow() >= deadline:
-        raise Conflict(f"cancelling closed at {deadline.isoformat()}; please tell the leader", code="too_late")
+        raise Conflict("cancelling closed at %(deadline)s (Beijing time); please tell the leader", code="too_late",
+                       params={"deadline": deadline.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")})
     was_confirmed = signup.status == "confirmed"
     # one conditional UPDATE: two cancellations at once free the place only once
     if not change_if(signup, status=signup.status, values={"status": "cancelled", "cancelled_at": utcnow()}):

@@ -60,3 +60,15 @@ def test_scanning_a_forged_qr_tells_why_in_chinese(client, county, make_activity
     page = client.post(f"/t/county/activities/{a['id']}/scan?kind=in", data={"token": "forged"},
                        follow_redirects=True).get_data(as_text=True)
     assert "二维码无效 (签到二维码: 无效)" in page
+
+
+def test_a_refusal_with_values_reads_in_chinese(client, county, make_activity):
+    """Refusals that carry values (a status, a distance) are translated, values included;
+    the API still answers the English text."""
+    a = make_activity()
+    client.post(f"/t/county/api/v1/activities/{a['id']}/cancel", json={"reason": "暴雨"}, headers=county["leader"])
+    api = client.post(f"/t/county/api/v1/activities/{a['id']}/signups", json={}, headers=county["vol"])
+    assert api.get_json()["error"]["message"] == "this activity is cancelled, not open for sign-up"
+    _page_login(client, "vol@county.test")
+    page = client.post(f"/t/county/activities/{a['id']}/signup", follow_redirects=True).get_data(as_text=True)
+    assert "活动已取消，不能报名" in page
