@@ -138,7 +138,7 @@ def create_activity(tenant, data: dict, *, creator=None, repeat: dict | None = N
 
 def update_activity(tenant, activity: Activity, data: dict) -> Activity:
     if activity.status in ("completed", "cancelled"):
-        raise Conflict(f"a {activity.status} activity cannot be changed")
+        raise Conflict("a %(status)s activity cannot be changed", params={"status": activity.status})
     merged = {k: getattr(activity, k) for k in EDITABLE} | data
     check_activity(tenant, merged)
     if "capacity" in data and data["capacity"] < activity.confirmed_count:
@@ -160,14 +160,16 @@ def transition(tenant, activity: Activity, action: str, *, reason: str | None = 
     """Apply one life-cycle action from :data:`TRANSITIONS`, audit it and fire its event."""
     sources, target = TRANSITIONS[action]
     if activity.status not in sources:
-        raise Conflict(f"cannot {action} a {activity.status} activity", code="bad_transition")
+        raise Conflict("cannot %(action)s a %(status)s activity", code="bad_transition",
+                       params={"action": action, "status": activity.status})
     if action == "cancel" and not (reason or "").strip():
         raise Invalid("a reason is required to cancel", fields={"reason": ["required"]})
     before = activity.status
     # conditional on the state we saw: completing twice at once closes out and records once
     values = {"status": target, **({"cancel_reason": reason} if action == "cancel" else {})}
     if not change_if(activity, status=before, values=values):
-        raise Conflict(f"the activity was {activity.status} meanwhile", code="bad_transition")
+        raise Conflict("the activity was %(status)s meanwhile", code="bad_transition",
+                       params={"status": activity.status})
     audit.record(f"activity.{action}", "activity", activity.id, before={"status": before},
                  after={"status": target}, reason=reason)
     if action == "publish":

@@ -106,7 +106,9 @@ def check_owner(cert: Certificate, member) -> None:
 
 def pdf_of(cert: Certificate) -> bytes:
     if cert.status not in ("ready", "revoked") or cert.pdf is None:
-        raise Conflict(f"the certificate is {cert.status}; try again shortly", code="not_ready")
+        if cert.status == "failed":
+            raise Conflict("making the certificate failed; please request it again", code="not_ready")
+        raise Conflict("the certificate is still being made; try again shortly", code="not_ready")
     if cert.status == "revoked":
         raise Forbidden("This certificate was revoked", code="revoked")
     return cert.pdf

@@ -111,7 +111,8 @@ def approve(tenant, record: HourRecord, *, by) -> bool:
     """Approve a pending record. The state change is one conditional UPDATE, so approving
     twice (even at once) changes it once and fires ``yinghuo_hours_approved`` once."""
     if record.status in ("rejected", "voided"):
-        raise Conflict(f"a {record.status} record cannot be approved", code="bad_transition")
+        raise Conflict("a %(status)s record cannot be approved", code="bad_transition",
+                       params={"status": record.status})
     changed = change_if(record, status="pending",
                         values={"status": "approved", "decided_by": by.id, "decided_at": utcnow()})
     if changed:
@@ -139,12 +140,13 @@ def _close(record: HourRecord, status: str, reason: str, by, *, allowed: set[str
     if not (reason or "").strip():
         raise Invalid("A reason is required", fields={"reason": ["required"]})
     if record.status not in allowed:
-        raise Conflict(f"a {record.status} record cannot be {status}", code="bad_transition")
+        raise Conflict("a %(status)s record cannot be %(change)s", code="bad_transition",
+                       params={"status": record.status, "change": status})
     before = record.status
     # conditional on the state we saw: a decision taken meanwhile (an approval) is not overwritten
     if not change_if(record, status=before, values={"status": status, "reason": reason.strip(),
                                                      "decided_by": by.id, "decided_at": utcnow()}):
-        raise Conflict(f"the record was {record.status} meanwhile", code="bad_transition")
+        raise Conflict("the record was %(status)s meanwhile", code="bad_transition", params={"status": record.status})
     audit.record(f"hours.{status}", "hour_record", record.id, before={"status": before},
                  after={"status": status}, reason=reason.strip())
     return record

@@ -72,3 +72,11 @@ def test_a_refusal_with_values_reads_in_chinese(client, county, make_activity):
     _page_login(client, "vol@county.test")
     page = client.post(f"/t/county/activities/{a['id']}/signup", follow_redirects=True).get_data(as_text=True)
     assert "活动已取消，不能报名" in page
+
+
+def test_a_refused_transition_names_status_and_action_in_chinese(client, county, make_activity):
+    a = make_activity()
+    client.post(f"/t/county/api/v1/activities/{a['id']}/complete", json={}, headers=county["leader"])
+    _page_login(client, "lead@county.test")
+    page = client.post(f"/t/county/activities/{a['id']}/publish", follow_redirects=True).get_data(as_text=True)
+    assert "状态为“已结束”的活动不能执行“发布”" in page
