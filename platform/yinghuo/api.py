@@ -28,19 +28,9 @@ from .units.services import get_unit, in_subtree  # noqa: F401
 from .plugin_host import hookimpl  # noqa: F401
 from .ratelimit import take as rate_limit  # noqa: F401
 from .smorest import Blueprint  # noqa: F401  (flask-smorest's, argument schemas built once)
+from .tenancy.context import current_tenant  # noqa: F401
 from .records import (NavItem, PeriodicJob, Permission, PluginBlueprint,  # noqa: F401
                       PluginManifest, Stat, Verification, Widget)
-
-
-def current_tenant():
-    """The tenant in scope: the request's, or (in a job or the CLI) the one whose scope is
-    entered; None outside any tenant."""
-    from flask import g
-    tenant = g.get("tenant")
-    if tenant is None and current_tenant_id() is not None:
-        from .tenancy.models import Tenant
-        tenant = db.session.get(Tenant, current_tenant_id())
-    return tenant
 
 
 def current_member():

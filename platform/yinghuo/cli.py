@@ -124,18 +124,15 @@ def keys_group():
 @click.option("--yes", is_flag=True, help="confirm that the app is stopped (needed with --retire)")
 def keys_rekey(retire, yes):
     """Re-encrypt every ID number and pending import with the current (first) key."""
-    from .people.crypto import _keys
     from .people.rekey import rekey
     if retire and not yes:
         raise click.UsageError("retiring a key recomputes the ID-number hashes: stop the app and the worker, "
                                "then run again with --yes")
-    counts = rekey(list(retire))
-    keys, current = _keys()
-    click.echo(f"{counts['id_numbers']} ID numbers and {counts['imports']} pending imports in "
-               f"{counts['tenants']} tenants re-encrypted with key {current}")
+    done = rekey(list(retire))
+    click.echo(f"{done['id_numbers']} ID numbers and {done['imports']} pending imports in "
+               f"{done['tenants']} tenants re-encrypted with key {done['key']}")
     if retire:
-        remaining = [k for k in keys if k not in retire]
-        click.echo(f"now set YINGHUO_DATA_KEY to the keys {', '.join(remaining)} only, then start the app")
+        click.echo(f"now set YINGHUO_DATA_KEY to the keys {', '.join(done['keep'])} only, then start the app")
 
 
 # --- tenants ---------------------------------------------------------------------------

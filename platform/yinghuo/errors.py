@@ -24,6 +24,10 @@ class DomainError(Exception):
         if code:
             self.code = code
 
+    def for_people(self) -> str:
+        """The message as a page shows it: in the current language, values included."""
+        return translated(self.template, self.params)
+
 
 class Invalid(DomainError):
     status, code = 422, "invalid"
@@ -59,11 +63,14 @@ def wants_json() -> bool:
         request.accept_mimetypes.best == "application/json"
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None, params: dict | None = None):
+def error_response(status: int, code: str, message: str, fields: dict | None = None, *,
+                   for_people: str | None = None):
+    """The API's JSON error, or the error page (``for_people``: the message as the page
+    shows it; by default ``message`` translated)."""
     if wants_json():
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
         return jsonify(body), status
-    return render_template("error.html", status=status, code=code, message=translated(message, params),
+    return render_template("error.html", status=status, code=code, message=for_people or translated(message),
                            fields=fields or {}), status
 
 
@@ -82,9 +89,7 @@ def init_app(app) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
-        if exc.params and not wants_json():
-            return error_response(exc.status, exc.code, exc.template, exc.fields, exc.params)
-        return error_response(exc.status, exc.code, exc.message, exc.fields)
+        return error_response(exc.status, exc.code, exc.message, exc.fields, for_people=exc.for_people())
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .audit import AuditEntry
-from .errors import DomainError, translated
+from .errors import DomainError
 from .extensions import db
 from .i18n import describe_fields
 from .people import auth
@@ -41,7 +41,7 @@ def form_errors(view):
                 raise
             db.session.rollback()
             details = describe_fields(exc.fields)
-            flash(f"{translated(exc.template, exc.params)}{' (' + details + ')' if details else ''}", "error")
+            flash(f"{exc.for_people()}{' (' + details + ')' if details else ''}", "error")
             return redirect(request.url)
     return wrapper
 
@@ -66,7 +66,7 @@ def _login(next_endpoint: str, **values):
             account = auth.authenticate(request.form.get("login", ""), request.form.get("password", ""),
                                         request.form.get("otp") or None)
         except DomainError as exc:
-            flash(translated(exc.template, exc.params), "error")
+            flash(exc.for_people(), "error")
             return render_template("login.html", needs_otp=exc.code == "otp_required"), exc.status
         login_session(account)
         return redirect(request.args.get("next") or url_for(next_endpoint, **values))

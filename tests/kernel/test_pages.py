@@ -130,16 +130,13 @@ def test_admin_required_to_use_two_step_turns_it_on_from_the_page(client, make_t
     assert ok.status_code == 302
 
 
-def test_operator_turns_on_two_step_in_the_console(app, client):
+def test_operator_turns_on_two_step_in_the_console(app, client, operator):
+    from sqlalchemy import select
+
     from yinghuo.extensions import db
-    from yinghuo.people.auth import hash_password
     from yinghuo.people.models import Account
-    with app.app_context():
-        db.session.add(Account(email="op@yinghuo.test", password_hash=hash_password("Operat0r!x"), is_operator=True))
-        db.session.commit()
-    _login_page(client, "/login", "op@yinghuo.test", "Operat0r!x")
+    _login_page(client, "/login", "op@yinghuo.test", "Operat0r!x")  # the operator fixture's account
     _enrol_on_page(client, "/console/security")
     with app.app_context():
-        from sqlalchemy import select
         assert db.session.scalar(select(Account.totp_secret).where(Account.email == "op@yinghuo.test"))
     assert "account.totp" in client.get("/console/audit").get_data(as_text=True)

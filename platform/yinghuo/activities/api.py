@@ -5,7 +5,6 @@ from flask import Response, g
 import copy
 import json
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
@@ -18,8 +17,7 @@ from ..tenant_api import blp
 from . import checkins, services
 from .models import STATUSES, VISIBILITIES
 
-#: times given without a zone are China Standard Time
-CHINA = ZoneInfo("Asia/Shanghai")
+CHINA = services.CHINA
 
 
 class ActivitySchema(Schema):
@@ -122,16 +120,18 @@ def activities_json(rows) -> str:
         return "[]"
     keys = rows[0]._fields
     picks = [(name, keys.index(name)) for name in _ACTIVITY_FIELDS]
-    return json.dumps([{name: row[i] for name, i in picks} for row in rows], default=_iso, ensure_ascii=False,
-                      separators=(",", ":"))
+    return _dumps([{name: row[i] for name, i in picks} for row in rows])
+
+
+def _dumps(body) -> str:
+    return json.dumps(body, default=_iso, ensure_ascii=False, separators=(",", ":"))
 
 
 def json_out(body, status: int = 200) -> Response:
     """``body`` (already in its schema's shape: the plain dicts of ``signup_out`` and
     ``attendance_out``) as the JSON response the schema would give, without a second pass
     through marshmallow: the sign-up and check-in hot paths."""
-    return Response(json.dumps(body, default=_iso, ensure_ascii=False, separators=(",", ":")), status,
-                    mimetype="application/json")
+    return Response(_dumps(body), status, mimetype="application/json")
 
 
 def signup_out(signup, name: str | None = None) -> dict:

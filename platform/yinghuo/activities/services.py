@@ -58,13 +58,18 @@ def _aware(value: datetime | None) -> datetime | None:
 TIME_FIELDS = ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline")
 
 
+#: times given without a zone, and times shown to people, are China Standard Time
 CHINA = ZoneInfo("Asia/Shanghai")
 
 
+def china_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) time as people read it, in China time; "" for none."""
+    return value.astimezone(CHINA).strftime(fmt) if value else ""
+
+
 def when(activity: Activity) -> str:
-    """The start as people read it (China time)."""
-    start = activity.starts_at.astimezone(CHINA)
-    return f"{start.year:04d}-{start.month:02d}-{start.day:02d} {start.hour:02d}:{start.minute:02d}"
+    """The start as people read it."""
+    return china_time(activity.starts_at)
 
 
 def _tell(member_id: int, kind: str, activity: Activity, **params) -> None:
@@ -332,7 +337,7 @@ def cancel_signup(tenant, activity: Activity, member, *, reason: str | None = No
     deadline = _aware(activity.cancel_deadline or activity.starts_at)
     if utcnow() >= deadline:
         raise Conflict("cancelling closed at %(deadline)s (Beijing time); please tell the leader", code="too_late",
-                       params={"deadline": deadline.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")})
+                       params={"deadline": china_time(deadline)})
     was_confirmed = signup.status == "confirmed"
     # one conditional UPDATE: two cancellations at once free the place only once
     if not change_if(signup, status=signup.status, values={"status": "cancelled", "cancelled_at": utcnow()}):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from datetime import date, datetime, timedelta
 from functools import wraps
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -27,7 +26,7 @@ from . import checkins, services
 from .models import Activity, Signup
 
 bp = Blueprint("activity_pages", __name__, url_prefix="/t/<tenant>")
-CHINA = ZoneInfo("Asia/Shanghai")
+CHINA = services.CHINA
 
 
 def member_page(view):
@@ -51,7 +50,7 @@ def manager_page(view):
 
 @bp.app_template_filter("local")
 def local_time(value: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
-    return value.astimezone(CHINA).strftime(fmt) if value else ""
+    return services.china_time(value, fmt)
 
 
 # --- volunteers --------------------------------------------------------------------------

@@ -8,8 +8,7 @@ import collections
 import functools
 
 from sqlalchemy import JSON, bindparam, insert, inspect, select, update
-from sqlalchemy.orm.attributes import instance_state
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from psycopg.types.json import Json
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -23,6 +23,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..jobs import enqueue
 from ..people.models import Account, Member
+from ..tenancy.context import current_tenant
 from ..tenancy.models import Tenant
 from .models import Notification
 
@@ -69,7 +70,7 @@ def channels(tenant_id: int) -> list:
     if current_app.config.get("YINGHUO_SMTP_URL"):
         found.append(EmailChannel(current_app.config["YINGHUO_SMTP_URL"],
                                   current_app.config.get("YINGHUO_MAIL_FROM") or "noreply@yinghuo.local"))
-    tenant = g.get("tenant") if has_request_context() else None
+    tenant = current_tenant()  # the request's (or the job's) tenant: no lookup
     if tenant is None or tenant.id != tenant_id:
         tenant = db.session.get(Tenant, tenant_id)
     for items in current_app.extensions["yinghuo"].host.hooks_for(tenant).yinghuo_notification_channels():

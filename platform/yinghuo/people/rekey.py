@@ -25,7 +25,7 @@ def rekey(retire: list[str] | tuple[str, ...] = (), progress=lambda tenant, done
     """Re-encrypt every tenant's ID numbers and pending imports with the current key; with
     ``retire``, also recompute the ID-number hashes for the keys that remain. Commits per
     batch: run again after an interruption and it carries on (rows already on the current
-    key are only re-hashed)."""
+    key are only re-hashed). Returns the counts, the current key and the keys to keep."""
     from ..sheets.models import ImportBatch
     from ..tenancy.models import Tenant
     keys, current = crypto._keys()
@@ -33,7 +33,8 @@ def rekey(retire: list[str] | tuple[str, ...] = (), progress=lambda tenant, done
     if unknown or current in retire:
         raise Invalid("Only keys listed after the current one can be retired",
                       fields={"retire": [f"unknown key {k}" for k in unknown] or [f"{current} is the current key"]})
-    hash_key = [k for k in keys if k not in retire][-1] if retire else None
+    keep = [k for k in keys if k not in retire]
+    hash_key = keep[-1] if retire else None
     counts = {"id_numbers": 0, "imports": 0, "tenants": 0}
     for tenant_id in db.session.scalars(select(Tenant.id).order_by(Tenant.id)).all():
         with tenant_scope(tenant_id):
@@ -50,7 +51,7 @@ def rekey(retire: list[str] | tuple[str, ...] = (), progress=lambda tenant, done
     with tenant_scope(None, operator=True):
         audit.record("keys.rekey", "platform", None, after={**counts, "key": current, "retired": list(retire)})
         db.session.commit()
-    return counts
+    return {**counts, "key": current, "keep": keep}
 
 
 def _members(tenant_id: int, hash_key: str | None, progress) -> int:

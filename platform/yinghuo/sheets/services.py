@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import timedelta
 
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from .. import audit
 from ..activities.models import Activity
@@ -26,6 +27,7 @@ from ..people.idnumbers import normalise_id
 from ..people.masking import mask_id_number, mask_phone
 from ..people.models import Member
 from ..people.services import add_member, check_identity, id_number
+from ..tenancy.models import Tenant
 from ..units.models import Unit
 from .models import ExportJob, ImportBatch
 
@@ -278,23 +280,17 @@ RETENTION_DAYS = 7
 
 
 def purge_expired(tenant_id: int) -> dict:
-    """Daily job: drop the files of exports finished longer ago than the retention and the
-    rows of imports left unconfirmed as long. Their records stay (who exported or imported
-    what, when), marked ``expired``; one audit entry says how many."""
-    from datetime import timedelta
-
-    from sqlalchemy import update
-
-    from ..tenancy.models import Tenant
+    """Daily job, in the tenant's scope (the kernel's scoping limits the updates to it): drop
+    the files of exports finished longer ago than the retention and the rows of imports left
+    unconfirmed as long. Their records stay (who exported or imported what, when), marked
+    ``expired``; one audit entry says how many."""
     tenant = db.session.get(Tenant, tenant_id)
     cutoff = utcnow() - timedelta(days=int(tenant.setting("export_retention_days", RETENTION_DAYS)))
     exports = db.session.execute(
-        update(ExportJob).where(ExportJob.tenant_id == tenant_id, ExportJob.status.in_(("done", "failed")),
-                                ExportJob.finished_at < cutoff)
+        update(ExportJob).where(ExportJob.status.in_(("done", "failed")), ExportJob.finished_at < cutoff)
         .values(content=None, status="expired").execution_options(synchronize_session=False)).rowcount
     imports = db.session.execute(
-        update(ImportBatch).where(ImportBatch.tenant_id == tenant_id, ImportBatch.status == "validated",
-                                  ImportBatch.created_at < cutoff)
+        update(ImportBatch).where(ImportBatch.status == "validated", ImportBatch.created_at < cutoff)
         .values(payload_enc="", status="expired").execution_options(synchronize_session=False)).rowcount
     if exports or imports:
         audit.record("data.expired", "tenant", tenant_id, after={"exports": exports, "imports": imports})

@@ -52,6 +52,15 @@ def find(slug: str) -> Tenant:
     return tenant
 
 
+def current_tenant():
+    """The tenant in scope: the request's, or (in a job or the CLI) the one whose scope is
+    entered; None outside any tenant."""
+    tenant = g.get("tenant")
+    if tenant is None and scope.current_tenant_id() is not None:
+        tenant = db.session.get(Tenant, scope.current_tenant_id())
+    return tenant
+
+
 def _values(model, obj) -> dict:
     return {key: getattr(obj, key) for key, _ in columns_of(model)}
 
