@@ -31,9 +31,16 @@ SETTINGS_TABLE = [
     ("YINGHUO_MAIL_FROM", "noreply@yinghuo.local", "sender address of notification emails"),
     ("YINGHUO_EXTRA_PLUGINS", "unset", "comma-separated module paths of plugins not installed as packages (development, tests)"),
     ("YINGHUO_TRACE_HOOKS", "0", "1 logs every hook call"),
+    ("YINGHUO_PASSWORD_PROFILE", "RFC_9106_LOW_MEMORY",
+     "argon2 parameters for new password hashes: RFC_9106_LOW_MEMORY, RFC_9106_HIGH_MEMORY, or CHEAPEST "
+     "(tests only: fast to guess)"),
     ("YINGHUO_PROXIES", "0", "reverse proxies in front whose X-Forwarded-For/-Proto/-Host are believed "
      "(1 behind one nginx); 0 believes none, so a client cannot claim another address"),
 ]
+
+
+#: argon2-cffi's named parameter sets a deployment may choose from
+PASSWORD_PROFILES = ("RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY", "CHEAPEST")
 
 
 @dataclass
@@ -52,6 +59,8 @@ class Settings:
     trace_hooks: bool = False
     #: reverse proxies in front whose X-Forwarded-* headers are believed
     proxies: int = 0
+    #: argon2-cffi profile for new password hashes (existing hashes carry their own parameters)
+    password_profile: str = "RFC_9106_LOW_MEMORY"
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -74,8 +83,11 @@ class Settings:
         proxies = (env.get("YINGHUO_PROXIES") or "0").strip()
         if not proxies.isdigit() or int(proxies) > 5:
             raise ConfigError(f"YINGHUO_PROXIES: expected a number of proxies from 0 to 5, got {proxies!r}")
+        profile = (env.get("YINGHUO_PASSWORD_PROFILE") or "RFC_9106_LOW_MEMORY").strip()
+        if profile not in PASSWORD_PROFILES:
+            raise ConfigError(f"YINGHUO_PASSWORD_PROFILE: expected one of {', '.join(PASSWORD_PROFILES)}, got {profile!r}")
         return cls(
-            database_url=database_url, redis_url=redis_url, secret_key=secret,
+            database_url=database_url, password_profile=profile, redis_url=redis_url, secret_key=secret,
             data_keys=keys, current_key_id=current, instance_path=instance, app_role=role,
             plugins=[p.strip() for p in plugins.split(",") if p.strip()] if plugins else None,
             trace_hooks=env.get("YINGHUO_TRACE_HOOKS") == "1", proxies=int(proxies),

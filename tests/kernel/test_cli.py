@@ -16,6 +16,7 @@ def run(app, monkeypatch, tmp_path):
     monkeypatch.setenv("YINGHUO_INSTANCE", str(env.instance_path))
     monkeypatch.setenv("SECRET_KEY", env.secret_key)
     monkeypatch.setenv("YINGHUO_DATA_KEY", "k1:" + "A" * 43 + "=")
+    monkeypatch.setenv("YINGHUO_PASSWORD_PROFILE", "CHEAPEST")
     monkeypatch.setenv("YINGHUO_EXTRA_PLUGINS", "yinghuo.testing.sample_plugin")
     monkeypatch.delenv("REDIS_URL", raising=False)
 

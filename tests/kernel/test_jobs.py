@@ -114,7 +114,7 @@ def test_yinghuo_worker_runs_queued_jobs(app, make_tenant, redis_app, monkeypatc
     settings = app.extensions["yinghuo"].settings
     for name, value in {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"].replace("+psycopg", ""),
                         "YINGHUO_INSTANCE": str(settings.instance_path), "SECRET_KEY": settings.secret_key,
-                        "YINGHUO_DATA_KEY": "k1:" + "A" * 43 + "=", "REDIS_URL": REDIS_URL,
+                        "YINGHUO_DATA_KEY": "k1:" + "A" * 43 + "=", "REDIS_URL": REDIS_URL, "YINGHUO_PASSWORD_PROFILE": "CHEAPEST",
                         "YINGHUO_EXTRA_PLUGINS": "yinghuo.testing.sample_plugin"}.items():
         monkeypatch.setenv(name, value)
     result = CliRunner().invoke(cli, ["worker", "--burst"], catch_exceptions=False)

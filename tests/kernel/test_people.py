@@ -220,3 +220,19 @@ def test_member_list_pages_with_total(client, make_tenant, make_member, login):
     assert r.headers["X-Total-Count"] == "5"
     assert [m["name"] for m in r.get_json()] == ["志愿者2", "志愿者3"]
     assert client.get("/t/alpha/api/v1/members?per_page=0", headers=admin).status_code == 422
+
+
+def test_passwords_hash_with_rfc_9106_unless_the_deployment_chooses(app, tmp_path):
+    """Production hashes use argon2's RFC 9106 low-memory parameters; the suite's CHEAPEST
+    profile is a setting, and a hash keeps verifying whichever profile made it."""
+    from yinghuo.config import ConfigError, Settings
+    from yinghuo.people.auth import hash_password, verify_password
+    assert Settings.from_env({"YINGHUO_INSTANCE": str(tmp_path)}).password_profile == "RFC_9106_LOW_MEMORY"
+    with pytest.raises(ConfigError, match="YINGHUO_PASSWORD_PROFILE"):
+        Settings.from_env({"YINGHUO_INSTANCE": str(tmp_path), "YINGHUO_PASSWORD_PROFILE": "fast"})
+    strong = hash_password("Passw0rd!x")          # outside an app: the default profile
+    assert "$m=65536,t=3,p=4$" in strong
+    with app.app_context():
+        cheap = hash_password("Passw0rd!x")
+        assert "$m=65536," not in cheap and verify_password(strong, "Passw0rd!x")
+    assert verify_password(cheap, "Passw0rd!x") and not verify_password(cheap, "Passw0rd!y")

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta, timezone
 from importlib.resources import files
 
 import pyotp
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from sqlalchemy import bindparam, or_, select
 
 from ..db.base import utcnow
@@ -21,9 +22,8 @@ from .models import Account, ApiToken, LoginThrottle
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
-_hasher = PasswordHasher()
 _COMMON = None
-_DUMMY = None
+_DUMMY: dict[str, str] = {}
 
 
 def common_passwords() -> set[str]:
@@ -48,7 +48,23 @@ def hash_password(password: str) -> str:
     error = password_error(password)
     if error:
         raise Invalid("Password is too weak", fields={"password": [error]})
-    return _hasher.hash(password)
+    return _hasher().hash(password)
+
+
+def _profile() -> str:
+    """The deployment's argon2 profile (``YINGHUO_PASSWORD_PROFILE``); the default outside an app."""
+    if has_app_context() and "yinghuo" in current_app.extensions:
+        return current_app.extensions["yinghuo"].settings.password_profile
+    return "RFC_9106_LOW_MEMORY"
+
+
+@functools.cache
+def _hasher_for(profile: str) -> PasswordHasher:
+    return PasswordHasher.from_parameters(getattr(profiles, profile))
+
+
+def _hasher() -> PasswordHasher:
+    return _hasher_for(_profile())
 
 
 def _as_utc(value: datetime | None) -> datetime | None:
@@ -92,16 +108,17 @@ def authenticate(identifier: str, password: str, otp: str | None = None) -> Acco
 
 def verify_password(hash_: str, password: str) -> bool:
     try:
-        return _hasher.verify(hash_, password or "")
+        return _hasher().verify(hash_, password or "")  # the hash carries its own parameters
     except (VerificationError, InvalidHashError):
         return False
 
 
 def _dummy_hash() -> str:
-    global _DUMMY
-    if _DUMMY is None:
-        _DUMMY = _hasher.hash(secrets.token_hex(16))
-    return _DUMMY
+    """A hash made with the current parameters, so an unknown account costs what a known one does."""
+    profile = _profile()
+    if profile not in _DUMMY:
+        _DUMMY[profile] = _hasher_for(profile).hash(secrets.token_hex(16))
+    return _DUMMY[profile]
 
 
 def _fail(throttle: LoginThrottle, now: datetime) -> None:
