@@ -1,7 +1,7 @@
 """API of the teams plugin: /t/<slug>/api/v1/teams/…"""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from flask import request
 from flask.views import MethodView
@@ -10,7 +10,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from yinghuo.api import (activity_summaries, create_activity, current_member, db, member_names,
+from yinghuo.api import (activity_summaries, create_activity, current_member, db, local_today, member_names,
                          require_member, require_role)
 
 from . import archive, attachments, dashboard, downloads, deadlines, evaluation, recruitment, reports, services
@@ -559,7 +559,7 @@ def make_blueprint() -> Blueprint:
         @require_role(*ADMINS)
         def get(self, args):
             """The year's ranking from evaluations and hours; the first ones are proposed."""
-            return evaluation.annual_ranking(args["year"] or date.today().year)
+            return evaluation.annual_ranking(args["year"] or local_today().year)
 
         @blp.arguments(SelectionSchema)
         @blp.response(201, HonourSchema(many=True))

@@ -10,8 +10,8 @@ from datetime import date
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from yinghuo.api import (Conflict, Invalid, NotFound, audit, current_tenant, db, enqueue, ensure_unit, get_unit,
-                         html_to_pdf, member_names, record_progress, units_of_type,
+from yinghuo.api import (Conflict, Invalid, NotFound, audit, current_tenant, db, enqueue, ensure_unit,
+                         get_unit, html_to_pdf, local_today, member_names, record_progress, units_of_type,
                          utcnow)
 
 from . import attachments
@@ -168,5 +168,5 @@ def render_pdf(archive: dict) -> bytes:
             if f.content_type in ("image/jpeg", "image/png"):
                 images[f.id] = f"data:{f.content_type};base64,{base64.b64encode(f.content).decode()}"
     html = render_template("teams/archive_pdf.html", archive=archive, images=images, tenant=current_tenant(),
-                           today=date.today())
+                           today=local_today())
     return html_to_pdf(html)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from yinghuo.api import (activity_transition, create_activity, db, get_member, members_in_unit_named,
-                         members_with_role, units_of_type)
+from yinghuo.api import (activity_transition, create_activity, db, get_member, local_today,
+                         members_in_unit_named, members_with_role, units_of_type)
 
 from . import archive, attachments, deadlines, evaluation, recruitment, reports, services
 from .models import Report, ReportReview, Squad
@@ -83,7 +83,7 @@ def seed(tenant) -> str | None:
                                       ("report", "大学生驻村三个月调研报告", "学校官网", 12),
                                       ("article", "第一书记和他的学生兵", "中国青年网", 5)):
         services.add_media({"kind": kind, "title": title, "outlet": outlet, "link": "https://example.org/yinghuo",
-                            "published_on": date.today() - timedelta(days=days)}, by=admin)
+                            "published_on": local_today() - timedelta(days=days)}, by=admin)
     conf = services.settings()
     for n, (category, title, days) in enumerate(((conf["training_category"], "新队员培训：入户访谈方法", 3),
                                                  (conf["training_category"], "短视频拍摄与剪辑", 10),

@@ -10,8 +10,8 @@ from flask import render_template
 from sqlalchemy import select
 
 from yinghuo.api import (Conflict, Forbidden, Invalid, NotFound, Verification, approved_minutes, audit,
-                         current_tenant, db, enqueue, get_member, html_to_pdf, mask_name, member_names,
-                         new_verification_code, qr_data_uri, utcnow)
+                         current_tenant, db, enqueue, get_member, html_to_pdf, local_today, mask_name,
+                         member_names, new_verification_code, qr_data_uri, utcnow)
 
 from .downloads import Download
 from .models import Evaluation, Honour, Squad, SquadMember
@@ -28,7 +28,7 @@ def check_quarter(quarter: str) -> int:
 
 
 def current_quarter(today: date | None = None) -> str:
-    today = today or date.today()
+    today = today or local_today()
     return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
 
@@ -215,7 +215,7 @@ def render_pdf(honour: Honour, base_url: str) -> bytes:
     url = f"{base_url.rstrip('/')}/verify/{honour.code}"
     issuer = {"organisation": tenant.name, **(tenant.setting("certificate_issuer") or {})}
     html = render_template("teams/honour_pdf.html", honour=honour, member=member, tenant=tenant, issuer=issuer,
-                           verify_url=url, qr=qr_data_uri(url), today=date.today())
+                           verify_url=url, qr=qr_data_uri(url), today=local_today())
     return html_to_pdf(html)
 
 

@@ -9,8 +9,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from yinghuo.api import (Forbidden, Invalid, activity_summaries, current_member, db, form_errors, member_names,
-                         member_page)
+from yinghuo.api import (Forbidden, Invalid, activity_summaries, current_member, db, form_errors, local_today,
+                         member_names, member_page)
 
 from . import archive, attachments, dashboard, downloads, deadlines, evaluation, recruitment, reports, services
 from .models import Report, Squad
@@ -65,7 +65,7 @@ def make_pages() -> Blueprint:
             recent = db.session.scalars(select(Report).where(Report.squad_id == squad.id)
                                         .order_by(Report.period_start.desc(), Report.id.desc()).limit(12)).all()
         return render_template("teams/this_week.html", squad=squad, due=due, recent=recent,
-                               kinds=KINDS, today=date.today(),
+                               kinds=KINDS, today=local_today(),
                                reviewer=reports.is_reviewer(me))
 
     @bp.route("/reports", methods=["POST"])
@@ -285,7 +285,7 @@ def make_pages() -> Blueprint:
     @form_errors
     def excellent():
         _need(ADMINS)
-        year = _int(request.values.get("year"), "year", required=False) or date.today().year
+        year = _int(request.values.get("year"), "year", required=False) or local_today().year
         if request.method == "POST":
             chosen = [int(v) for v in request.form.getlist("member_id")]
             made = evaluation.select_excellent(year, chosen, by=current_member(), base_url=request.host_url)
@@ -329,7 +329,7 @@ def make_pages() -> Blueprint:
             return redirect(url_for(".media"))
         return render_template("teams/media.html", works=services.media(),
                                squads=db.session.scalars(select(Squad).order_by(Squad.name)).all(),
-                               manager=bool(current_member().role_names & MANAGERS), today=date.today(),
-                               week_ago=date.today() - timedelta(days=7))
+                               manager=bool(current_member().role_names & MANAGERS), today=local_today(),
+                               week_ago=local_today() - timedelta(days=7))
 
     return bp

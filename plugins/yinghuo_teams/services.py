@@ -6,7 +6,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from yinghuo.api import Conflict, Invalid, NotFound, audit, current_tenant, db, get_member, get_unit
+from yinghuo.api import (Conflict, Invalid, NotFound, audit, current_tenant, db, get_member, get_unit,
+                         local_today)
 
 from .models import Pairing, Secretary, Squad, SquadMember
 
@@ -126,7 +127,7 @@ def add_media(data: dict, *, by):
             errors[key] = ["required"]
     if data.get("published_on") is None:
         errors["published_on"] = ["required"]
-    elif data["published_on"] > date.today():
+    elif data["published_on"] > local_today():
         errors["published_on"] = ["in the future"]
     link = (data.get("link") or "").strip()
     if link and not link.startswith(("http://", "https://")):

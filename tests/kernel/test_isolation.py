@@ -127,27 +127,27 @@ def test_app_role_cannot_change_or_delete_audit_rows(app, two_tenants):
                 db.session.rollback()
 
 
-def test_activity_list_rows_are_scoped_to_the_tenant(client, two_tenants):
+def test_activity_list_rows_are_scoped_to_the_tenant(client, two_tenants, clock):
     """The list reads plain rows; the tenant scope must still apply (the only wall on SQLite)."""
     for headers, title in ((two_tenants["a"], "甲县活动"), (two_tenants["b"], "乙县活动")):
         slug = "alpha" if headers is two_tenants["a"] else "beta"
         r = client.post(f"/t/{slug}/api/v1/activities", json={
             "title": title, "category": "文化服务", "capacity": 5, "visibility": "public",
-            "starts_at": "2031-01-01T08:00:00", "ends_at": "2031-01-01T09:00:00"}, headers=headers)
+            "starts_at": clock.iso(days=30, hour=8), "ends_at": clock.iso(days=30, hour=9)}, headers=headers)
         client.post(f"/t/{slug}/api/v1/activities/{r.get_json()[0]['id']}/publish", json={}, headers=headers)
     listed = client.get("/t/alpha/api/v1/activities", headers=two_tenants["a"])
     assert [a["title"] for a in listed.get_json()] == ["甲县活动"] and listed.headers["X-Total-Count"] == "1"
     assert [a["title"] for a in client.get("/t/alpha/api/v1/activities").get_json()] == ["甲县活动"]
 
 
-def test_core_reads_follow_the_scope_when_the_transaction_began_without_it(client, two_tenants):
+def test_core_reads_follow_the_scope_when_the_transaction_began_without_it(client, two_tenants, clock):
     """The identity and the activity list are Core statements. When the tenant is not cached
     the request's transaction begins (reading the tenants table) before the tenant's scope
     exists; the row-level security settings must follow the scope before those reads."""
     from yinghuo.tenancy.context import forget_tenants
     client.post("/t/alpha/api/v1/activities", headers=two_tenants["a"], json={
-        "title": "Alpha event", "category": "文化服务", "capacity": 5, "starts_at": "2031-01-01T08:00:00",
-        "ends_at": "2031-01-01T09:00:00"})
+        "title": "Alpha event", "category": "文化服务", "capacity": 5, "starts_at": clock.iso(days=30, hour=8),
+        "ends_at": clock.iso(days=30, hour=9)})
     for _ in range(2):
         forget_tenants()
         me = client.get("/t/alpha/api/v1/me", headers=two_tenants["a"])

@@ -105,18 +105,17 @@ def test_openapi_covers_kernel_and_plugin_endpoints(client):
             "/t/{tenant}/api/v1/sample/hello"} <= paths
 
 
-def test_hub_rollup_counts_activities_and_approved_hours(client, make_tenant, make_member, login):
-    from datetime import date
+def test_hub_rollup_counts_activities_and_approved_hours(client, make_tenant, make_member, login, clock):
     make_tenant("hub", kind="hub", admin="admin@hub.test")
     make_tenant("kid", parent="hub", admin="admin@kid.test")
     kid = login("kid", "admin@kid.test")
     me = client.get("/t/kid/api/v1/me", headers=kid).get_json()["member"]["id"]
     for minutes in (120, 60):
         r = client.post("/t/kid/api/v1/hours", json={"member_id": me, "minutes": minutes, "content": "值守",
-                                                     "served_on": str(date.today()), "note": "记录"}, headers=kid)
+                                                     "served_on": clock.day(), "note": "记录"}, headers=kid)
         client.post(f"/t/kid/api/v1/hours/{r.get_json()['id']}/approve", json={}, headers=kid)
     client.post("/t/kid/api/v1/activities", json={"title": "x", "category": "文化服务", "capacity": 3,
-                                                  "starts_at": "2031-01-01T08:00:00", "ends_at": "2031-01-01T09:00:00"},
+                                                  "starts_at": clock.iso(days=30, hour=8), "ends_at": clock.iso(days=30, hour=9)},
                 headers=kid)
     [row] = client.get("/t/hub/api/v1/rollup", headers=login("hub", "admin@hub.test")).get_json()
     assert row["stats"]["activities"] == 1 and row["stats"]["hours"] == 3

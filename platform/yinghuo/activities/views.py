@@ -20,6 +20,7 @@ from ..notifications import services as notifications
 from ..errors import Forbidden
 from ..people.models import Member
 from ..people.services import get_member, member_names
+from ..times import local_today
 from ..units.models import Unit
 from ..views import form_errors
 from . import checkins, services
@@ -136,15 +137,15 @@ def my_hours():
 @form_errors
 def my_certificates():
     if request.method == "POST":
-        start = date.fromisoformat(request.form.get("period_start") or str(date.today().replace(month=1, day=1)))
-        end = date.fromisoformat(request.form.get("period_end") or str(date.today()))
+        start = date.fromisoformat(request.form.get("period_start") or str(local_today().replace(month=1, day=1)))
+        end = date.fromisoformat(request.form.get("period_end") or str(local_today()))
         certificates.request_certificate(g.tenant, g.member, start=start, end=end, base_url=request.host_url)
         db.session.commit()
         flash(_("Your certificate is being made; it appears below in a moment."), "ok")
         return redirect(url_for(".my_certificates"))
     rows = db.session.scalars(select(Certificate).where(Certificate.member_id == g.member.id)
                               .order_by(Certificate.id.desc())).all()
-    return render_template("activities/my_certificates.html", certificates=rows, today=date.today())
+    return render_template("activities/my_certificates.html", certificates=rows, today=local_today())
 
 
 @bp.route("/me/certificates/<int:certificate_id>.pdf")
@@ -269,7 +270,7 @@ def dashboard():
 
 def dashboard_figures() -> dict:
     """Members, activities and approved hours this month, by top-level unit, for the chart."""
-    today = date.today()
+    today = local_today()
     start = today.replace(day=1)
     month_start = datetime(start.year, start.month, 1, tzinfo=CHINA)
     units = db.session.scalars(select(Unit).where(Unit.depth <= 1).order_by(Unit.path)).all()

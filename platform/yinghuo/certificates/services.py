@@ -20,6 +20,7 @@ from ..people.models import Member
 from ..people.services import id_number
 from ..records import Verification
 from ..tenancy.models import Tenant
+from ..times import local_today
 from .models import Certificate, VerificationCode
 
 
@@ -40,7 +41,7 @@ def request_certificate(tenant: Tenant, member: Member, *, start: date, end: dat
     """Freeze the approved records of the period into a certificate and queue its PDF."""
     if end < start:
         raise Invalid("The period ends before it starts", fields={"period_end": ["before period_start"]})
-    if end > date.today():
+    if end > local_today(tenant):
         raise Invalid("The period cannot end in the future", fields={"period_end": ["in the future"]})
     records = approved_records(member.id, start, end)
     if not records:
@@ -48,10 +49,10 @@ def request_certificate(tenant: Tenant, member: Member, *, start: date, end: dat
     code = new_verification_code("certificate", tenant_id=tenant.id)
     cert = Certificate(tenant_id=tenant.id, member_id=member.id, code=code, period_start=start, period_end=end,
                        minutes=sum(r.minutes for r in records), record_ids=[r.id for r in records],
-                       status="pending", issued_on=date.today(), serial="pending")
+                       status="pending", issued_on=local_today(tenant), serial="pending")
     db.session.add(cert)
     db.session.flush()
-    cert.serial = f"{tenant.slug.upper()}-{date.today().year}-{cert.id:06d}"
+    cert.serial = f"{tenant.slug.upper()}-{cert.issued_on.year}-{cert.id:06d}"
     audit.record("certificate.request", "certificate", cert.id, after={"serial": cert.serial,
                                                                        "minutes": cert.minutes})
     enqueue("yinghuo.certificates.services.render_job", tenant_id=tenant.id, job_id=f"certificate-{cert.id}",

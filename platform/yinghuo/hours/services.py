@@ -17,6 +17,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..notifications.services import notify
 from ..people.models import Member
+from ..times import local_today
 from ..units.models import Unit
 from .models import HourRecord
 
@@ -99,7 +100,7 @@ def enter_manually(*, member_id: int, minutes: int, served_on: date, content: st
         fields["note"] = ["say what was done and who saw it"]
     if not 1 <= minutes <= 24 * 60:
         fields["minutes"] = ["between 1 and 1440"]
-    if served_on > date.today():
+    if served_on > local_today():
         fields["served_on"] = ["cannot be in the future"]
     if fields:
         raise Invalid("Hour record is invalid", fields=fields)

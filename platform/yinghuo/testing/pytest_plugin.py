@@ -1,8 +1,9 @@
 """Fixtures shared by the kernel's and the plugins' tests (entry point ``pytest11``).
 
-Each test run makes its own database: PostgreSQL by default (``YINGHUO_TEST_DB=sqlite``
-for the embedded run), migrated with Alembic, emptied between tests. PostgreSQL
-unreachable is an error, never a skip.
+Each test run (each pytest-xdist worker) makes its own database: PostgreSQL by default
+(``YINGHUO_TEST_DB=sqlite`` for the embedded run), migrated with Alembic, emptied between
+tests. PostgreSQL unreachable is an error, never a skip. Times come from the ``clock``
+fixture or a frozen clock (``yinghuo.testing.clock``), never from a date written down.
 """
 from __future__ import annotations
 
@@ -15,6 +16,14 @@ import pytest
 from sqlalchemy import create_engine, text
 
 PG_ADMIN_URL = os.environ.get("YINGHUO_TEST_PG", "postgresql://root@127.0.0.1:5432/postgres")
+
+
+def pytest_configure(config):
+    """Under pytest-xdist each worker gets its own Redis database (15, 14, …) as it gets its own
+    PostgreSQL database, since the job and rate-limit tests empty theirs."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw") and "YINGHUO_TEST_REDIS" not in os.environ:
+        os.environ["YINGHUO_TEST_REDIS"] = f"redis://127.0.0.1:6379/{15 - int(worker[2:]) % 16}"
 
 
 def _pg_url(name: str) -> str:
@@ -94,6 +103,14 @@ def _empty_tables(engine) -> None:
         else:
             for statement in statements:
                 conn.exec_driver_sql(statement)
+
+
+@pytest.fixture
+def clock():
+    """Times relative to now in China time (:class:`yinghuo.testing.clock.Clock`); under
+    ``@pytest.mark.time_machine(...)`` now is the frozen moment."""
+    from yinghuo.testing.clock import Clock
+    return Clock()
 
 
 @pytest.fixture

@@ -13,6 +13,11 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 
+#: the calendar (weeks, periods, deadlines) is this module's subject: its dates are read
+#: under a frozen clock, a Wednesday in the week of 2026-11-23
+pytestmark = pytest.mark.time_machine("2026-11-25 10:00 +08:00")
+
+
 def _draft(client, project, squad="a", period="2026-11-23"):
     r = client.post(f"{BASE}/squads/{project['squads'][squad]}/reports", headers=project[f"lead_{squad}"],
                     json={"kind": "weekly", "period_start": period, "title": "第48周", "sections": {}})

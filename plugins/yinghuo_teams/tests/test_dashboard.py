@@ -2,14 +2,16 @@
 the dashboard's counts and on-time rates per squad and per week."""
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from .conftest import BASE, report
 
 
-def test_training_sessions_are_kernel_activities(client, project):
+def test_training_sessions_are_kernel_activities(client, project, clock):
     admin = project["admin"]
     r = client.post(f"{BASE}/trainings", headers=admin, json={
-        "kind": "training", "title": "入户访谈方法", "starts_at": "2026-12-01T01:00:00Z",
-        "ends_at": "2026-12-01T03:00:00Z", "capacity": 30})
+        "kind": "training", "title": "入户访谈方法", "starts_at": clock.iso(days=7, hour=9),
+        "ends_at": clock.iso(days=7, hour=11), "capacity": 30})
     assert r.status_code == 201, r.get_json()
     activity_id = r.get_json()["id"]
     assert r.get_json()["category"] == "培训"
@@ -22,28 +24,29 @@ def test_training_sessions_are_kernel_activities(client, project):
     assert client.get(f"{BASE}/trainings?kind=practice", headers=admin).get_json() == []
     # and the kernel's own API accepts the plugin's categories for this tenant
     made = client.post("/t/uni/api/v1/activities", headers=admin, json={
-        "title": "赴乌兰村调研", "category": "实地实践", "starts_at": "2026-12-05T01:00:00Z",
-        "ends_at": "2026-12-05T09:00:00Z", "capacity": 10})
+        "title": "赴乌兰村调研", "category": "实地实践", "starts_at": clock.iso(days=11, hour=9),
+        "ends_at": clock.iso(days=11, hour=17), "capacity": 10})
     assert made.status_code == 201, made.get_json()
     bad = client.post(f"{BASE}/trainings", headers=admin, json={
-        "title": "x", "starts_at": "2026-12-01T03:00:00Z", "ends_at": "2026-12-01T01:00:00Z"})
+        "title": "x", "starts_at": clock.iso(days=7, hour=11), "ends_at": clock.iso(days=7, hour=9)})
     assert bad.status_code == 422 and "ends_at" in bad.get_json()["error"]["fields"]
 
 
-def test_media_works(client, project):
+def test_media_works(client, project, clock):
     admin = project["admin"]
     ok = client.post(f"{BASE}/media", headers=admin, json={
         "kind": "film", "title": "《萤火》", "outlet": "学习强国", "link": "https://example.org/v",
-        "published_on": "2026-11-01", "squad_id": project["squads"]["a"]})
+        "published_on": clock.day(-30), "squad_id": project["squads"]["a"]})
     assert ok.status_code == 201, ok.get_json()
     bad = client.post(f"{BASE}/media", headers=admin, json={
-        "kind": "film", "title": "x", "outlet": "y", "link": "javascript:alert(1)", "published_on": "2099-01-01"})
+        "kind": "film", "title": "x", "outlet": "y", "link": "javascript:alert(1)", "published_on": clock.day(+1)})
     assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"link", "published_on"}
     assert client.post(f"{BASE}/media", headers=project["mate_a"], json={
-        "kind": "film", "title": "x", "outlet": "y", "published_on": "2026-11-01"}).status_code == 403
+        "kind": "film", "title": "x", "outlet": "y", "published_on": clock.day(-30)}).status_code == 403
     assert [m["title"] for m in client.get(f"{BASE}/media", headers=project["mate_a"]).get_json()] == ["《萤火》"]
 
 
+@pytest.mark.time_machine("2026-11-16 09:00 +08:00")   # weeks 45 and 46 of 2026 are the subject
 def test_dashboard_counts_and_on_time_rates(client, project, app):
     post = project["post"]
     post(f"/squads/{project['squads']['a']}/pairings", {"secretary_id": project["secretary"],

@@ -11,6 +11,11 @@ from yinghuo.extensions import db
 BASE = "/t/uni/api/v1/teams"
 
 
+#: the calendar (weeks, periods, deadlines) is this module's subject: its dates are read
+#: under a frozen clock, a Wednesday in the week of 2026-11-23
+pytestmark = pytest.mark.time_machine("2026-11-25 10:00 +08:00")
+
+
 @pytest.fixture
 def uni(make_tenant, make_member, login, client, app):
     tid = make_tenant("uni", kind="university", plugins=["teams"], admin="admin@uni.test",

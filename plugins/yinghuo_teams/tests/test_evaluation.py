@@ -11,6 +11,11 @@ from .conftest import BASE
 FULL = {"出勤与纪律": 90, "工作成效": 90, "团队协作": 90, "宣传与创新": 90}
 
 
+#: the calendar (weeks, periods, deadlines) is this module's subject: its dates are read
+#: under a frozen clock, a Wednesday in the week of 2026-11-23
+pytestmark = pytest.mark.time_machine("2026-11-25 10:00 +08:00")
+
+
 def _score(client, headers, member_id, scores, quarter="2026-Q3"):
     return client.post(f"{BASE}/evaluations", json={"member_id": member_id, "quarter": quarter, "scores": scores},
                        headers=headers)

@@ -2,6 +2,7 @@
 (the browser test covers the report life cycle in Chromium)."""
 import io
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -39,10 +40,11 @@ def test_nav_shows_the_plugin_to_its_tenant(project, admin_pages):
     assert "/t/uni/teams/review" in home and "/t/uni/teams/dashboard" in home
 
 
-def test_village_export_from_the_page(app, client, project, admin_pages):
+def test_village_export_from_the_page(app, client, project, admin_pages, clock):
     project["post"](f"/squads/{project['squads']['a']}/pairings", {
-        "secretary_id": project["secretary"], "village_id": project["villages"]["乌兰村"], "starts_on": "2026-10-01"})
-    report(client, project, "a", "weekly", "2026-10-05", "甲队第41周")
+        "secretary_id": project["secretary"], "village_id": project["villages"]["乌兰村"],
+        "starts_on": str(clock.monday(-8) - timedelta(days=4))})
+    report(client, project, "a", "weekly", str(clock.monday(-8)), "甲队第41周")
     village = project["villages"]["乌兰村"]
     page = admin_pages.get(f"/t/uni/teams/villages/{village}").get_data(as_text=True)
     assert "甲队第41周" in page and "巴特尔" in page
@@ -55,7 +57,7 @@ def test_village_export_from_the_page(app, client, project, admin_pages):
     assert admin_pages.get(links[1]).data.startswith(b"PK")
 
 
-def test_forms_for_villages_media_recruitment_and_evaluation(app, client, project, admin_pages):
+def test_forms_for_villages_media_recruitment_and_evaluation(app, client, project, admin_pages, clock):
     r = admin_pages.post("/t/uni/teams/villages", data={"name": "新胜村", "township": "白音察干镇", "county": "后旗"})
     assert r.status_code == 302
     assert "新胜村" in admin_pages.get("/t/uni/teams/villages").get_data(as_text=True)
@@ -64,7 +66,7 @@ def test_forms_for_villages_media_recruitment_and_evaluation(app, client, projec
     assert "township" in bad.get_data(as_text=True)
 
     r = admin_pages.post("/t/uni/teams/media", data={"kind": "article", "title": "把论文写在草原上",
-                                                     "outlet": "内蒙古日报", "published_on": "2026-11-01"})
+                                                     "outlet": "内蒙古日报", "published_on": clock.day(-30)})
     assert r.status_code == 302 and "把论文写在草原上" in admin_pages.get("/t/uni/teams/media").get_data(as_text=True)
 
     client.post("/t/uni/api/v1/teams/applications", json={
@@ -72,7 +74,7 @@ def test_forms_for_villages_media_recruitment_and_evaluation(app, client, projec
         "statement": "想去村里。"})
     [app_id] = re.findall(r"/applications/(\d+)/shortlist", admin_pages.get("/t/uni/teams/applications").get_data(as_text=True))
     assert admin_pages.post(f"/t/uni/teams/applications/{app_id}/shortlist").status_code == 302
-    assert admin_pages.post("/t/uni/teams/slots", data={"starts_at": "2026-12-01T14:00", "place": "302",
+    assert admin_pages.post("/t/uni/teams/slots", data={"starts_at": clock.local(days=7, hour=14), "place": "302",
                                                          "capacity": "2"}).status_code == 302
     page = admin_pages.get("/t/uni/teams/applications").get_data(as_text=True)
     [slot_id] = re.findall(r'<option value="(\d+)"', page)[:1]
@@ -81,18 +83,19 @@ def test_forms_for_villages_media_recruitment_and_evaluation(app, client, projec
     assert listed[0]["status"] == "interview"
 
     mate = project["people"]["mate_a"]
-    form = {"member_id": str(mate), "quarter": "2026-Q4", "score:出勤与纪律": "90", "score:工作成效": "80",
+    quarter = clock.quarter()
+    form = {"member_id": str(mate), "quarter": quarter, "score:出勤与纪律": "90", "score:工作成效": "80",
             "score:团队协作": "70", "score:宣传与创新": "60"}
     assert admin_pages.post("/t/uni/teams/evaluations", data=form).status_code == 302
-    results = client.get("/t/uni/api/v1/teams/evaluations?quarter=2026-Q4", headers=project["admin"]).get_json()
+    results = client.get(f"/t/uni/api/v1/teams/evaluations?quarter={quarter}", headers=project["admin"]).get_json()
     assert results["results"][0]["score"] == 90 * .3 + 80 * .4 + 70 * .15 + 60 * .15
     missing = admin_pages.post("/t/uni/teams/evaluations", data={**form, "score:工作成效": ""}, follow_redirects=True)
     assert "工作成效" in missing.get_data(as_text=True)
 
 
-def test_upload_on_the_report_page_refuses_a_disguised_file(app, client, project):
+def test_upload_on_the_report_page_refuses_a_disguised_file(app, client, project, clock):
     leader = _session(app.test_client(), "lead_a@uni.test")
-    r = leader.post("/t/uni/teams/reports", data={"kind": "weekly", "period_start": "2026-11-23"})
+    r = leader.post("/t/uni/teams/reports", data={"kind": "weekly", "period_start": str(clock.monday())})
     assert r.status_code == 302
     page = r.headers["Location"]
     refused = leader.post(f"{page}/files", data={"file": (io.BytesIO(b"MZ\x90\x00evil"), "photo.jpg")},

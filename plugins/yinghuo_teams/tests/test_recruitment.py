@@ -29,10 +29,10 @@ def test_public_form_needs_no_account_and_checks_each_field(client, project):
     assert client.get(f"{BASE}/applications").status_code == 401
 
 
-def test_screen_interview_accept_creates_member_in_squad(client, project):
+def test_screen_interview_accept_creates_member_in_squad(client, project, clock):
     first = _apply(client).get_json()["id"]
     second = _apply(client, name="王子涵", phone="15871000002").get_json()["id"]
-    slot = project["post"]("/interview-slots", {"starts_at": "2026-12-01T06:00:00Z", "place": "302", "capacity": 1})
+    slot = project["post"]("/interview-slots", {"starts_at": clock.iso(days=7, hour=14), "place": "302", "capacity": 1})
     assert _act(client, project, first, "schedule", slot_id=slot["id"]).status_code == 409  # not shortlisted yet
     assert _act(client, project, first, "shortlist").get_json()["status"] == "shortlisted"
     assert _act(client, project, second, "shortlist").status_code == 200
@@ -57,10 +57,10 @@ def test_screen_interview_accept_creates_member_in_squad(client, project):
     assert _act(client, project, first, "accept", squad_id=squad_b).status_code == 409  # once
 
 
-def test_acceptance_into_a_full_squad_writes_nothing(client, project):
+def test_acceptance_into_a_full_squad_writes_nothing(client, project, clock):
     squad_a = project["squads"]["a"]
     # squad A has 2 of its 4 places taken: two acceptances fill it, the third is refused
-    slot = project["post"]("/interview-slots", {"starts_at": "2026-12-01T06:00:00Z", "place": "302", "capacity": 9})
+    slot = project["post"]("/interview-slots", {"starts_at": clock.iso(days=7, hour=14), "place": "302", "capacity": 9})
     ids = []
     for n in range(3):
         app_id = _apply(client, name=f"候选{n}", phone=f"1587100020{n}").get_json()["id"]

@@ -1,6 +1,10 @@
 """Report life cycle: draft -> submitted -> returned with comments -> resubmitted -> accepted
 by an archive-group reviewer; periods checked; one weekly summary per squad and week."""
+from datetime import timedelta
+
 import pytest
+
+from yinghuo.testing.clock import Clock
 
 BASE = "/t/uni/api/v1/teams"
 
@@ -21,7 +25,7 @@ def squad(make_tenant, make_member, login, client):
 
 
 def _draft(client, squad, **body):
-    body = {"kind": "weekly", "period_start": "2026-11-23", "title": "第48周工作小结",
+    body = {"kind": "weekly", "period_start": Clock().monday().isoformat(), "title": "本周工作小结",
             "sections": {"本周工作": "入户走访 12 户"}, **body}
     return client.post(f"{BASE}/squads/{squad['id']}/reports", json=body, headers=squad["leader"])
 
@@ -63,15 +67,16 @@ def test_only_the_archive_group_reviews_and_only_the_squad_submits(client, squad
     assert _act(client, rid, "accept", squad["other"]).status_code == 403
 
 
-def test_periods_are_checked_and_unique_per_squad(client, squad):
-    r = _draft(client, squad, period_start="2026-11-24")  # a Tuesday
+def test_periods_are_checked_and_unique_per_squad(client, squad, clock):
+    tuesday = str(clock.monday() + timedelta(days=1))
+    r = _draft(client, squad, period_start=tuesday)
     assert r.status_code == 422 and "period_start" in r.get_json()["error"]["fields"]
-    r = _draft(client, squad, kind="monthly", period_start="2026-11-02")
+    r = _draft(client, squad, kind="monthly", period_start=str(clock.month_start() + timedelta(days=1)))
     assert r.status_code == 422
     assert _draft(client, squad).status_code == 201
     r = _draft(client, squad)
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "duplicate_report"
-    assert _draft(client, squad, kind="case", period_start="2026-11-24", title="案例").status_code == 201
+    assert _draft(client, squad, kind="case", period_start=tuesday, title="案例").status_code == 201
 
 
 def test_reviewer_queue(client, squad):

@@ -62,35 +62,36 @@ def test_a_student_is_in_one_squad_at_a_time(client, uni):
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "in_another_squad"
 
 
-def test_pairings_change_and_keep_history(client, uni):
+def test_pairings_change_and_keep_history(client, uni, clock):
+    spring, autumn, before = clock.day(-270), clock.day(-90), clock.day(-330)
     squad = _squad(client, uni)
     sec = [client.post(f"{BASE}/secretaries", json={"name": name, "post": "驻村第一书记"},
                        headers=uni["admin"]).get_json()["id"] for name in ("王书记", "李书记")]
     client.post(f"{BASE}/squads/{squad}/pairings", json={"secretary_id": sec[0], "village_id": uni["village"],
-                                                         "starts_on": "2026-03-01"}, headers=uni["admin"])
+                                                         "starts_on": spring}, headers=uni["admin"])
     r = client.post(f"{BASE}/squads/{squad}/pairings", json={"secretary_id": sec[1], "village_id": uni["other_village"],
-                                                             "starts_on": "2026-09-01"}, headers=uni["admin"])
+                                                             "starts_on": autumn}, headers=uni["admin"])
     assert r.status_code == 201
     assert r.get_json()["pairings"] == [
-        {"secretary_id": sec[0], "village_id": uni["village"], "starts_on": "2026-03-01", "ends_on": "2026-09-01"},
-        {"secretary_id": sec[1], "village_id": uni["other_village"], "starts_on": "2026-09-01", "ends_on": None}]
+        {"secretary_id": sec[0], "village_id": uni["village"], "starts_on": spring, "ends_on": autumn},
+        {"secretary_id": sec[1], "village_id": uni["other_village"], "starts_on": autumn, "ends_on": None}]
     early = client.post(f"{BASE}/squads/{squad}/pairings", json={"secretary_id": sec[0], "village_id": uni["village"],
-                                                                 "starts_on": "2026-01-01"}, headers=uni["admin"])
+                                                                 "starts_on": before}, headers=uni["admin"])
     assert early.status_code == 422
 
 
-def test_village_must_be_a_unit_of_this_tenant(client, uni, make_tenant, login):
+def test_village_must_be_a_unit_of_this_tenant(client, uni, make_tenant, login, clock):
     make_tenant("other", admin="admin@other.test")
     foreign = client.post("/t/other/api/v1/units", json={"name": "外村", "type": "village"},
                           headers=login("other", "admin@other.test")).get_json()["id"]
     squad = _squad(client, uni)
     sec = client.post(f"{BASE}/secretaries", json={"name": "王书记"}, headers=uni["admin"]).get_json()["id"]
     r = client.post(f"{BASE}/squads/{squad}/pairings", json={"secretary_id": sec, "village_id": foreign,
-                                                             "starts_on": "2026-03-01"}, headers=uni["admin"])
+                                                             "starts_on": clock.day(-30)}, headers=uni["admin"])
     assert r.status_code == 404
 
 
-def test_a_tenant_without_the_plugin_has_none_of_its_routes(client, make_tenant, login):
+def test_a_tenant_without_the_plugin_has_none_of_its_routes(client, make_tenant, login, clock):
     make_tenant("plain", admin="admin@plain.test")
     admin = login("plain", "admin@plain.test")
     for path in ("/squads", "/secretaries", "/villages", "/applications", "/evaluations", "/dashboard", "/media",
@@ -102,7 +103,7 @@ def test_a_tenant_without_the_plugin_has_none_of_its_routes(client, make_tenant,
         assert client.get(f"/t/plain/teams{page}").status_code == 404, page
     # nor its activity categories
     r = client.post("/t/plain/api/v1/activities", headers=admin, json={
-        "title": "培训", "category": "培训", "starts_at": "2026-12-01T01:00:00Z", "ends_at": "2026-12-01T03:00:00Z",
+        "title": "培训", "category": "培训", "starts_at": clock.iso(days=7, hour=9), "ends_at": clock.iso(days=7, hour=11),
         "capacity": 10})
     assert r.status_code == 422 and "category" in r.get_json()["error"]["fields"]
 

@@ -34,12 +34,13 @@ def test_bad_activity_names_each_field(client, county, now):
     assert r.status_code == 422 and {"category", "ends_at"} <= set(r.get_json()["error"]["fields"])
 
 
-def test_times_without_zone_are_china_time(client, county):
+def test_times_without_zone_are_china_time(client, county, clock):
+    eight = clock.at(days=30, hour=8)
     r = client.post("/t/county/api/v1/activities", json={
         "title": "晨练", "category": "健身体育", "capacity": 3,
-        "starts_at": "2031-05-01T08:00:00", "ends_at": "2031-05-01T09:00:00"}, headers=county["leader"])
+        "starts_at": clock.local(days=30, hour=8), "ends_at": clock.local(days=30, hour=9)}, headers=county["leader"])
     assert r.status_code == 201
-    assert r.get_json()[0]["starts_at"].startswith("2031-05-01T00:00:00")
+    assert r.get_json()[0]["starts_at"].startswith(f"{eight.date()}T00:00:00")   # 08:00 in China is 00:00 UTC
 
 
 def test_weekly_series(client, county, make_activity, now):

@@ -1,5 +1,4 @@
 """Activity pages through the test client: who may open what, and what they show."""
-from datetime import date
 
 
 def _page_login(client, email, password="Passw0rd!x"):
@@ -29,9 +28,9 @@ def test_onsite_page_is_for_leaders_and_shows_a_qr_link(client, county, make_act
     assert 'id="scan-link"' in page and "/scan?" in page and "data:image/svg+xml" in page
 
 
-def test_approval_queue_and_dashboard(client, county):
+def test_approval_queue_and_dashboard(client, county, clock):
     me = client.get("/t/county/api/v1/me", headers=county["vol"]).get_json()["member"]["id"]
-    client.post("/t/county/api/v1/hours", json={"member_id": me, "minutes": 180, "served_on": str(date.today()),
+    client.post("/t/county/api/v1/hours", json={"member_id": me, "minutes": 180, "served_on": clock.day(),
                                                 "content": "防汛值守", "note": "乡政府记录"}, headers=county["leader"])
     _page_login(client, "vol@county.test")
     assert client.get("/t/county/admin/hours").status_code == 403

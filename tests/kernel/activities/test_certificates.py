@@ -2,18 +2,19 @@
 then revoked after revocation; only masked details are public."""
 import shutil
 import subprocess
-from datetime import date, timedelta
 
 import pytest
+
+from yinghuo.testing.clock import Clock
 
 BASE = "/t/county/api/v1"
 
 
 @pytest.fixture
-def approved_hours(client, county):
+def approved_hours(client, county, clock):
     me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
     for minutes, content in ((120, "敬老院陪伴"), (90, "政策宣讲进村")):
-        r = client.post(f"{BASE}/hours", json={"member_id": me, "minutes": minutes, "served_on": str(date.today()),
+        r = client.post(f"{BASE}/hours", json={"member_id": me, "minutes": minutes, "served_on": clock.day(),
                                                "content": content, "place": "东关村", "note": "村委会记录"},
                         headers=county["leader"])
         client.post(f"{BASE}/hours/{r.get_json()['id']}/approve", json={}, headers=county["admin"])
@@ -21,9 +22,9 @@ def approved_hours(client, county):
 
 
 def _request(client, county):
-    today = date.today()
-    return client.post(f"{BASE}/me/certificates", json={"period_start": str(today - timedelta(days=30)),
-                                                        "period_end": str(today)}, headers=county["vol"])
+    clock = Clock()
+    return client.post(f"{BASE}/me/certificates", json={"period_start": clock.day(-30), "period_end": clock.day()},
+                       headers=county["vol"])
 
 
 def test_certificate_pdf_is_made_by_a_job_and_shows_the_chinese_text(client, county, approved_hours, tmp_path):
@@ -48,14 +49,14 @@ def test_certificate_pdf_is_made_by_a_job_and_shows_the_chinese_text(client, cou
     assert "CJK" in fonts or "WenQuanYi" in fonts
 
 
-def test_verify_page_shows_genuine_then_revoked(client, county, approved_hours):
+def test_verify_page_shows_genuine_then_revoked(client, county, approved_hours, clock):
     cert = _request(client, county).get_json()
     url = cert["verify_path"]
     assert "真实有效" in client.get(url).get_data(as_text=True)
     assert "Genuine and valid" in client.get(url + "?lang=en").get_data(as_text=True)
     body = client.get(url + "?format=json").get_json()
     assert body == {"kind": "certificate", "genuine": True, "name": "志***", "tenant": "Tenant county",
-                    "serial": cert["serial"], "hours": 3.5, "issued_on": str(date.today()), "status": "valid"}
+                    "serial": cert["serial"], "hours": 3.5, "issued_on": clock.day(), "status": "valid"}
     r = client.post(f"{BASE}/certificates/{cert['id']}/revoke", json={"reason": "时长记录有误"}, headers=county["admin"])
     assert r.status_code == 200 and r.get_json()["status"] == "revoked"
     body = client.get(url + "?format=json").get_json()
@@ -74,8 +75,8 @@ def test_no_approved_hours_no_certificate(client, county):
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "no_hours"
 
 
-def test_bad_period_is_422(client, county, approved_hours):
-    r = client.post(f"{BASE}/me/certificates", json={"period_start": "2026-12-01", "period_end": "2026-01-01"},
+def test_bad_period_is_422(client, county, approved_hours, clock):
+    r = client.post(f"{BASE}/me/certificates", json={"period_start": clock.day(-1), "period_end": clock.day(-30)},
                     headers=county["vol"])
     assert r.status_code == 422 and "period_end" in r.get_json()["error"]["fields"]
 

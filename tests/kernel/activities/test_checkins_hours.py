@@ -1,7 +1,8 @@
 """On site and after: QR check-in/out, geofence, proxies, corrections, closing out, hour
 records, approval firing hours_approved once, star levels, rankings, anomalies."""
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -196,9 +197,9 @@ def test_correction_keeps_history(client, county, running):
     assert [(o["id"], o["reason"]) for o in old] == [(record["id"], "corrected: 提前离场")]
 
 
-def test_manual_hours_need_a_note_and_show_as_anomalies(client, county):
+def test_manual_hours_need_a_note_and_show_as_anomalies(client, county, clock):
     me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
-    body = {"member_id": me, "minutes": 240, "served_on": str(date.today()), "content": "入户帮扶"}
+    body = {"member_id": me, "minutes": 240, "served_on": clock.day(), "content": "入户帮扶"}
     r = client.post(f"{BASE}/hours", json=body, headers=county["leader"])
     assert r.status_code == 422 and "note" in r.get_json()["error"]["fields"]
     r = client.post(f"{BASE}/hours", json={**body, "note": "为五保户王大爷代购药品，村支书见证"}, headers=county["leader"])
@@ -208,22 +209,33 @@ def test_manual_hours_need_a_note_and_show_as_anomalies(client, county):
     assert client.post(f"{BASE}/hours", json={**body, "note": "x"}, headers=county["vol"]).status_code == 403
 
 
+@pytest.mark.time_machine(datetime(2026, 12, 1, 23, 30, tzinfo=ZoneInfo("UTC")))   # 07:30 on 2 Dec in China
+def test_today_is_chinas_date_while_the_servers_is_still_yesterday(client, county):
+    """A server kept in UTC reads 1 December until 08:00 in China; hours served that morning
+    are today's, not the future's, and tomorrow's still are."""
+    me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
+    body = {"member_id": me, "minutes": 60, "content": "早市代购", "note": "村委会记录"}
+    assert client.post(f"{BASE}/hours", json={**body, "served_on": "2026-12-02"}, headers=county["leader"]).status_code == 201
+    late = client.post(f"{BASE}/hours", json={**body, "served_on": "2026-12-03"}, headers=county["leader"])
+    assert late.status_code == 422 and "served_on" in late.get_json()["error"]["fields"]
+
+
 def test_star_levels_follow_thresholds():
     assert [star_level(h) for h in (0, 99.9, 100, 299, 300, 600, 1000, 1499, 1500, 5000)] == \
         [0, 0, 1, 1, 2, 3, 4, 4, 5, 5]
     assert star_level(20, [10, 20, 30, 40, 50]) == 2
 
 
-def test_my_hours_and_star_with_tenant_thresholds(app, client, county, operator):
+def test_my_hours_and_star_with_tenant_thresholds(app, client, county, operator, clock):
     current = client.get("/api/v1/tenants/county", headers=operator).get_json()["settings"]
     client.patch("/api/v1/tenants/county", json={"settings": {**current, "star_thresholds": [1, 2, 3, 4, 5]}},
                  headers=operator)
     me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
     for minutes in (90, 60):
-        r = client.post(f"{BASE}/hours", json={"member_id": me, "minutes": minutes, "served_on": str(date.today()),
+        r = client.post(f"{BASE}/hours", json={"member_id": me, "minutes": minutes, "served_on": clock.day(),
                                                "content": "宣讲", "note": "村委会记录"}, headers=county["leader"])
         client.post(f"{BASE}/hours/{r.get_json()['id']}/approve", json={}, headers=county["admin"])
-    client.post(f"{BASE}/hours", json={"member_id": me, "minutes": 30, "served_on": str(date.today()),
+    client.post(f"{BASE}/hours", json={"member_id": me, "minutes": 30, "served_on": clock.day(),
                                        "content": "宣讲", "note": "待审"}, headers=county["leader"])
     totals = client.get(f"{BASE}/me/hours", headers=county["vol"]).get_json()
     assert totals == {"approved_hours": 2.5, "pending_hours": 0.5, "stars": 2, "next_star_at": 3}
@@ -236,6 +248,7 @@ def test_bad_star_thresholds_are_refused(client, operator, county):
     assert r.status_code == 422
 
 
+@pytest.mark.time_machine("2026-11-20 10:00 +08:00")   # the periods named are the subject
 def test_ranking_by_month_and_quarter_within_a_unit(client, county, make_member, login):
     town = client.post(f"{BASE}/units", json={"name": "城关镇", "type": "town"}, headers=county["admin"]).get_json()
     inside = make_member("county", "a@county.test", name="甲", unit_id=town["id"])
@@ -256,10 +269,10 @@ def test_period_bounds():
     assert period_bounds("2026-Q4") == (date(2026, 10, 1), date(2027, 1, 1))
 
 
-def test_totals_are_per_tenant(app, client, county, make_tenant, login, operator):
+def test_totals_are_per_tenant(app, client, county, make_tenant, login, operator, clock):
     make_tenant("second", admin="admin@second.test")
     me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
-    r = client.post(f"{BASE}/hours", json={"member_id": me, "minutes": 120, "served_on": str(date.today()),
+    r = client.post(f"{BASE}/hours", json={"member_id": me, "minutes": 120, "served_on": clock.day(),
                                            "content": "服务", "note": "记录"}, headers=county["leader"])
     client.post(f"{BASE}/hours/{r.get_json()['id']}/approve", json={}, headers=county["admin"])
     # the same person joins the second tenant with the same login
@@ -271,7 +284,7 @@ def test_totals_are_per_tenant(app, client, county, make_tenant, login, operator
     assert client.get(f"{BASE}/me/hours", headers=county["vol"]).get_json()["approved_hours"] == 2
 
 
-def test_unit_admins_approve_only_within_their_subtree(client, county, make_member, login):
+def test_unit_admins_approve_only_within_their_subtree(client, county, make_member, login, clock):
     town = client.post(f"{BASE}/units", json={"name": "城关镇", "type": "town"}, headers=county["admin"]).get_json()
     other = client.post(f"{BASE}/units", json={"name": "河口镇", "type": "town"}, headers=county["admin"]).get_json()
     inside = make_member("county", "in@county.test", name="镇内", unit_id=town["id"])
@@ -281,7 +294,7 @@ def test_unit_admins_approve_only_within_their_subtree(client, county, make_memb
                headers=county["admin"])
     ids = {}
     for who, member in (("in", inside), ("out", outside)):
-        r = client.post(f"{BASE}/hours", json={"member_id": member, "minutes": 60, "served_on": str(date.today()),
+        r = client.post(f"{BASE}/hours", json={"member_id": member, "minutes": 60, "served_on": clock.day(),
                                                "content": "服务", "note": "记录"}, headers=county["leader"])
         ids[who] = r.get_json()["id"]
     unit_admin = login("county", "ua@county.test")

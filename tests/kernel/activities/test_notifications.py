@@ -2,7 +2,6 @@
 read state; English on request; email over SMTP; a plugin's SMS channel."""
 import socketserver
 import threading
-from datetime import date
 
 import pytest
 
@@ -44,11 +43,11 @@ def test_cancelled_activity_tells_everyone_signed_up(client, county, make_activi
     assert top["title"] == "活动已取消" and "暴雨预警" in top["body"]
 
 
-def test_hours_decisions_are_notified(client, county):
+def test_hours_decisions_are_notified(client, county, clock):
     me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
     ids = []
     for _ in range(2):
-        r = client.post(f"{BASE}/hours", json={"member_id": me, "minutes": 90, "served_on": str(date.today()),
+        r = client.post(f"{BASE}/hours", json={"member_id": me, "minutes": 90, "served_on": clock.day(),
                                                "content": "政策宣讲", "note": "村委会记录"}, headers=county["leader"])
         ids.append(r.get_json()["id"])
     client.post(f"{BASE}/hours/{ids[0]}/approve", json={}, headers=county["admin"])
