@@ -4,8 +4,11 @@ import io
 import shutil
 import subprocess
 import zipfile
+from datetime import datetime
 
 import pytest
+
+from yinghuo.testing.clock import CHINA
 
 from .conftest import BASE, report
 
@@ -15,7 +18,7 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 #: the calendar (weeks, periods, deadlines) is this module's subject: its dates are read
 #: under a frozen clock, a Wednesday in the week of 2026-11-23
-pytestmark = pytest.mark.time_machine("2026-11-25 10:00 +08:00")
+pytestmark = pytest.mark.time_machine(datetime(2026, 11, 25, 10, tzinfo=CHINA))
 
 
 def _draft(client, project, squad="a", period="2026-11-23"):

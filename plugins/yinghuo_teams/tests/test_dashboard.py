@@ -4,6 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from yinghuo.testing.clock import CHINA
+
 from .conftest import BASE, report
 
 
@@ -46,7 +48,7 @@ def test_media_works(client, project, clock):
     assert [m["title"] for m in client.get(f"{BASE}/media", headers=project["mate_a"]).get_json()] == ["《萤火》"]
 
 
-@pytest.mark.time_machine("2026-11-16 09:00 +08:00")   # weeks 45 and 46 of 2026 are the subject
+@pytest.mark.time_machine(datetime(2026, 11, 16, 9, tzinfo=CHINA))   # weeks 45 and 46 of 2026 are the subject
 def test_dashboard_counts_and_on_time_rates(client, project, app):
     post = project["post"]
     post(f"/squads/{project['squads']['a']}/pairings", {"secretary_id": project["secretary"],

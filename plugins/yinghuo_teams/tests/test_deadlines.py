@@ -7,13 +7,14 @@ import pytest
 
 from yinghuo.db.context import tenant_scope
 from yinghuo.extensions import db
+from yinghuo.testing.clock import CHINA
 
 BASE = "/t/uni/api/v1/teams"
 
 
 #: the calendar (weeks, periods, deadlines) is this module's subject: its dates are read
 #: under a frozen clock, a Wednesday in the week of 2026-11-23
-pytestmark = pytest.mark.time_machine("2026-11-25 10:00 +08:00")
+pytestmark = pytest.mark.time_machine(datetime(2026, 11, 25, 10, tzinfo=CHINA))
 
 
 @pytest.fixture

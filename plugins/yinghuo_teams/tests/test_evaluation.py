@@ -3,8 +3,11 @@ group heads; the annual selection from those scores plus hours; certificates of 
 /verify/<code> says are genuine, then revoked."""
 import shutil
 import subprocess
+from datetime import datetime
 
 import pytest
+
+from yinghuo.testing.clock import CHINA
 
 from .conftest import BASE
 
@@ -13,7 +16,7 @@ FULL = {"出勤与纪律": 90, "工作成效": 90, "团队协作": 90, "宣传�
 
 #: the calendar (weeks, periods, deadlines) is this module's subject: its dates are read
 #: under a frozen clock, a Wednesday in the week of 2026-11-23
-pytestmark = pytest.mark.time_machine("2026-11-25 10:00 +08:00")
+pytestmark = pytest.mark.time_machine(datetime(2026, 11, 25, 10, tzinfo=CHINA))
 
 
 def _score(client, headers, member_id, scores, quarter="2026-Q3"):

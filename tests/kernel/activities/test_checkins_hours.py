@@ -9,6 +9,7 @@ import pytest
 from yinghuo.activities import checkins
 from yinghuo.hours.services import period_bounds, star_level
 from yinghuo.testing import sample_plugin
+from yinghuo.testing.clock import CHINA
 
 from .conftest import iso
 
@@ -248,7 +249,7 @@ def test_bad_star_thresholds_are_refused(client, operator, county):
     assert r.status_code == 422
 
 
-@pytest.mark.time_machine("2026-11-20 10:00 +08:00")   # the periods named are the subject
+@pytest.mark.time_machine(datetime(2026, 11, 20, 10, tzinfo=CHINA))   # the periods named are the subject
 def test_ranking_by_month_and_quarter_within_a_unit(client, county, make_member, login):
     town = client.post(f"{BASE}/units", json={"name": "城关镇", "type": "town"}, headers=county["admin"]).get_json()
     inside = make_member("county", "a@county.test", name="甲", unit_id=town["id"])
