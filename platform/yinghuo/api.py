@@ -20,7 +20,8 @@ from .documents import html_to_pdf, new_verification_code, qr_data_uri  # noqa: 
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized  # noqa: F401
 from .extensions import db  # noqa: F401
 from .jobs import enqueue, record_progress  # noqa: F401
-from .people.identity import has_permission, require_member, require_permission, require_role  # noqa: F401
+from . import gate  # noqa: F401  (gate.public, gate.member, gate.permission(name), gate.demand(name))
+from .gate import allowed  # noqa: F401
 from .people.masking import mask_id_number, mask_name, mask_phone  # noqa: F401
 from .notifications.services import notify  # noqa: F401
 from .people.services import get_member, member_names, members_in_unit_named, members_with_role  # noqa: F401
@@ -119,10 +120,4 @@ def form_errors(view):
     """Page decorator: a domain error of a form submission is shown as a message on the page
     it came from (the transaction rolled back)."""
     from .views import form_errors as wrap
-    return wrap(view)
-
-
-def member_page(view):
-    """Page decorator: anyone not signed in is sent to sign in and brought back."""
-    from .activities.views import member_page as wrap
     return wrap(view)

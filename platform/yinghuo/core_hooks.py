@@ -1,17 +1,36 @@
 """The kernel's own hook implementations, registered like a plugin (name "core")."""
 from __future__ import annotations
 
+from .gate import allowed
 from .plugin_host import hookimpl
 from .records import NavItem, PeriodicJob, Permission
 
 
+ADMINS = ("tenant_admin", "unit_admin")
+MANAGERS = ("tenant_admin", "unit_admin", "leader")
+
+#: the kernel's permissions: the only place its routes' roles are named
+PERMISSIONS = [
+    Permission("members.view", "See the member list", ADMINS),
+    Permission("members.manage", "Manage members and roles", ("tenant_admin",)),
+    Permission("ids.reveal", "Read full ID numbers (with a reason, audited)", ("tenant_admin",)),
+    Permission("units.manage", "Manage the org tree", ADMINS),
+    Permission("tenant.all_units", "Act on the whole tenant, not only one's own units", ("tenant_admin",)),
+    Permission("audit.read", "Read the audit log", ("tenant_admin",)),
+    Permission("activities.manage", "Create and run activities, sign up and check in others", MANAGERS),
+    Permission("dashboard.view", "See the tenant's dashboard", MANAGERS),
+    Permission("hours.enter", "Enter offline service hours, correct pending records", MANAGERS),
+    Permission("hours.approve", "Approve, reject, void and correct hour records", ADMINS),
+    Permission("certificates.manage", "List and revoke certificates", ("tenant_admin",)),
+    Permission("sheets.import", "Import members from a spreadsheet", ("tenant_admin",)),
+    Permission("sheets.export", "Export members and hours", ADMINS),
+    Permission("rollup.read", "See a hub's counts per child tenant", ("tenant_admin",)),
+]
+
+
 @hookimpl
 def yinghuo_permissions():
-    return [
-        Permission("members.manage", "Manage members and roles", ("tenant_admin",)),
-        Permission("units.manage", "Manage the org tree", ("tenant_admin", "unit_admin")),
-        Permission("audit.read", "Read the audit log", ("tenant_admin",)),
-    ]
+    return PERMISSIONS
 
 
 @hookimpl
@@ -22,14 +41,14 @@ def yinghuo_nav_items(tenant, member, area):
         items += [NavItem("My activities", "activity_pages.my_activities", order=6),
                   NavItem("My hours", "activity_pages.my_hours", order=7),
                   NavItem("Messages", "activity_pages.my_notifications", order=8)]
-    if member is not None and member.role_names & {"tenant_admin", "unit_admin"}:
-        items += [NavItem("Hours to approve", "activity_pages.admin_hours", area="admin", order=5)]
-    if member is not None and member.role_names & {"tenant_admin", "unit_admin", "leader"}:
-        items += [NavItem("Dashboard", "activity_pages.dashboard", area="admin", order=4)]
-    if member is not None and "tenant_admin" in member.role_names:
-        items += [NavItem("Members", "pages.admin_members", area="admin", order=10),
-                  NavItem("Org tree", "pages.admin_units", area="admin", order=20),
-                  NavItem("Audit log", "pages.admin_audit", area="admin", order=90)]
+    for permission, item in (
+            ("hours.approve", NavItem("Hours to approve", "activity_pages.admin_hours", area="admin", order=5)),
+            ("dashboard.view", NavItem("Dashboard", "activity_pages.dashboard", area="admin", order=4)),
+            ("members.manage", NavItem("Members", "pages.admin_members", area="admin", order=10)),
+            ("members.manage", NavItem("Org tree", "pages.admin_units", area="admin", order=20)),
+            ("audit.read", NavItem("Audit log", "pages.admin_audit", area="admin", order=90))):
+        if allowed(member, permission):
+            items.append(item)
     return [i for i in items if i.area == area]
 
 

@@ -5,7 +5,7 @@ from flask import Flask, abort, g, jsonify
 from sqlalchemy import text
 
 from .extensions import csrf, db
-from .people.identity import require_role
+from . import gate
 from .plugin_host import PluginHost
 from .tenant_api import blp as tenant_api
 
@@ -62,13 +62,14 @@ def _add_rollup_route() -> None:
     from .tenancy.schemas import RollupSchema
 
     @tenant_api.route("/rollup")
+    @gate.permission("rollup.read")
     @tenant_api.response(200, RollupSchema(many=True))
-    @require_role("tenant_admin")
     def rollup():
         """A hub's counts per child tenant (members, units, plugin stats); never their rows."""
         return services.rollup(g.tenant)
 
 
+@gate.public
 def healthz():
     """Database and Redis reachability (200 when both are fine or Redis is not configured)."""
     from .jobs import redis_status

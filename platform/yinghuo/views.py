@@ -17,7 +17,8 @@ from .extensions import db
 from .i18n import describe_fields
 from .people import auth
 from .people import services as people
-from .people.identity import login_session, require_login, require_operator, require_role
+from . import gate
+from .people.identity import login_session
 from .people.models import ROLES, Member
 from .tenancy import services as tenancy
 from .tenancy.models import KINDS, Tenant
@@ -74,22 +75,26 @@ def _login(next_endpoint: str, **values):
 
 
 @pages.route("/login", methods=["GET", "POST"])
+@gate.public
 def login():
     return _login("pages.tenant_home")
 
 
 @console.route("/login", methods=["GET", "POST"])
+@gate.public
 def operator_login():
     return _login("console.tenants")
 
 
 @console.route("/logout", methods=["POST"])
+@gate.public
 def logout():
     session.clear()
     return redirect(url_for("console.operator_login"))
 
 
 @console.route("/")
+@gate.public
 def index():
     return redirect(url_for("console.tenants"))
 
@@ -125,14 +130,14 @@ def _security(here: str):
 
 
 @pages.route("/me/security", methods=["GET", "POST"])
-@require_login
+@gate.signed_in
 @form_errors
 def security():
     return _security("pages.security")
 
 
 @console.route("/console/security", methods=["GET", "POST"])
-@require_operator
+@gate.operator
 @form_errors
 def operator_security():
     return _security("console.operator_security")
@@ -141,6 +146,7 @@ def operator_security():
 # --- tenant pages --------------------------------------------------------------------
 
 @pages.route("/")
+@gate.public
 def tenant_home():
     widgets = []
     if g.get("member") is not None:
@@ -151,6 +157,7 @@ def tenant_home():
 
 
 @pages.route("/register", methods=["GET", "POST"])
+@gate.public
 @form_errors
 def register():
     if request.method == "POST":
@@ -165,7 +172,7 @@ def register():
 
 
 @pages.route("/admin/members")
-@require_role("tenant_admin")
+@gate.permission("members.manage")
 def admin_members():
     q = request.args.get("q", "").strip()
     stmt = select(Member).order_by(Member.id).limit(200)
@@ -176,7 +183,7 @@ def admin_members():
 
 
 @pages.route("/admin/members/<int:member_id>/roles", methods=["POST"])
-@require_role("tenant_admin")
+@gate.permission("members.manage")
 @form_errors
 def admin_member_roles(member_id):
     unit_id = request.form.get("unit_id", type=int)
@@ -189,10 +196,11 @@ def admin_member_roles(member_id):
 
 
 @pages.route("/admin/units", methods=["GET", "POST"])
-@require_role("tenant_admin")
+@gate.permission("units.manage")
 @form_errors
 def admin_units():
     if request.method == "POST":
+        units.check_may_add_under(g.member, request.form.get("parent_id", type=int))
         units.create_unit(g.tenant, name=request.form.get("name", ""), type=request.form.get("type", ""),
                           parent_id=request.form.get("parent_id", type=int))
         db.session.commit()
@@ -204,7 +212,7 @@ def admin_units():
 
 
 @pages.route("/admin/audit")
-@require_role("tenant_admin")
+@gate.permission("audit.read")
 def admin_audit():
     rows = db.session.scalars(select(AuditEntry).where(AuditEntry.tenant_id == g.tenant.id)
                               .order_by(AuditEntry.id.desc()).limit(200))
@@ -214,7 +222,7 @@ def admin_audit():
 # --- operator console ----------------------------------------------------------------
 
 @console.route("/console/tenants")
-@require_operator
+@gate.operator
 def tenants():
     rows = db.session.scalars(select(Tenant).order_by(Tenant.slug)).all()
     return render_template("console/tenants.html", tenants=rows,
@@ -222,7 +230,7 @@ def tenants():
 
 
 @console.route("/console/tenants/new", methods=["GET", "POST"])
-@require_operator
+@gate.operator
 @form_errors
 def tenant_new():
     host = current_app.extensions["yinghuo"].host
@@ -242,7 +250,7 @@ def tenant_new():
 
 
 @console.route("/console/tenants/<slug>", methods=["GET", "POST"])
-@require_operator
+@gate.operator
 @form_errors
 def tenant_detail(slug):
     tenant = tenancy.get_tenant(slug)
@@ -262,7 +270,7 @@ def tenant_detail(slug):
 
 
 @console.route("/console/audit")
-@require_operator
+@gate.operator
 def operator_audit():
     rows = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(300))
     return render_template("audit.html", entries=list(rows))

@@ -10,12 +10,10 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from yinghuo.api import (activity_summaries, create_activity, current_member, db, local_today, member_names,
-                         require_member, require_role)
+from yinghuo.api import activity_summaries, create_activity, current_member, db, gate, local_today, member_names
 
 from . import archive, attachments, dashboard, downloads, deadlines, evaluation, recruitment, reports, services
 from .models import Report, Secretary, Squad
-from .services import ADMINS, MANAGERS
 
 
 
@@ -261,15 +259,15 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/squads")
     class Squads(MethodView):
+        @gate.member
         @blp.response(200, SquadSchema(many=True))
-        @require_member
         def get(self):
             """Squads with their members and pairing history."""
             return [squad_out(s) for s in db.session.scalars(select(Squad).order_by(Squad.name))]
 
+        @gate.permission("teams.manage")
         @blp.arguments(SquadSchema)
         @blp.response(201, SquadSchema)
-        @require_role(*MANAGERS)
         def post(self, data):
             """Create a squad."""
             squad = services.create_squad(data["name"])
@@ -277,9 +275,9 @@ def make_blueprint() -> Blueprint:
             return squad_out(squad)
 
     @blp.route("/squads/<int:squad_id>/members", methods=["POST"])
+    @gate.permission("teams.manage")
     @blp.arguments(SquadMemberSchema)
     @blp.response(201, SquadSchema)
-    @require_role(*MANAGERS)
     def squad_member(data, squad_id):
         """Add a student (refused with the reason when the squad is full)."""
         squad = services.add_member(services.get_squad(squad_id), data["member_id"], leader=data["leader"])
@@ -287,9 +285,9 @@ def make_blueprint() -> Blueprint:
         return squad_out(squad)
 
     @blp.route("/squads/<int:squad_id>/pairings", methods=["POST"])
+    @gate.permission("teams.manage")
     @blp.arguments(PairingSchema)
     @blp.response(201, SquadSchema)
-    @require_role(*MANAGERS)
     def squad_pairing(data, squad_id):
         """Pair the squad with a secretary and a village; the previous pairing is closed."""
         squad = services.get_squad(squad_id)
@@ -299,15 +297,15 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/secretaries")
     class Secretaries(MethodView):
+        @gate.member
         @blp.response(200, SecretarySchema(many=True))
-        @require_member
         def get(self):
             """Village first secretaries."""
             return db.session.scalars(select(Secretary).order_by(Secretary.name)).all()
 
+        @gate.permission("teams.manage")
         @blp.arguments(SecretarySchema)
         @blp.response(201, SecretarySchema)
-        @require_role(*MANAGERS)
         def post(self, data):
             """Add a first secretary."""
             secretary = services.create_secretary(data)
@@ -315,9 +313,9 @@ def make_blueprint() -> Blueprint:
             return secretary
 
     @blp.route("/squads/<int:squad_id>/reports", methods=["POST"])
+    @gate.member
     @blp.arguments(ReportSchema)
     @blp.response(201, ReportSchema)
-    @require_member
     def report_create(data, squad_id):
         """Start a report as a draft (members of the squad)."""
         report = reports.create(services.get_squad(squad_id).id, current_member(), **data)
@@ -325,9 +323,9 @@ def make_blueprint() -> Blueprint:
         return report_out(report)
 
     @blp.route("/reports")
+    @gate.member
     @blp.arguments(ReportQuery, location="query")
     @blp.response(200, ReportSchema(many=True))
-    @require_member
     def report_list(args):
         """Reports, newest period first; ``status=submitted`` is the reviewers' queue."""
         stmt = select(Report).order_by(Report.period_start.desc(), Report.id)
@@ -338,9 +336,9 @@ def make_blueprint() -> Blueprint:
         return [report_out(r) for r in db.session.scalars(stmt.limit(200))]
 
     @blp.route("/reports/<int:report_id>", methods=["PATCH"])
+    @gate.member
     @blp.arguments(ReportEditSchema)
     @blp.response(200, ReportSchema)
-    @require_member
     def report_edit(data, report_id):
         """Edit a draft or a returned report."""
         report = reports.edit(reports.get_report(report_id), current_member(), **data)
@@ -348,9 +346,9 @@ def make_blueprint() -> Blueprint:
         return report_out(report)
 
     @blp.route("/reports/<int:report_id>/<any(submit, return, resubmit, accept):action>", methods=["POST"])
+    @gate.member
     @blp.arguments(ReportActionSchema)
     @blp.response(200, ReportSchema)
-    @require_member
     def report_action(data, report_id, action):
         """submit / resubmit (the squad), return with comments / accept (archive-group reviewers)."""
         report = reports.transition(reports.get_report(report_id), action, current_member(), comment=data["comment"])
@@ -358,24 +356,24 @@ def make_blueprint() -> Blueprint:
         return report_out(report)
 
     @blp.route("/overdue")
+    @gate.member
     @blp.arguments(OverdueQuery, location="query")
     @blp.response(200, OverdueSchema(many=True))
-    @require_member
     def overdue_list(args):
         """Squads that missed the last passed deadline (tenant time zone)."""
         return deadlines.overdue(args["kind"], datetime.now(timezone.utc))
 
     @blp.route("/reports/<int:report_id>")
+    @gate.member
     @blp.response(200, ReportSchema)
-    @require_member
     def report_read(report_id):
         """One report with its files and history."""
         return report_out(reports.get_report(report_id))
 
     @blp.route("/reports/<int:report_id>/attachments", methods=["POST"])
+    @gate.member
     @blp.arguments(FileSchema, location="files")
     @blp.response(201, ReportSchema)
-    @require_member
     def attachment_add(files, report_id):
         """Attach a photo or document (type checked by content; size limit is a tenant setting)."""
         report = reports.get_report(report_id)
@@ -385,7 +383,7 @@ def make_blueprint() -> Blueprint:
         return report_out(report)
 
     @blp.route("/attachments/<int:attachment_id>", methods=["GET", "DELETE"])
-    @require_member
+    @gate.member
     def attachment_file(attachment_id):
         """Download a file, or remove it from a draft or returned report."""
         row = attachments.get(attachment_id)
@@ -397,15 +395,15 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/villages")
     class Villages(MethodView):
+        @gate.member
         @blp.response(200, VillageSchema(many=True))
-        @require_member
         def get(self):
             """Villages with their township, county and current squad."""
             return archive.villages()
 
+        @gate.permission("teams.admin")
         @blp.arguments(VillageSchema)
         @blp.response(201, VillageSchema)
-        @require_role(*ADMINS)
         def post(self, data):
             """Add a village (and its township and county) to the org tree."""
             village = archive.create_village(**data)
@@ -413,7 +411,7 @@ def make_blueprint() -> Blueprint:
             return archive.village_view(village)
 
     @blp.route("/villages/<int:village_id>/archive")
-    @require_member
+    @gate.member
     def village_archive(village_id):
         """Everything accepted for the village in time order, with who served there."""
         data = archive.contents(village_id)
@@ -427,8 +425,8 @@ def make_blueprint() -> Blueprint:
         return data
 
     @blp.route("/villages/<int:village_id>/exports", methods=["POST"])
+    @gate.permission("teams.manage")
     @blp.response(202, ArchiveExportSchema)
-    @require_role(*MANAGERS)
     def archive_export(village_id):
         """Start the export (PDF and .zip) as a job; poll exports/<id> for progress."""
         export = archive.start_export(village_id, by=current_member())
@@ -436,27 +434,28 @@ def make_blueprint() -> Blueprint:
         return archive.get_export(export.id)
 
     @blp.route("/exports/<int:export_id>")
+    @gate.permission("teams.manage")
     @blp.response(200, ArchiveExportSchema)
-    @require_role(*MANAGERS)
     def archive_export_status(export_id):
         """Progress of an archive export."""
         return archive.get_export(export_id)
 
     @blp.route("/exports/<int:export_id>/<any(pdf, zip):kind>")
-    @require_role(*MANAGERS)
+    @gate.permission("teams.manage")
     def archive_export_file(export_id, kind):
         """The archive as one PDF, or the .zip of its documents."""
         return downloads.send(archive.download(export_id, kind))
 
     @blp.route("/applications")
     class Applications(MethodView):
+        @gate.permission("teams.admin")
         @blp.arguments(ApplicationQuery, location="query")
         @blp.response(200, ApplicationSchema(many=True))
-        @require_role(*ADMINS)
         def get(self, args):
             """The screening list (filter by status)."""
             return recruitment.listing(args["status"])
 
+        @gate.public
         @blp.arguments(ApplicationSchema)
         @blp.response(201, ApplicationReceipt)
         def post(self, data):
@@ -467,9 +466,9 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/applications/<int:application_id>/<any(shortlist, reject, schedule, pass, fail, accept):action>",
                methods=["POST"])
+    @gate.permission("teams.admin")
     @blp.arguments(ApplicationActionSchema)
     @blp.response(200, ApplicationSchema)
-    @require_role(*ADMINS)
     def application_action(data, application_id, action):
         """Screen, schedule an interview, record its result, accept (membership + squad)."""
         row = recruitment.act(recruitment.get(application_id), action, **data)
@@ -478,15 +477,15 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/interview-slots")
     class Slots(MethodView):
+        @gate.permission("teams.admin")
         @blp.response(200, SlotSchema(many=True))
-        @require_role(*ADMINS)
         def get(self):
             """Interview slots with their bookings."""
             return recruitment.slots()
 
+        @gate.permission("teams.admin")
         @blp.arguments(SlotSchema)
         @blp.response(201, SlotSchema)
-        @require_role(*ADMINS)
         def post(self, data):
             """Add an interview slot."""
             slot = recruitment.add_slot(**data)
@@ -495,15 +494,15 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/media")
     class Media(MethodView):
+        @gate.member
         @blp.response(200, MediaSchema(many=True))
-        @require_member
         def get(self):
             """Films, articles and reports, newest first."""
             return services.media()
 
+        @gate.permission("teams.manage")
         @blp.arguments(MediaSchema)
         @blp.response(201, MediaSchema)
-        @require_role(*MANAGERS)
         def post(self, data):
             """Record a published work (outlet, link, date)."""
             work = services.add_media(data, by=current_member())
@@ -512,8 +511,8 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/trainings")
     class Trainings(MethodView):
+        @gate.member
         @blp.arguments(TrainingQuery, location="query")
-        @require_member
         def get(self, args):
             """Training sessions (or field trips) with sign-ups and attendance, from the kernel."""
             conf = services.settings()
@@ -521,8 +520,8 @@ def make_blueprint() -> Blueprint:
             return [{**a, "starts_at": a["starts_at"].isoformat(), "ends_at": a["ends_at"].isoformat()}
                     for a in activity_summaries(category=category)]
 
+        @gate.permission("teams.manage")
         @blp.arguments(TrainingSchema)
-        @require_role(*MANAGERS)
         def post(self, data):
             """Create a training session or field trip as a kernel activity (a draft to publish)."""
             conf = services.settings()
@@ -534,17 +533,17 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/evaluations")
     class Evaluations(MethodView):
+        @gate.permission("teams.manage")
         @blp.arguments(QuarterQuery, location="query")
-        @require_role(*MANAGERS)
         def get(self, args):
             """The criteria and, per volunteer, the leader's, the heads' and the combined score."""
             quarter = args["quarter"] or evaluation.current_quarter()
             return {"quarter": quarter, "criteria": evaluation.criteria(),
                     "results": evaluation.quarter_results(quarter)}
 
+        @gate.member
         @blp.arguments(EvaluationSchema)
         @blp.response(201, EvaluationOut)
-        @require_member
         def post(self, data):
             """Score a volunteer for a quarter: their squad leader, or a group head (unit or tenant
             admin); replaces your earlier scores of them for that quarter."""
@@ -555,15 +554,15 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/excellent")
     class Excellent(MethodView):
+        @gate.permission("teams.admin")
         @blp.arguments(YearQuery, location="query")
-        @require_role(*ADMINS)
         def get(self, args):
             """The year's ranking from evaluations and hours; the first ones are proposed."""
             return evaluation.annual_ranking(args["year"] or local_today().year)
 
+        @gate.permission("teams.honours")
         @blp.arguments(SelectionSchema)
         @blp.response(201, HonourSchema(many=True))
-        @require_role("tenant_admin")
         def post(self, data):
             """Confirm the excellent volunteers; their certificates of honour are made by a job."""
             made = evaluation.select_excellent(data["year"], data["member_ids"], by=current_member(),
@@ -572,23 +571,23 @@ def make_blueprint() -> Blueprint:
             return made
 
     @blp.route("/honours")
+    @gate.member
     @blp.arguments(YearQuery, location="query")
     @blp.response(200, HonourSchema(many=True))
-    @require_member
     def honour_list(args):
         """Excellent volunteers by year."""
         return evaluation.honours(args["year"])
 
     @blp.route("/honours/<int:honour_id>/pdf")
-    @require_member
+    @gate.member
     def honour_pdf(honour_id):
         """The certificate of honour (the person, or an admin)."""
         return downloads.send(evaluation.honour_download(honour_id, current_member()))
 
     @blp.route("/honours/<int:honour_id>/revoke", methods=["POST"])
+    @gate.permission("teams.honours")
     @blp.arguments(HonourRevokeSchema)
     @blp.response(200, HonourSchema)
-    @require_role("tenant_admin")
     def honour_revoke(data, honour_id):
         """Revoke a title; its verify page then says so."""
         honour = evaluation.revoke(evaluation.get_honour(honour_id), data["reason"])
@@ -596,13 +595,13 @@ def make_blueprint() -> Blueprint:
         return honour
 
     @blp.route("/groups")
-    @require_member
+    @gate.member
     def working_groups():
         """The project's working groups (tenant setting) with their member counts."""
         return services.working_groups()
 
     @blp.route("/dashboard")
-    @require_member
+    @gate.member
     def dashboard_figures():
         """Counts and on-time submission rates per squad and per week."""
         figures = dashboard.on_time()

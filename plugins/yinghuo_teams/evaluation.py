@@ -9,13 +9,13 @@ from datetime import date
 from flask import render_template
 from sqlalchemy import select
 
-from yinghuo.api import (Conflict, Forbidden, Invalid, NotFound, Verification, approved_minutes, audit,
-                         current_tenant, db, enqueue, get_member, html_to_pdf, local_today, mask_name,
+from yinghuo.api import (Conflict, Forbidden, Invalid, NotFound, Verification, allowed, approved_minutes,
+                         audit, current_tenant, db, enqueue, get_member, html_to_pdf, local_today, mask_name,
                          member_names, new_verification_code, qr_data_uri, utcnow)
 
 from .downloads import Download
 from .models import Evaluation, Honour, Squad, SquadMember
-from .services import ADMINS, settings
+from .services import settings
 
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
@@ -43,7 +43,7 @@ def scorer_role(scorer, member_id: int) -> str:
     squad_id = db.session.scalar(select(SquadMember.squad_id).where(SquadMember.member_id == member_id))
     if squad_id is not None and db.session.scalar(select(Squad.leader_id).where(Squad.id == squad_id)) == scorer.id:
         return "leader"
-    if scorer.role_names & ADMINS:
+    if allowed(scorer, "teams.admin"):
         return "head"
     raise Forbidden("Only the volunteer's squad leader and the group heads score them")
 
@@ -52,7 +52,7 @@ def scorable(scorer) -> list[int]:
     """Whom ``scorer`` may score (the rule of :func:`scorer_role`): a group head every squad
     member, a squad leader the members of their squads; never themselves."""
     stmt = select(SquadMember.member_id)
-    if not scorer.role_names & ADMINS:
+    if not allowed(scorer, "teams.admin"):
         stmt = stmt.join(Squad, Squad.id == SquadMember.squad_id).where(Squad.leader_id == scorer.id)
     return [i for i in db.session.scalars(stmt) if i != scorer.id]
 
@@ -146,7 +146,7 @@ def annual_ranking(year: int) -> list[dict]:
 def select_excellent(year: int, member_ids: list[int] | None, *, by, base_url: str) -> list[Honour]:
     """Confirm the year's excellent volunteers (the proposal, or the admins' own choice among
     those ranked) and queue their certificates of honour. Running it again adds nobody twice."""
-    if not by.role_names & {"tenant_admin"}:
+    if not allowed(by, "teams.honours"):
         raise Forbidden("Only a tenant admin confirms the annual selection")
     ranking = {r["member_id"]: r for r in annual_ranking(year)}
     chosen = member_ids if member_ids is not None else [m for m, r in ranking.items() if r["proposed"]]
@@ -193,7 +193,7 @@ def get_honour(honour_id: int) -> Honour:
 def honour_download(honour_id: int, viewer) -> Download:
     """The certificate of honour, for the person it honours or an admin, once it is made."""
     honour = get_honour(honour_id)
-    if viewer.id != honour.member_id and not viewer.role_names & ADMINS:
+    if viewer.id != honour.member_id and not allowed(viewer, "teams.admin"):
         raise Forbidden("This is not your certificate")
     if honour.pdf is None:
         raise Conflict("the certificate is being made; try again shortly", code="not_ready")

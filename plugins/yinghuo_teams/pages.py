@@ -9,20 +9,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from yinghuo.api import (Forbidden, Invalid, activity_summaries, current_member, db, form_errors, local_today,
-                         member_names, member_page)
+from yinghuo.api import (Forbidden, Invalid, activity_summaries, allowed, current_member, db, form_errors, gate,
+                         local_today, member_names)
 
 from . import archive, attachments, dashboard, downloads, deadlines, evaluation, recruitment, reports, services
 from .models import Report, Squad
-from .services import ADMINS, MANAGERS
 
 #: labels of the kinds of report on pages (translated); documents use reports.KIND_NAMES
 KINDS = {"weekly": "Weekly summary", "monthly": "Monthly brief", "case": "Case study"}
-
-
-def _need(roles: set[str]) -> None:
-    if not current_member().role_names & roles:
-        raise Forbidden("You do not have the role needed here")
 
 
 def _reviewer() -> None:
@@ -54,7 +48,7 @@ def make_pages() -> Blueprint:
     # --- squads: this week and reports -------------------------------------------------
 
     @bp.route("/")
-    @member_page
+    @gate.member
     def this_week():
         me = current_member()
         squad = services.squad_of(me)
@@ -69,7 +63,7 @@ def make_pages() -> Blueprint:
                                reviewer=reports.is_reviewer(me))
 
     @bp.route("/reports", methods=["POST"])
-    @member_page
+    @gate.member
     @form_errors
     def report_new():
         me = current_member()
@@ -86,7 +80,7 @@ def make_pages() -> Blueprint:
         return redirect(url_for(".report_page", report_id=report.id))
 
     @bp.route("/reports/<int:report_id>")
-    @member_page
+    @gate.member
     def report_page(report_id):
         me = current_member()
         report = reports.get_report(report_id)
@@ -103,7 +97,7 @@ def make_pages() -> Blueprint:
                                conf=services.settings())
 
     @bp.route("/reports/<int:report_id>", methods=["POST"])
-    @member_page
+    @gate.member
     @form_errors
     def report_save(report_id):
         report = reports.get_report(report_id)
@@ -115,7 +109,7 @@ def make_pages() -> Blueprint:
         return redirect(url_for(".report_page", report_id=report.id))
 
     @bp.route("/reports/<int:report_id>/files", methods=["POST"])
-    @member_page
+    @gate.member
     @form_errors
     def report_upload(report_id):
         report = reports.get_report(report_id)
@@ -128,12 +122,12 @@ def make_pages() -> Blueprint:
         return redirect(url_for(".report_page", report_id=report.id))
 
     @bp.route("/files/<int:attachment_id>")
-    @member_page
+    @gate.member
     def attachment(attachment_id):
         return downloads.send(attachments.download(attachment_id))
 
     @bp.route("/files/<int:attachment_id>/remove", methods=["POST"])
-    @member_page
+    @gate.member
     @form_errors
     def attachment_remove(attachment_id):
         row = attachments.get(attachment_id)
@@ -143,7 +137,7 @@ def make_pages() -> Blueprint:
         return redirect(url_for(".report_page", report_id=report.id))
 
     @bp.route("/reports/<int:report_id>/<any(submit, resubmit, accept, return):action>", methods=["POST"])
-    @member_page
+    @gate.member
     @form_errors
     def report_action(report_id, action):
         report = reports.get_report(report_id)
@@ -156,7 +150,7 @@ def make_pages() -> Blueprint:
         return redirect(url_for(".report_page", report_id=report.id))
 
     @bp.route("/review")
-    @member_page
+    @gate.member
     def review_queue():
         _reviewer()
         rows = reports.waiting()
@@ -166,46 +160,45 @@ def make_pages() -> Blueprint:
     # --- villages and archives -----------------------------------------------------------
 
     @bp.route("/villages", methods=["GET", "POST"])
-    @member_page
+    @gate.member
     @form_errors
     def villages():
         if request.method == "POST":
-            _need(ADMINS)
+            gate.demand("teams.admin")
             archive.create_village(name=request.form.get("name", ""), township=request.form.get("township", ""),
                                    county=request.form.get("county", ""))
             db.session.commit()
             flash(_("Village added."), "ok")
             return redirect(url_for(".villages"))
         return render_template("teams/villages.html", villages=archive.villages(),
-                               admin=bool(current_member().role_names & ADMINS))
+                               admin=allowed(current_member(), "teams.admin"))
 
     @bp.route("/villages/<int:village_id>")
-    @member_page
+    @gate.member
     def village_page(village_id):
         export = None
         if request.args.get("export"):
             export = archive.get_export(_int(request.args["export"], "export"))
         return render_template("teams/village.html", archive=archive.contents(village_id), export=export,
-                               manager=bool(current_member().role_names & MANAGERS))
+                               manager=allowed(current_member(), "teams.manage"))
 
     @bp.route("/villages/<int:village_id>/export", methods=["POST"])
-    @member_page
+    @gate.permission("teams.manage")
     @form_errors
     def village_export(village_id):
-        _need(MANAGERS)
         export = archive.start_export(village_id, by=current_member())
         db.session.commit()
         return redirect(url_for(".village_page", village_id=village_id, export=export.id))
 
     @bp.route("/exports/<int:export_id>.<any(pdf, zip):kind>")
-    @member_page
+    @gate.permission("teams.manage")
     def export_file(export_id, kind):
-        _need(MANAGERS)
         return downloads.send(archive.download(export_id, kind))
 
     # --- recruitment -----------------------------------------------------------------------
 
     @bp.route("/apply", methods=["GET", "POST"])
+    @gate.public
     @form_errors
     def apply():
         if request.method == "POST":
@@ -215,9 +208,8 @@ def make_pages() -> Blueprint:
         return render_template("teams/apply.html")
 
     @bp.route("/applications")
-    @member_page
+    @gate.permission("teams.admin")
     def applications():
-        _need(ADMINS)
         status = request.args.get("status") or None
         squads = db.session.scalars(select(Squad).order_by(Squad.name)).all()
         return render_template("teams/applications.html", rows=recruitment.listing(status), status=status,
@@ -226,10 +218,9 @@ def make_pages() -> Blueprint:
                                          "failed"])
 
     @bp.route("/applications/<int:application_id>/<action>", methods=["POST"])
-    @member_page
+    @gate.permission("teams.admin")
     @form_errors
     def application_action(application_id, action):
-        _need(ADMINS)
         form = request.form
         recruitment.act(recruitment.get(application_id), action, note=form.get("note", ""),
                         slot_id=_int(form.get("slot_id"), "slot_id", required=False),
@@ -240,10 +231,9 @@ def make_pages() -> Blueprint:
         return redirect(url_for(".applications", status=request.args.get("status")))
 
     @bp.route("/slots", methods=["POST"])
-    @member_page
+    @gate.permission("teams.admin")
     @form_errors
     def slot_new():
-        _need(ADMINS)
         try:
             starts = datetime.fromisoformat(request.form.get("starts_at", ""))
         except ValueError:
@@ -259,12 +249,12 @@ def make_pages() -> Blueprint:
     # --- evaluation and honours ------------------------------------------------------------
 
     @bp.route("/evaluations", methods=["GET", "POST"])
-    @member_page
+    @gate.member
     @form_errors
     def evaluations():
         me = current_member()
         if not services.leads_a_squad(me):
-            _need(MANAGERS)
+            gate.demand("teams.manage")
         quarter = request.values.get("quarter") or evaluation.current_quarter()
         evaluation.check_quarter(quarter)
         crit = evaluation.criteria()
@@ -281,10 +271,9 @@ def make_pages() -> Blueprint:
                                results=evaluation.quarter_results(quarter))
 
     @bp.route("/excellent", methods=["GET", "POST"])
-    @member_page
+    @gate.permission("teams.admin")
     @form_errors
     def excellent():
-        _need(ADMINS)
         year = _int(request.values.get("year"), "year", required=False) or local_today().year
         if request.method == "POST":
             chosen = [int(v) for v in request.form.getlist("member_id")]
@@ -297,14 +286,14 @@ def make_pages() -> Blueprint:
                                honours=honours, names=member_names({h.member_id for h in honours}))
 
     @bp.route("/honours/<int:honour_id>.pdf")
-    @member_page
+    @gate.member
     def honour_pdf(honour_id):
         return downloads.send(evaluation.honour_download(honour_id, current_member()))
 
     # --- dashboard and media ------------------------------------------------------------------
 
     @bp.route("/dashboard")
-    @member_page
+    @gate.member
     def dashboard_page():
         conf = services.settings()
         return render_template("teams/dashboard.html", counts=dashboard.counts(), rates=dashboard.on_time(),
@@ -314,11 +303,11 @@ def make_pages() -> Blueprint:
                                practice=activity_summaries(category=conf["practice_category"], limit=5))
 
     @bp.route("/media", methods=["GET", "POST"])
-    @member_page
+    @gate.member
     @form_errors
     def media():
         if request.method == "POST":
-            _need(MANAGERS)
+            gate.demand("teams.manage")
             services.add_media({"kind": request.form.get("kind"), "title": request.form.get("title"),
                                 "outlet": request.form.get("outlet"), "link": request.form.get("link"),
                                 "published_on": _date(request.form.get("published_on"), "published_on"),
@@ -329,7 +318,7 @@ def make_pages() -> Blueprint:
             return redirect(url_for(".media"))
         return render_template("teams/media.html", works=services.media(),
                                squads=db.session.scalars(select(Squad).order_by(Squad.name)).all(),
-                               manager=bool(current_member().role_names & MANAGERS), today=local_today(),
+                               manager=allowed(current_member(), "teams.manage"), today=local_today(),
                                week_ago=local_today() - timedelta(days=7))
 
     return bp

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from yinghuo.api import NavItem, PeriodicJob, PluginBlueprint, PluginManifest, Stat, hookimpl
+from yinghuo.api import NavItem, PeriodicJob, Permission, PluginBlueprint, PluginManifest, Stat, allowed, hookimpl
 
 HERE = Path(__file__).parent
 
@@ -71,6 +71,22 @@ def yinghuo_manifest():
                           description="Squads of students paired with village first secretaries.")
 
 
+#: the plugin's permissions: the only place its routes' roles are named
+PERMISSIONS = [
+    Permission("teams.manage", "Run squads, pairings, media, trainings and village exports",
+               ("tenant_admin", "unit_admin", "leader")),
+    Permission("teams.admin", "Villages, recruitment, interview slots, evaluation results",
+               ("tenant_admin", "unit_admin")),
+    Permission("teams.review_all", "Review reports without being in the archive group", ("tenant_admin",)),
+    Permission("teams.honours", "Confirm the annual selection, revoke certificates of honour", ("tenant_admin",)),
+]
+
+
+@hookimpl
+def yinghuo_permissions():
+    return PERMISSIONS
+
+
 @hookimpl
 def yinghuo_models():
     from . import models
@@ -109,9 +125,9 @@ def yinghuo_nav_items(tenant, member, area):
     items = [NavItem("Reports to review", "teams_pages.review_queue", order=1),
              NavItem("Project dashboard", "teams_pages.dashboard_page", order=2)]
     from .services import leads_a_squad
-    if member.role_names & {"tenant_admin", "unit_admin", "leader"} or leads_a_squad(member):
+    if allowed(member, "teams.manage") or leads_a_squad(member):
         items += [NavItem("Evaluation", "teams_pages.evaluations", order=3)]
-    if member.role_names & {"tenant_admin", "unit_admin"}:
+    if allowed(member, "teams.admin"):
         items += [NavItem("Recruitment", "teams_pages.applications", order=6)]
     return items
 

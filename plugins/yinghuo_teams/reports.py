@@ -8,7 +8,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from yinghuo.api import Conflict, Forbidden, Invalid, NotFound, audit, change_if, db, get_unit, utcnow
+from yinghuo.api import (Conflict, Forbidden, Invalid, NotFound, allowed, audit, change_if, db, get_unit,
+                         utcnow)
 
 from .models import Report, ReportReview
 from .services import is_in_squad, settings
@@ -75,7 +76,7 @@ def edit(report: Report, author, *, title: str | None = None, sections: dict | N
 
 def is_reviewer(member) -> bool:
     """Tenant admins, and members of the archive working group (tenant setting)."""
-    if "tenant_admin" in member.role_names:
+    if allowed(member, "teams.review_all"):
         return True
     if member.unit_id is None:
         return False

@@ -13,8 +13,6 @@ from .models import Pairing, Secretary, Squad, SquadMember
 
 
 #: who manages squads, reports' exports, media and evaluations; who administers the project
-MANAGERS = frozenset({"tenant_admin", "unit_admin", "leader"})
-ADMINS = frozenset({"tenant_admin", "unit_admin"})
 
 
 def settings_of(tenant) -> dict:

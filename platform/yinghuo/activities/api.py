@@ -9,9 +9,8 @@ from datetime import datetime
 from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
 
-from ..errors import Unauthorized
 from ..extensions import db
-from ..people.identity import require_member
+from .. import gate
 from ..people.services import get_member, member_names
 from ..tenant_api import blp
 from . import checkins, services
@@ -142,6 +141,7 @@ def signup_out(signup, name: str | None = None) -> dict:
 
 @blp.route("/activities")
 class Activities(MethodView):
+    @gate.public
     @blp.arguments(ActivityQuery, location="query")
     @blp.response(200, ActivitySchema(many=True))
     def get(self, args):
@@ -153,12 +153,11 @@ class Activities(MethodView):
         body = activities_json(rows)
         return Response(body, 200, {"X-Total-Count": str(total)}, mimetype="application/json")
 
+    @gate.permission("activities.manage")
     @blp.arguments(ActivityCreateSchema)
     @blp.response(201, ActivitySchema(many=True))
-    @require_member
     def post(self, data):
         """Create a draft activity, or a series with ``repeat`` (leaders and admins)."""
-        services.manager_only(g.member)
         repeat = data.pop("repeat", None)
         created = services.create_activity(g.tenant, data, creator=g.member, repeat=repeat)
         db.session.commit()
@@ -167,17 +166,17 @@ class Activities(MethodView):
 
 @blp.route("/activities/<int:activity_id>")
 class ActivityItem(MethodView):
+    @gate.public
     @blp.response(200, ActivitySchema)
     def get(self, activity_id):
         """One activity (404 when the viewer may not see it)."""
         return services.get_visible(activity_id, g.member)
 
+    @gate.permission("activities.manage")
     @blp.arguments(ActivityPatchSchema)
     @blp.response(200, ActivitySchema)
-    @require_member
     def patch(self, data, activity_id):
         """Change an activity; raising the capacity promotes from the waitlist."""
-        services.manager_only(g.member)
         activity = services.update_activity(g.tenant, services.get_activity(activity_id), data)
         db.session.commit()
         return activity
@@ -185,11 +184,10 @@ class ActivityItem(MethodView):
 
 def _transition_route(action: str, doc: str):
     @blp.route(f"/activities/<int:activity_id>/{action}", methods=["POST"], endpoint=f"activity_{action}")
+    @gate.permission("activities.manage")
     @blp.arguments(ReasonSchema)
     @blp.response(200, ActivitySchema)
-    @require_member
     def view(data, activity_id):
-        services.manager_only(g.member)
         activity = services.transition(g.tenant, services.get_activity(activity_id), action, reason=data["reason"])
         db.session.commit()
         return activity
@@ -206,37 +204,35 @@ for _action, _doc in (("publish", "Publish a draft: it opens for sign-up."),
 
 @blp.route("/activities/<int:activity_id>/signups")
 class Signups(MethodView):
+    @gate.member
     @blp.arguments(SignupRequestSchema)
     @blp.response(201, SignupSchema)
-    @require_member
     def post(self, data, activity_id):
         """Sign up (yourself, or as a leader someone else): a place or the waitlist."""
         activity = services.get_visible(activity_id, g.member)
         person = g.member
         if data["member_id"] is not None and data["member_id"] != g.member.id:
-            services.manager_only(g.member)
+            gate.demand("activities.manage")
             person = get_member(data["member_id"])
         signup = services.sign_up(g.tenant, activity, person, by=g.member)
         db.session.commit()
         return json_out(signup_out(signup, person.name), 201)
 
+    @gate.permission("activities.manage")
     @blp.response(200, SignupSchema(many=True))
-    @require_member
     def get(self, activity_id):
         """The roster: confirmed, then the waitlist in order (leaders and admins)."""
-        services.manager_only(g.member)
         rows = services.roster(services.get_activity(activity_id))
         names = member_names(r.member_id for r in rows)
         return [signup_out(r, names.get(r.member_id)) for r in rows]
 
 
 @blp.route("/activities/<int:activity_id>/signups/me", methods=["DELETE"])
+@gate.member
 @blp.arguments(ReasonSchema, location="query")
 @blp.response(200, SignupSchema)
 def cancel_my_signup(args, activity_id):
     """Cancel your sign-up (refused after the cancel deadline); the waitlist moves up."""
-    if g.member is None:
-        raise Unauthorized("Please sign in")
     signup = services.cancel_signup(g.tenant, services.get_visible(activity_id, g.member), g.member,
                                     reason=args["reason"])
     db.session.commit()
@@ -284,12 +280,11 @@ def attendance_out(row, name=None) -> dict:
 
 
 @blp.route("/activities/<int:activity_id>/qr")
+@gate.permission("activities.manage")
 @blp.arguments(QrQuery, location="query")
 @blp.response(200, QrSchema)
-@require_member
 def activity_qr(args, activity_id):
     """The current check-in (or check-out) QR token for the leader's screen."""
-    services.manager_only(g.member)
     activity = services.get_activity(activity_id)
     return {"token": checkins.qr_token(activity, args["kind"]), "kind": args["kind"],
             "rotate_seconds": checkins.QR_ROTATE_SECONDS, "valid_seconds": checkins.QR_TTL_SECONDS}
@@ -299,7 +294,7 @@ def _person_and_proxy(member_id):
     """The person to check in/out: yourself, or (leaders) someone else on their behalf."""
     if member_id is None or member_id == g.member.id:
         return g.member, None
-    services.manager_only(g.member)
+    gate.demand("activities.manage")
     return get_member(member_id), g.member
 
 
@@ -307,9 +302,9 @@ def _check_route(direction: str):
     action = checkins.check_in if direction == "checkins" else checkins.check_out
 
     @blp.route(f"/activities/<int:activity_id>/{direction}", methods=["POST"], endpoint=f"activity_{direction}")
+    @gate.member
     @blp.arguments(CheckSchema)
     @blp.response(200, AttendanceSchema)
-    @require_member
     def view(data, activity_id):
         person, proxy = _person_and_proxy(data["member_id"])
         row = action(services.get_visible(activity_id, g.member), person, token=data["token"],
@@ -326,23 +321,21 @@ for _direction in ("checkins", "checkouts"):
 
 
 @blp.route("/activities/<int:activity_id>/attendance")
+@gate.permission("activities.manage")
 @blp.response(200, AttendanceSchema(many=True))
-@require_member
 def activity_attendance(activity_id):
     """Who is checked in and out (leaders and admins)."""
-    services.manager_only(g.member)
     rows = checkins.roster(services.get_activity(activity_id))
     names = member_names(r.member_id for r in rows)
     return [attendance_out(r, names.get(r.member_id)) for r in rows]
 
 
 @blp.route("/activities/<int:activity_id>/attendance/<int:member_id>", methods=["PUT"])
+@gate.permission("activities.manage")
 @blp.arguments(CorrectionSchema)
 @blp.response(200, AttendanceSchema)
-@require_member
 def activity_attendance_correct(data, activity_id, member_id):
     """Correct someone's times (or record a missed check-in): a reason is required and audited."""
-    services.manager_only(g.member)
     person = get_member(member_id)
     row = checkins.correct(services.get_activity(activity_id), person.id, by=g.member, **data)
     db.session.commit()

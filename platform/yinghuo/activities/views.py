@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, timedelta
-from functools import wraps
 
 from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from .. import gate
 from ..certificates import services as certificates
 from ..documents import qr_data_uri
 from ..certificates.models import Certificate
@@ -17,7 +17,6 @@ from ..extensions import db
 from ..hours import services as hours
 from ..hours.models import HourRecord
 from ..notifications import services as notifications
-from ..errors import Forbidden
 from ..people.models import Member
 from ..people.services import get_member, member_names
 from ..times import local_today
@@ -30,25 +29,6 @@ bp = Blueprint("activity_pages", __name__, url_prefix="/t/<tenant>")
 CHINA = services.CHINA
 
 
-def member_page(view):
-    """Pages for members: anyone else is sent to sign in and brought back."""
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if g.get("member") is None:
-            return redirect(url_for("pages.login", next=request.full_path))
-        return view(*args, **kwargs)
-    return wrapper
-
-
-def manager_page(view):
-    @wraps(view)
-    @member_page
-    def wrapper(*args, **kwargs):
-        services.manager_only(g.member)
-        return view(*args, **kwargs)
-    return wrapper
-
-
 @bp.app_template_filter("local")
 def local_time(value: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
     return services.china_time(value, fmt)
@@ -57,6 +37,7 @@ def local_time(value: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
 # --- volunteers --------------------------------------------------------------------------
 
 @bp.route("/activities")
+@gate.public
 def activity_list():
     rows, total = services.list_activities(g.member, public_only=g.member is None,
                                            category=request.args.get("category") or None,
@@ -67,6 +48,7 @@ def activity_list():
 
 
 @bp.route("/activities/<int:activity_id>")
+@gate.public
 def activity_detail(activity_id):
     activity = services.get_visible(activity_id, g.member)
     mine = None
@@ -79,7 +61,7 @@ def activity_detail(activity_id):
 
 
 @bp.route("/activities/<int:activity_id>/signup", methods=["POST"])
-@member_page
+@gate.member
 @form_errors
 def activity_signup(activity_id):
     signup = services.sign_up(g.tenant, services.get_visible(activity_id, g.member), g.member, by=g.member)
@@ -89,7 +71,7 @@ def activity_signup(activity_id):
 
 
 @bp.route("/activities/<int:activity_id>/cancel-signup", methods=["POST"])
-@member_page
+@gate.member
 @form_errors
 def activity_cancel_signup(activity_id):
     services.cancel_signup(g.tenant, services.get_visible(activity_id, g.member), g.member)
@@ -99,7 +81,7 @@ def activity_cancel_signup(activity_id):
 
 
 @bp.route("/activities/<int:activity_id>/scan", methods=["GET", "POST"])
-@member_page
+@gate.member
 @form_errors
 def activity_scan(activity_id):
     """Where the QR code leads: confirm, and the phone's location goes along if allowed."""
@@ -116,7 +98,7 @@ def activity_scan(activity_id):
 
 
 @bp.route("/me/activities")
-@member_page
+@gate.member
 def my_activities():
     rows = db.session.execute(select(Signup, Activity).join(Activity, Activity.id == Signup.activity_id)
                               .where(Signup.member_id == g.member.id, Signup.status != "cancelled")
@@ -125,7 +107,7 @@ def my_activities():
 
 
 @bp.route("/me/hours")
-@member_page
+@gate.member
 def my_hours():
     records = db.session.scalars(select(HourRecord).where(HourRecord.member_id == g.member.id)
                                  .order_by(HourRecord.served_on.desc(), HourRecord.id.desc()).limit(200)).all()
@@ -133,7 +115,7 @@ def my_hours():
 
 
 @bp.route("/me/certificates", methods=["GET", "POST"])
-@member_page
+@gate.member
 @form_errors
 def my_certificates():
     if request.method == "POST":
@@ -149,7 +131,7 @@ def my_certificates():
 
 
 @bp.route("/me/certificates/<int:certificate_id>.pdf")
-@member_page
+@gate.member
 @form_errors
 def my_certificate_pdf(certificate_id):
     cert = certificates.get_certificate(certificate_id)
@@ -159,7 +141,7 @@ def my_certificate_pdf(certificate_id):
 
 
 @bp.route("/me/notifications", methods=["GET", "POST"])
-@member_page
+@gate.member
 def my_notifications():
     if request.method == "POST":
         notifications.mark_read(g.member.id)
@@ -173,7 +155,7 @@ def my_notifications():
 # --- leaders and admins ------------------------------------------------------------------
 
 @bp.route("/activities/new", methods=["GET", "POST"])
-@manager_page
+@gate.permission("activities.manage")
 @form_errors
 def activity_new():
     if request.method == "POST":
@@ -203,7 +185,7 @@ def _local(value: str | None) -> datetime | None:
 
 
 @bp.route("/activities/<int:activity_id>/<any(publish, complete, close, cancel):action>", methods=["POST"])
-@manager_page
+@gate.permission("activities.manage")
 @form_errors
 def activity_transition(activity_id, action):
     services.transition(g.tenant, services.get_activity(activity_id), action, reason=request.form.get("reason"))
@@ -213,7 +195,7 @@ def activity_transition(activity_id, action):
 
 
 @bp.route("/activities/<int:activity_id>/onsite", methods=["GET", "POST"])
-@manager_page
+@gate.permission("activities.manage")
 @form_errors
 def activity_onsite(activity_id):
     """The leader's page on site: a QR that renews itself, the roster, check-in for others."""
@@ -237,11 +219,9 @@ def activity_onsite(activity_id):
 
 
 @bp.route("/admin/hours", methods=["GET", "POST"])
-@member_page
+@gate.permission("hours.approve")
 @form_errors
 def admin_hours():
-    if not g.member.role_names & {"tenant_admin", "unit_admin"}:
-        raise Forbidden("You do not have the role needed here")
     if request.method == "POST":
         record = hours.get_record(request.form.get("record_id", type=int) or 0, viewer=g.member)
         if request.form.get("decision") == "approve":
@@ -261,10 +241,8 @@ def admin_hours():
 
 
 @bp.route("/admin/dashboard")
-@member_page
+@gate.permission("dashboard.view")
 def dashboard():
-    if not g.member.role_names & {"tenant_admin", "unit_admin", "leader"}:
-        raise Forbidden("You do not have the role needed here")
     return render_template("activities/dashboard.html", **dashboard_figures())
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ..db.context import tenant_scope
 from ..errors import wants_json
 from ..extensions import db
-from ..people.identity import require_member, require_role
+from .. import gate
 from ..tenant_api import blp
 from . import services
 from .models import Certificate
@@ -52,8 +52,8 @@ class RevokeSchema(Schema):
 
 
 @blp.route("/me/certificates", methods=["GET"])
+@gate.member
 @blp.response(200, CertificateSchema(many=True))
-@require_member
 def my_certificates():
     """My certificates, newest first."""
     return db.session.scalars(select(Certificate).where(Certificate.member_id == g.member.id)
@@ -61,9 +61,9 @@ def my_certificates():
 
 
 @blp.route("/me/certificates", methods=["POST"])
+@gate.member
 @blp.arguments(CertificateRequestSchema)
 @blp.response(202, CertificateSchema)
-@require_member
 def request_certificate(data):
     """Ask for a certificate of my approved hours in a period; a job makes the PDF."""
     cert = services.request_certificate(g.tenant, g.member, start=data["period_start"], end=data["period_end"],
@@ -73,8 +73,8 @@ def request_certificate(data):
 
 
 @blp.route("/me/certificates/<int:certificate_id>")
+@gate.member
 @blp.response(200, CertificateSchema)
-@require_member
 def certificate_status(certificate_id):
     """One certificate and its status (pending while the job runs)."""
     cert = services.get_certificate(certificate_id)
@@ -83,8 +83,8 @@ def certificate_status(certificate_id):
 
 
 @blp.route("/me/certificates/<int:certificate_id>/pdf")
+@gate.member
 @blp.response(200, content_type="application/pdf")
-@require_member
 def certificate_pdf(certificate_id):
     """Download the PDF (the person, or an admin)."""
     cert = services.get_certificate(certificate_id)
@@ -94,17 +94,17 @@ def certificate_pdf(certificate_id):
 
 
 @blp.route("/certificates")
+@gate.permission("certificates.manage")
 @blp.response(200, CertificateSchema(many=True))
-@require_role("tenant_admin")
 def all_certificates():
     """Every certificate of the tenant, newest first (admins)."""
     return db.session.scalars(select(Certificate).order_by(Certificate.id.desc()).limit(500)).all()
 
 
 @blp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
+@gate.permission("certificates.manage")
 @blp.arguments(RevokeSchema)
 @blp.response(200, CertificateSchema)
-@require_role("tenant_admin")
 def revoke_certificate(data, certificate_id):
     """Revoke a certificate; its verify page then says so."""
     cert = services.revoke(services.get_certificate(certificate_id), reason=data["reason"])
@@ -116,6 +116,7 @@ verify_pages = Blueprint("verify", __name__)
 
 
 @verify_pages.route("/verify/<code>")
+@gate.public
 def verify(code):
     """Public: is this certificate (or a plugin's code) genuine and unrevoked? Masked details only."""
     tenant = services.tenant_for_code(code)

@@ -20,6 +20,7 @@ from ..people.models import Member
 from ..people.services import id_number
 from ..records import Verification
 from ..tenancy.models import Tenant
+from ..gate import allowed
 from ..times import local_today
 from .models import Certificate, VerificationCode
 
@@ -101,7 +102,7 @@ def revoke(cert: Certificate, *, reason: str) -> Certificate:
 
 
 def check_owner(cert: Certificate, member) -> None:
-    if member is None or (cert.member_id != member.id and "tenant_admin" not in member.role_names):
+    if member is None or (cert.member_id != member.id and not allowed(member, "certificates.manage")):
         raise NotFound("no such certificate")
 
 

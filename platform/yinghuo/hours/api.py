@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..errors import Unauthorized
 from ..extensions import db
-from ..people.identity import require_member, require_role
+from .. import gate
 from ..tenant_api import blp
 from . import services
 from .models import EVIDENCE, STATUSES, HourRecord
@@ -74,9 +74,9 @@ class RankSchema(Schema):
 
 @blp.route("/hours")
 class Hours(MethodView):
+    @gate.permission("hours.approve")
     @blp.arguments(HourQuery, location="query")
     @blp.response(200, HourRecordSchema(many=True))
-    @require_role(*APPROVERS)
     def get(self, args):
         """Hour records, oldest pending first (the approval queue); total in ``X-Total-Count``."""
         stmt = select(HourRecord)
@@ -91,9 +91,9 @@ class Hours(MethodView):
                                   .offset((args["page"] - 1) * args["per_page"])).all()
         return rows, 200, {"X-Total-Count": str(total)}
 
+    @gate.permission("hours.enter")
     @blp.arguments(HourRecordSchema)
     @blp.response(201, HourRecordSchema)
-    @require_role(*ENTERERS)
     def post(self, data):
         """Enter offline service by hand (a note is required; it shows as manual evidence)."""
         record = services.enter_manually(by=g.member, **data)
@@ -103,11 +103,12 @@ class Hours(MethodView):
 
 def _decision(name: str, schema, doc: str):
     @blp.route(f"/hours/<int:record_id>/{name}", methods=["POST"], endpoint=f"hours_{name}")
+    @gate.permission("hours.enter" if name == "correct" else "hours.approve")
     @blp.arguments(schema)
     @blp.response(200 if name != "correct" else 201, HourRecordSchema)
-    @require_role(*(APPROVERS if name != "correct" else ENTERERS))
     def view(data, record_id):
-        record = services.get_record(record_id, viewer=g.member if name != "correct" else None)
+        record = (services.get_correctable(record_id, g.member) if name == "correct"
+                  else services.get_record(record_id, viewer=g.member))
         if name == "approve":
             services.approve(g.tenant, record, by=g.member)
         elif name == "correct":
@@ -133,23 +134,24 @@ for _name, _schema, _doc in (
 
 
 @blp.route("/hours/anomalies")
+@gate.permission("hours.approve")
 @blp.response(200, HourRecordSchema(many=True))
-@require_role(*APPROVERS)
 def hours_anomalies():
     """Hours without on-site evidence (entered by hand), largest first."""
     return services.anomalies(g.member)
 
 
 @blp.route("/hours/ranking")
+@gate.member
 @blp.arguments(RankingQuery, location="query")
 @blp.response(200, RankSchema(many=True))
-@require_member
 def hours_ranking(args):
     """Approved hours by person for a month or quarter, optionally within a unit."""
     return services.ranking(args["period"], args["unit_id"])
 
 
 @blp.route("/me/hours")
+@gate.member
 @blp.response(200, TotalsSchema)
 def my_hours():
     """My approved and pending hours in this tenant and my star level."""

@@ -6,19 +6,21 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import func, select
 
 from .. import audit
 from ..activities.models import Activity, Attendance
 from ..db.base import utcnow
 from ..db.context import current_tenant_id
 from ..db.guarded import change_if
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..gate import allowed
 from ..extensions import db
 from ..notifications.services import notify
 from ..people.models import Member
 from ..times import local_today
 from ..units.models import Unit
+from ..units.services import admin_roots, units_under
 from .models import HourRecord
 
 #: default star thresholds in hours (1★ … 5★); tenants override settings.star_thresholds
@@ -42,15 +44,21 @@ def get_record(record_id: int, viewer=None) -> HourRecord:
 def reach(viewer):
     """Which records an approver may see: all for tenant admins; for unit admins, those of
     members in their units' subtrees. Returns a WHERE clause, or None for no limit."""
-    if "tenant_admin" in viewer.role_names:
+    roots = admin_roots(viewer)
+    if roots is None:
         return None
-    roots = [r.unit_id for r in viewer.roles if r.role == "unit_admin" and r.unit_id]
-    paths = list(db.session.scalars(select(Unit.path).where(Unit.id.in_(roots)))) if roots else []
-    if not paths:
-        return false()
-    members = select(Member.id).join(Unit, Unit.id == Member.unit_id).where(
-        or_(*[Unit.path.startswith(p, autoescape=True) for p in paths]))
-    return HourRecord.member_id.in_(members)
+    return HourRecord.member_id.in_(select(Member.id).where(Member.unit_id.in_(units_under(roots))))
+
+
+def get_correctable(record_id: int, viewer) -> HourRecord:
+    """A record ``viewer`` may correct: approvers, any within their reach; those who only
+    enter hours (leaders), a pending one, never one already decided."""
+    if allowed(viewer, "hours.approve"):
+        return get_record(record_id, viewer=viewer)
+    record = get_record(record_id)
+    if record.status != "pending":
+        raise Forbidden("Only an approver may correct a record that has been decided", code="decided")
+    return record
 
 
 def attended_minutes(activity: Activity, row: Attendance) -> int:

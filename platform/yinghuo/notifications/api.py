@@ -5,7 +5,7 @@ from flask import g
 from marshmallow import Schema, fields
 
 from ..extensions import db
-from ..people.identity import require_member
+from .. import gate
 from ..tenant_api import blp
 from . import services
 
@@ -36,8 +36,8 @@ def notification_out(row) -> dict:
 
 
 @blp.route("/me/notifications")
+@gate.member
 @blp.response(200, InboxSchema)
-@require_member
 def my_notifications():
     """My inbox, unread first, in my language (``?lang=en`` for English)."""
     rows, unread = services.inbox(g.member.id)
@@ -45,8 +45,8 @@ def my_notifications():
 
 
 @blp.route("/me/notifications/<int:notification_id>/read", methods=["POST"])
+@gate.member
 @blp.response(200, CountSchema)
-@require_member
 def notification_read(notification_id):
     """Mark one message read."""
     marked = services.mark_read(g.member.id, notification_id)
@@ -55,8 +55,8 @@ def notification_read(notification_id):
 
 
 @blp.route("/me/notifications/read-all", methods=["POST"])
+@gate.member
 @blp.response(200, CountSchema)
-@require_member
 def notifications_read_all():
     """Mark every message read."""
     marked = services.mark_read(g.member.id)

@@ -12,6 +12,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..units.models import Unit
 from . import crypto
+from ..gate import allowed
 from .auth import find_account, hash_password, verify_password
 from .idnumbers import normalise_id, phone_error, resident_id_error
 from .masking import mask_id_number, mask_phone
@@ -62,6 +63,8 @@ def register(tenant, data: dict) -> Member:
     ``data``: name, password, email and/or phone, optional id_type/id_number, unit_id,
     and ``consent`` (must be true: the tenant's privacy notice version is recorded).
     """
+    if not tenant.setting("self_registration", True):
+        raise Forbidden("This tenant does not take self-registration", code="registration_closed")
     errors = check_identity(data)
     if not (data.get("email") or data.get("phone")):
         errors["email"] = ["email or phone is required"]
@@ -205,7 +208,7 @@ def member_view(member: Member, *, reveal: bool = False) -> dict:
 def reveal_member(member: Member, *, reason: str, viewer: Member | None) -> dict:
     """Unmasked data for the person themself or an admin who gives a reason (audited)."""
     is_self = viewer is not None and viewer.id == member.id
-    is_admin = viewer is not None and "tenant_admin" in viewer.role_names
+    is_admin = allowed(viewer, "ids.reveal")
     if not (is_self or is_admin):
         raise Forbidden("Only the person or a tenant admin may see the full number")
     if not is_self and not (reason or "").strip():

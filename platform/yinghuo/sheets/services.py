@@ -29,6 +29,7 @@ from ..people.models import Member
 from ..people.services import add_member, check_identity, id_number
 from ..tenancy.models import Tenant
 from ..units.models import Unit
+from ..units.services import admin_roots, units_under
 from .models import ExportJob, ImportBatch
 
 MAX_IMPORT_ROWS = 20_000
@@ -171,9 +172,18 @@ def _unit_name(unit_id) -> str:
 
 # --- export ----------------------------------------------------------------------------
 
+def _members(job: ExportJob):
+    """The members an export may hold: a unit admin's only those in their subtrees."""
+    stmt = select(Member.id)
+    if "unit_roots" in job.filters:
+        stmt = stmt.where(Member.unit_id.in_(units_under(job.filters["unit_roots"])))
+    return stmt
+
+
 def _member_rows(job: ExportJob):
     units = dict(db.session.execute(select(Unit.id, Unit.name)).all())
-    for m in db.session.scalars(select(Member).order_by(Member.id).execution_options(yield_per=CHUNK)):
+    stmt = select(Member).where(Member.id.in_(_members(job))).order_by(Member.id)
+    for m in db.session.scalars(stmt.execution_options(yield_per=CHUNK)):
         number = id_number(m)
         yield [m.id, m.name, m.phone if job.reveal else mask_phone(m.phone),
                number if job.reveal else mask_id_number(number), units.get(m.unit_id, ""),
@@ -188,7 +198,8 @@ def _activity_rows(job: ExportJob):
 
 def _hour_rows(job: ExportJob):
     names = dict(db.session.execute(select(Member.id, Member.name)).all())
-    stmt = select(HourRecord).order_by(HourRecord.served_on, HourRecord.id)
+    stmt = select(HourRecord).where(HourRecord.member_id.in_(_members(job)))
+    stmt = stmt.order_by(HourRecord.served_on, HourRecord.id)
     if job.filters.get("status"):
         stmt = stmt.where(HourRecord.status == job.filters["status"])
     for r in db.session.scalars(stmt.execution_options(yield_per=CHUNK)):
@@ -213,13 +224,17 @@ def start_export(kind: str, *, by, reveal: bool = False, reason: str | None = No
         raise Invalid("unknown export", fields={"kind": [f"one of {', '.join(EXPORTS)}"]})
     if reveal and not (reason or "").strip():
         raise Invalid("A reason is required to export full ID numbers and phones", fields={"reason": ["required"]})
+    filters = dict(filters or {})
+    roots = admin_roots(by)
+    if roots is not None:  # a unit admin: their own subtrees only
+        filters["unit_roots"] = roots
     job = ExportJob(tenant_id=current_tenant_id(), kind=kind, reveal=reveal and kind == "members",
-                    filters=filters or {}, created_by=by.id)
+                    filters=filters, created_by=by.id)
     db.session.add(job)
     db.session.flush()
     audit.record("export.start", "export", job.id, after={"kind": kind, "reveal": job.reveal},
                  reason=reason if reveal else None)
-    total = db.session.scalar(select(func.count()).select_from(EXPORTS[kind][1]))
+    total = db.session.scalar(select(func.count()).select_from(EXPORTS[kind][1]))  # an upper bound
     if total <= INLINE_ROWS:
         build_export(job)
     else:

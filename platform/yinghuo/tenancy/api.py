@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..errors import Forbidden
 from ..extensions import db
 from ..people import auth
-from ..people.identity import require_operator
+from .. import gate
 from . import services
 from .models import Tenant
 from .schemas import RollupSchema, TenantPatchSchema, TenantSchema
@@ -34,6 +34,7 @@ def tenant_out(tenant) -> dict:
 
 
 @blp.route("/auth/token", methods=["POST"])
+@gate.public
 @blp.arguments(LoginSchema)
 @blp.response(201, TokenSchema)
 def operator_token(data):
@@ -48,7 +49,7 @@ def operator_token(data):
 
 @blp.route("/tenants")
 class Tenants(MethodView):
-    decorators = [require_operator]
+    decorators = [gate.operator]
 
     @blp.response(200, TenantSchema(many=True))
     def get(self):
@@ -70,7 +71,7 @@ class Tenants(MethodView):
 
 @blp.route("/tenants/<slug>")
 class TenantItem(MethodView):
-    decorators = [require_operator]
+    decorators = [gate.operator]
 
     @blp.response(200, TenantSchema)
     def get(self, slug):
@@ -87,8 +88,8 @@ class TenantItem(MethodView):
 
 
 @blp.route("/tenants/<slug>/rollup")
+@gate.operator
 @blp.response(200, RollupSchema(many=True))
-@require_operator
 def tenant_rollup(slug):
     """Counts per child of a hub tenant."""
     return services.rollup(services.get_tenant(slug))

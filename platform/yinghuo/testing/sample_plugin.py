@@ -10,7 +10,7 @@ from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import Schema, fields
 
 from yinghuo.api import (NavItem, PeriodicJob, Permission, PluginBlueprint, PluginManifest, Stat,
-                         current_tenant, hookimpl, require_permission)
+                         current_tenant, gate, hookimpl)
 
 #: what the event hooks saw: (hook, tenant slug, detail)
 CALLS: list[tuple] = []
@@ -51,12 +51,13 @@ def yinghuo_blueprints(app):
     api = ApiBlueprint("sample_api", __name__, description="Sample plugin API")
 
     @api.route("/hello")
+    @gate.public
     def hello():
         """Greets in the tenant's configured greeting."""
         return jsonify({"greeting": current_tenant().settings["sample"]["greeting"]})
 
     @api.route("/leaders-only")
-    @require_permission("sample.greet")
+    @gate.permission("sample.greet")
     def leaders_only():
         """Only roles granted ``sample.greet`` (leaders) get here."""
         return jsonify({"ok": True})
@@ -64,6 +65,7 @@ def yinghuo_blueprints(app):
     page = Blueprint("sample_pages", __name__)
 
     @page.route("/")
+    @gate.public
     def index():
         return "<p>sample page</p>"
 

@@ -5,9 +5,8 @@ from flask import g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from ..errors import Forbidden
 from ..extensions import db
-from ..people.identity import require_member, require_role
+from .. import gate
 from ..tenant_api import blp
 from . import services
 
@@ -23,35 +22,26 @@ class UnitSchema(Schema):
 
 @blp.route("/units")
 class Units(MethodView):
+    @gate.member
     @blp.response(200, UnitSchema(many=True))
-    @require_member
     def get(self):
         """The whole org tree in tree order."""
         return [services.unit_view(u) for u in services.tree()]
 
+    @gate.permission("units.manage")
     @blp.arguments(UnitSchema)
     @blp.response(201, UnitSchema)
-    @require_role("tenant_admin", "unit_admin")
     def post(self, data):
         """Add a unit (unit admins only inside their own subtree)."""
-        _check_unit_admin(data.get("parent_id"))
+        services.check_may_add_under(g.member, data.get("parent_id"))
         unit = services.create_unit(g.tenant, **data)
         db.session.commit()
         return services.unit_view(unit)
 
 
 @blp.route("/units/<int:unit_id>")
+@gate.member
 @blp.response(200, UnitSchema(many=True))
-@require_member
 def unit_subtree(unit_id):
     """A unit and its whole subtree."""
     return [services.unit_view(u) for u in services.subtree(services.get_unit(unit_id))]
-
-
-def _check_unit_admin(parent_id):
-    member = g.member
-    if "tenant_admin" in member.role_names:
-        return
-    roots = [r.unit_id for r in member.roles if r.role == "unit_admin"]
-    if not any(parent_id == root or services.in_subtree(parent_id, root) for root in roots):
-        raise Forbidden("Unit admins can only add units inside their own subtree")

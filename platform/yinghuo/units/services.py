@@ -1,11 +1,11 @@
 """Org tree rules: create units under a parent, subtree queries by path prefix."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import false, or_, select
 
 from .. import audit
 from ..db.context import current_tenant_id
-from ..errors import Invalid, NotFound
+from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
 from .models import Unit
 
@@ -57,6 +57,30 @@ def in_subtree(unit_id: int | None, root_id: int) -> bool:
         return False
     unit = db.session.get(Unit, (current_tenant_id(), unit_id))
     return unit is not None and f"/{root_id}/" in unit.path
+
+
+def admin_roots(member) -> list[int] | None:
+    """The units whose subtrees ``member`` administers; None when they act on the whole
+    tenant (the ``tenant.all_units`` permission)."""
+    from ..gate import allowed
+    if allowed(member, "tenant.all_units"):
+        return None
+    return [r.unit_id for r in member.roles if r.role == "unit_admin" and r.unit_id]
+
+
+def units_under(roots: list[int]):
+    """A statement selecting the ids of every unit in the subtrees of ``roots``."""
+    paths = list(db.session.scalars(select(Unit.path).where(Unit.id.in_(roots)))) if roots else []
+    if not paths:
+        return select(Unit.id).where(false())
+    return select(Unit.id).where(or_(*[Unit.path.startswith(p, autoescape=True) for p in paths]))
+
+
+def check_may_add_under(member, parent_id: int | None) -> None:
+    """Unit admins add units only inside their own subtrees."""
+    roots = admin_roots(member)
+    if roots is not None and not any(parent_id == root or in_subtree(parent_id, root) for root in roots):
+        raise Forbidden("Unit admins can only add units inside their own subtree")
 
 
 def unit_view(unit: Unit) -> dict:
