@@ -40,7 +40,11 @@ def yinghuo_models():
 def yinghuo_blueprints(app):
     """Blueprints to mount for the plugin, guarded so they 404 where it is disabled.
 
-    :param app: the Flask app being created.
+    Write them once at module level, as the kernel's rooms do: the kernel mounts the same
+    objects on every app it creates and puts the enabled-plugin guard on that app, not on
+    the blueprint. Every route declares its gate (``yinghuo.api.gate``).
+
+    :param app: the Flask app being created (ask for it only if the blueprints need it).
     :return: an iterable of :class:`yinghuo.records.PluginBlueprint`.
     """
 

@@ -36,11 +36,14 @@ def register(app: Flask, host: PluginHost, api) -> None:
 
 
 def _mount(app: Flask, api, name: str, item) -> None:
-    """Mount a plugin blueprint under the tenant prefix; 404 where the plugin is off."""
+    """Mount a plugin blueprint under the tenant prefix; 404 where the plugin is off.
+
+    The guard goes on this app, not on the blueprint object, so a plugin writes its
+    blueprints once at module level, as the kernel's rooms do, and every app (tests build
+    several) mounts the same ones."""
     bp = item.blueprint
 
-    @bp.before_request
-    def _only_where_enabled():
+    def only_where_enabled():
         if g.get("tenant") is None or name not in g.tenant.enabled_plugins:
             abort(404)
 
@@ -49,6 +52,7 @@ def _mount(app: Flask, api, name: str, item) -> None:
         csrf.exempt(bp)
     else:
         app.register_blueprint(bp, url_prefix=f"/t/<tenant>/{name}")
+    app.before_request_funcs.setdefault(bp.name, []).insert(0, only_where_enabled)
 
 
 _ROLLUP_ADDED = {"done": False}

@@ -253,360 +253,357 @@ def squad_out(squad: Squad) -> dict:
                          for p in services.pairings(squad)]}
 
 
-def make_blueprint() -> Blueprint:
-    """A fresh blueprint per app (the host mounts it under /t/<slug>/api/v1/teams/)."""
-    blp = Blueprint("teams_api", __name__, description="University teams: squads, secretaries, pairings")
+"""A fresh blueprint per app (the host mounts it under /t/<slug>/api/v1/teams/)."""
+blp = Blueprint("teams_api", __name__, description="University teams: squads, secretaries, pairings")
 
-    @blp.route("/squads")
-    class Squads(MethodView):
-        @gate.member
-        @blp.response(200, SquadSchema(many=True))
-        def get(self):
-            """Squads with their members and pairing history."""
-            return [squad_out(s) for s in db.session.scalars(select(Squad).order_by(Squad.name))]
+@blp.route("/squads")
+class Squads(MethodView):
+    @gate.member
+    @blp.response(200, SquadSchema(many=True))
+    def get(self):
+        """Squads with their members and pairing history."""
+        return [squad_out(s) for s in db.session.scalars(select(Squad).order_by(Squad.name))]
 
-        @gate.permission("teams.manage")
-        @blp.arguments(SquadSchema)
-        @blp.response(201, SquadSchema)
-        def post(self, data):
-            """Create a squad."""
-            squad = services.create_squad(data["name"])
-            db.session.commit()
-            return squad_out(squad)
-
-    @blp.route("/squads/<int:squad_id>/members", methods=["POST"])
     @gate.permission("teams.manage")
-    @blp.arguments(SquadMemberSchema)
+    @blp.arguments(SquadSchema)
     @blp.response(201, SquadSchema)
-    def squad_member(data, squad_id):
-        """Add a student (refused with the reason when the squad is full)."""
-        squad = services.add_member(services.get_squad(squad_id), data["member_id"], leader=data["leader"])
+    def post(self, data):
+        """Create a squad."""
+        squad = services.create_squad(data["name"])
         db.session.commit()
         return squad_out(squad)
 
-    @blp.route("/squads/<int:squad_id>/pairings", methods=["POST"])
+@blp.route("/squads/<int:squad_id>/members", methods=["POST"])
+@gate.permission("teams.manage")
+@blp.arguments(SquadMemberSchema)
+@blp.response(201, SquadSchema)
+def squad_member(data, squad_id):
+    """Add a student (refused with the reason when the squad is full)."""
+    squad = services.add_member(services.get_squad(squad_id), data["member_id"], leader=data["leader"])
+    db.session.commit()
+    return squad_out(squad)
+
+@blp.route("/squads/<int:squad_id>/pairings", methods=["POST"])
+@gate.permission("teams.manage")
+@blp.arguments(PairingSchema)
+@blp.response(201, SquadSchema)
+def squad_pairing(data, squad_id):
+    """Pair the squad with a secretary and a village; the previous pairing is closed."""
+    squad = services.get_squad(squad_id)
+    services.pair(squad, **data)
+    db.session.commit()
+    return squad_out(squad)
+
+@blp.route("/secretaries")
+class Secretaries(MethodView):
+    @gate.member
+    @blp.response(200, SecretarySchema(many=True))
+    def get(self):
+        """Village first secretaries."""
+        return db.session.scalars(select(Secretary).order_by(Secretary.name)).all()
+
     @gate.permission("teams.manage")
-    @blp.arguments(PairingSchema)
-    @blp.response(201, SquadSchema)
-    def squad_pairing(data, squad_id):
-        """Pair the squad with a secretary and a village; the previous pairing is closed."""
-        squad = services.get_squad(squad_id)
-        services.pair(squad, **data)
+    @blp.arguments(SecretarySchema)
+    @blp.response(201, SecretarySchema)
+    def post(self, data):
+        """Add a first secretary."""
+        secretary = services.create_secretary(data)
         db.session.commit()
-        return squad_out(squad)
+        return secretary
 
-    @blp.route("/secretaries")
-    class Secretaries(MethodView):
-        @gate.member
-        @blp.response(200, SecretarySchema(many=True))
-        def get(self):
-            """Village first secretaries."""
-            return db.session.scalars(select(Secretary).order_by(Secretary.name)).all()
+@blp.route("/squads/<int:squad_id>/reports", methods=["POST"])
+@gate.member
+@blp.arguments(ReportSchema)
+@blp.response(201, ReportSchema)
+def report_create(data, squad_id):
+    """Start a report as a draft (members of the squad)."""
+    report = reports.create(services.get_squad(squad_id).id, current_member(), **data)
+    db.session.commit()
+    return report_out(report)
 
-        @gate.permission("teams.manage")
-        @blp.arguments(SecretarySchema)
-        @blp.response(201, SecretarySchema)
-        def post(self, data):
-            """Add a first secretary."""
-            secretary = services.create_secretary(data)
-            db.session.commit()
-            return secretary
+@blp.route("/reports")
+@gate.member
+@blp.arguments(ReportQuery, location="query")
+@blp.response(200, ReportSchema(many=True))
+def report_list(args):
+    """Reports, newest period first; ``status=submitted`` is the reviewers' queue."""
+    stmt = select(Report).order_by(Report.period_start.desc(), Report.id)
+    if args["status"]:
+        stmt = stmt.where(Report.status == args["status"])
+    if args["squad_id"]:
+        stmt = stmt.where(Report.squad_id == args["squad_id"])
+    return [report_out(r) for r in db.session.scalars(stmt.limit(200))]
 
-    @blp.route("/squads/<int:squad_id>/reports", methods=["POST"])
-    @gate.member
-    @blp.arguments(ReportSchema)
-    @blp.response(201, ReportSchema)
-    def report_create(data, squad_id):
-        """Start a report as a draft (members of the squad)."""
-        report = reports.create(services.get_squad(squad_id).id, current_member(), **data)
+@blp.route("/reports/<int:report_id>", methods=["PATCH"])
+@gate.member
+@blp.arguments(ReportEditSchema)
+@blp.response(200, ReportSchema)
+def report_edit(data, report_id):
+    """Edit a draft or a returned report."""
+    report = reports.edit(reports.get_report(report_id), current_member(), **data)
+    db.session.commit()
+    return report_out(report)
+
+@blp.route("/reports/<int:report_id>/<any(submit, return, resubmit, accept):action>", methods=["POST"])
+@gate.member
+@blp.arguments(ReportActionSchema)
+@blp.response(200, ReportSchema)
+def report_action(data, report_id, action):
+    """submit / resubmit (the squad), return with comments / accept (archive-group reviewers)."""
+    report = reports.transition(reports.get_report(report_id), action, current_member(), comment=data["comment"])
+    db.session.commit()
+    return report_out(report)
+
+@blp.route("/overdue")
+@gate.member
+@blp.arguments(OverdueQuery, location="query")
+@blp.response(200, OverdueSchema(many=True))
+def overdue_list(args):
+    """Squads that missed the last passed deadline (tenant time zone)."""
+    return deadlines.overdue(args["kind"], datetime.now(timezone.utc))
+
+@blp.route("/reports/<int:report_id>")
+@gate.member
+@blp.response(200, ReportSchema)
+def report_read(report_id):
+    """One report with its files and history."""
+    return report_out(reports.get_report(report_id))
+
+@blp.route("/reports/<int:report_id>/attachments", methods=["POST"])
+@gate.member
+@blp.arguments(FileSchema, location="files")
+@blp.response(201, ReportSchema)
+def attachment_add(files, report_id):
+    """Attach a photo or document (type checked by content; size limit is a tenant setting)."""
+    report = reports.get_report(report_id)
+    upload = files["file"]
+    attachments.add(report, current_member(), upload.filename, upload.read())
+    db.session.commit()
+    return report_out(report)
+
+@blp.route("/attachments/<int:attachment_id>", methods=["GET", "DELETE"])
+@gate.member
+def attachment_file(attachment_id):
+    """Download a file, or remove it from a draft or returned report."""
+    row = attachments.get(attachment_id)
+    if request.method == "DELETE":
+        attachments.remove(row, reports.get_report(row.report_id), current_member())
         db.session.commit()
-        return report_out(report)
+        return "", 204
+    return downloads.send(attachments.download(attachment_id))
 
-    @blp.route("/reports")
+@blp.route("/villages")
+class Villages(MethodView):
     @gate.member
-    @blp.arguments(ReportQuery, location="query")
-    @blp.response(200, ReportSchema(many=True))
-    def report_list(args):
-        """Reports, newest period first; ``status=submitted`` is the reviewers' queue."""
-        stmt = select(Report).order_by(Report.period_start.desc(), Report.id)
-        if args["status"]:
-            stmt = stmt.where(Report.status == args["status"])
-        if args["squad_id"]:
-            stmt = stmt.where(Report.squad_id == args["squad_id"])
-        return [report_out(r) for r in db.session.scalars(stmt.limit(200))]
+    @blp.response(200, VillageSchema(many=True))
+    def get(self):
+        """Villages with their township, county and current squad."""
+        return archive.villages()
 
-    @blp.route("/reports/<int:report_id>", methods=["PATCH"])
-    @gate.member
-    @blp.arguments(ReportEditSchema)
-    @blp.response(200, ReportSchema)
-    def report_edit(data, report_id):
-        """Edit a draft or a returned report."""
-        report = reports.edit(reports.get_report(report_id), current_member(), **data)
-        db.session.commit()
-        return report_out(report)
-
-    @blp.route("/reports/<int:report_id>/<any(submit, return, resubmit, accept):action>", methods=["POST"])
-    @gate.member
-    @blp.arguments(ReportActionSchema)
-    @blp.response(200, ReportSchema)
-    def report_action(data, report_id, action):
-        """submit / resubmit (the squad), return with comments / accept (archive-group reviewers)."""
-        report = reports.transition(reports.get_report(report_id), action, current_member(), comment=data["comment"])
-        db.session.commit()
-        return report_out(report)
-
-    @blp.route("/overdue")
-    @gate.member
-    @blp.arguments(OverdueQuery, location="query")
-    @blp.response(200, OverdueSchema(many=True))
-    def overdue_list(args):
-        """Squads that missed the last passed deadline (tenant time zone)."""
-        return deadlines.overdue(args["kind"], datetime.now(timezone.utc))
-
-    @blp.route("/reports/<int:report_id>")
-    @gate.member
-    @blp.response(200, ReportSchema)
-    def report_read(report_id):
-        """One report with its files and history."""
-        return report_out(reports.get_report(report_id))
-
-    @blp.route("/reports/<int:report_id>/attachments", methods=["POST"])
-    @gate.member
-    @blp.arguments(FileSchema, location="files")
-    @blp.response(201, ReportSchema)
-    def attachment_add(files, report_id):
-        """Attach a photo or document (type checked by content; size limit is a tenant setting)."""
-        report = reports.get_report(report_id)
-        upload = files["file"]
-        attachments.add(report, current_member(), upload.filename, upload.read())
-        db.session.commit()
-        return report_out(report)
-
-    @blp.route("/attachments/<int:attachment_id>", methods=["GET", "DELETE"])
-    @gate.member
-    def attachment_file(attachment_id):
-        """Download a file, or remove it from a draft or returned report."""
-        row = attachments.get(attachment_id)
-        if request.method == "DELETE":
-            attachments.remove(row, reports.get_report(row.report_id), current_member())
-            db.session.commit()
-            return "", 204
-        return downloads.send(attachments.download(attachment_id))
-
-    @blp.route("/villages")
-    class Villages(MethodView):
-        @gate.member
-        @blp.response(200, VillageSchema(many=True))
-        def get(self):
-            """Villages with their township, county and current squad."""
-            return archive.villages()
-
-        @gate.permission("teams.admin")
-        @blp.arguments(VillageSchema)
-        @blp.response(201, VillageSchema)
-        def post(self, data):
-            """Add a village (and its township and county) to the org tree."""
-            village = archive.create_village(**data)
-            db.session.commit()
-            return archive.village_view(village)
-
-    @blp.route("/villages/<int:village_id>/archive")
-    @gate.member
-    def village_archive(village_id):
-        """Everything accepted for the village in time order, with who served there."""
-        data = archive.contents(village_id)
-        for r in data["reports"]:
-            r["files"] = [attachment_out(f) for f in r["files"]]
-            r["period_start"] = r["period_start"].isoformat()
-            r["accepted_at"] = r["accepted_at"].isoformat() if r["accepted_at"] else None
-        for p in data["served"]:
-            p["starts_on"] = p["starts_on"].isoformat()
-            p["ends_on"] = p["ends_on"].isoformat() if p["ends_on"] else None
-        return data
-
-    @blp.route("/villages/<int:village_id>/exports", methods=["POST"])
-    @gate.permission("teams.manage")
-    @blp.response(202, ArchiveExportSchema)
-    def archive_export(village_id):
-        """Start the export (PDF and .zip) as a job; poll exports/<id> for progress."""
-        export = archive.start_export(village_id, by=current_member())
-        db.session.commit()
-        return archive.get_export(export.id)
-
-    @blp.route("/exports/<int:export_id>")
-    @gate.permission("teams.manage")
-    @blp.response(200, ArchiveExportSchema)
-    def archive_export_status(export_id):
-        """Progress of an archive export."""
-        return archive.get_export(export_id)
-
-    @blp.route("/exports/<int:export_id>/<any(pdf, zip):kind>")
-    @gate.permission("teams.manage")
-    def archive_export_file(export_id, kind):
-        """The archive as one PDF, or the .zip of its documents."""
-        return downloads.send(archive.download(export_id, kind))
-
-    @blp.route("/applications")
-    class Applications(MethodView):
-        @gate.permission("teams.admin")
-        @blp.arguments(ApplicationQuery, location="query")
-        @blp.response(200, ApplicationSchema(many=True))
-        def get(self, args):
-            """The screening list (filter by status)."""
-            return recruitment.listing(args["status"])
-
-        @gate.public
-        @blp.arguments(ApplicationSchema)
-        @blp.response(201, ApplicationReceipt)
-        def post(self, data):
-            """Public: apply to join the project (no account needed; one per mobile number)."""
-            row = recruitment.apply(data)
-            db.session.commit()
-            return row
-
-    @blp.route("/applications/<int:application_id>/<any(shortlist, reject, schedule, pass, fail, accept):action>",
-               methods=["POST"])
     @gate.permission("teams.admin")
-    @blp.arguments(ApplicationActionSchema)
-    @blp.response(200, ApplicationSchema)
-    def application_action(data, application_id, action):
-        """Screen, schedule an interview, record its result, accept (membership + squad)."""
-        row = recruitment.act(recruitment.get(application_id), action, **data)
+    @blp.arguments(VillageSchema)
+    @blp.response(201, VillageSchema)
+    def post(self, data):
+        """Add a village (and its township and county) to the org tree."""
+        village = archive.create_village(**data)
+        db.session.commit()
+        return archive.village_view(village)
+
+@blp.route("/villages/<int:village_id>/archive")
+@gate.member
+def village_archive(village_id):
+    """Everything accepted for the village in time order, with who served there."""
+    data = archive.contents(village_id)
+    for r in data["reports"]:
+        r["files"] = [attachment_out(f) for f in r["files"]]
+        r["period_start"] = r["period_start"].isoformat()
+        r["accepted_at"] = r["accepted_at"].isoformat() if r["accepted_at"] else None
+    for p in data["served"]:
+        p["starts_on"] = p["starts_on"].isoformat()
+        p["ends_on"] = p["ends_on"].isoformat() if p["ends_on"] else None
+    return data
+
+@blp.route("/villages/<int:village_id>/exports", methods=["POST"])
+@gate.permission("teams.manage")
+@blp.response(202, ArchiveExportSchema)
+def archive_export(village_id):
+    """Start the export (PDF and .zip) as a job; poll exports/<id> for progress."""
+    export = archive.start_export(village_id, by=current_member())
+    db.session.commit()
+    return archive.get_export(export.id)
+
+@blp.route("/exports/<int:export_id>")
+@gate.permission("teams.manage")
+@blp.response(200, ArchiveExportSchema)
+def archive_export_status(export_id):
+    """Progress of an archive export."""
+    return archive.get_export(export_id)
+
+@blp.route("/exports/<int:export_id>/<any(pdf, zip):kind>")
+@gate.permission("teams.manage")
+def archive_export_file(export_id, kind):
+    """The archive as one PDF, or the .zip of its documents."""
+    return downloads.send(archive.download(export_id, kind))
+
+@blp.route("/applications")
+class Applications(MethodView):
+    @gate.permission("teams.admin")
+    @blp.arguments(ApplicationQuery, location="query")
+    @blp.response(200, ApplicationSchema(many=True))
+    def get(self, args):
+        """The screening list (filter by status)."""
+        return recruitment.listing(args["status"])
+
+    @gate.public
+    @blp.arguments(ApplicationSchema)
+    @blp.response(201, ApplicationReceipt)
+    def post(self, data):
+        """Public: apply to join the project (no account needed; one per mobile number)."""
+        row = recruitment.apply(data)
         db.session.commit()
         return row
 
-    @blp.route("/interview-slots")
-    class Slots(MethodView):
-        @gate.permission("teams.admin")
-        @blp.response(200, SlotSchema(many=True))
-        def get(self):
-            """Interview slots with their bookings."""
-            return recruitment.slots()
+@blp.route("/applications/<int:application_id>/<any(shortlist, reject, schedule, pass, fail, accept):action>",
+           methods=["POST"])
+@gate.permission("teams.admin")
+@blp.arguments(ApplicationActionSchema)
+@blp.response(200, ApplicationSchema)
+def application_action(data, application_id, action):
+    """Screen, schedule an interview, record its result, accept (membership + squad)."""
+    row = recruitment.act(recruitment.get(application_id), action, **data)
+    db.session.commit()
+    return row
 
-        @gate.permission("teams.admin")
-        @blp.arguments(SlotSchema)
-        @blp.response(201, SlotSchema)
-        def post(self, data):
-            """Add an interview slot."""
-            slot = recruitment.add_slot(**data)
-            db.session.commit()
-            return slot
+@blp.route("/interview-slots")
+class Slots(MethodView):
+    @gate.permission("teams.admin")
+    @blp.response(200, SlotSchema(many=True))
+    def get(self):
+        """Interview slots with their bookings."""
+        return recruitment.slots()
 
-    @blp.route("/media")
-    class Media(MethodView):
-        @gate.member
-        @blp.response(200, MediaSchema(many=True))
-        def get(self):
-            """Films, articles and reports, newest first."""
-            return services.media()
-
-        @gate.permission("teams.manage")
-        @blp.arguments(MediaSchema)
-        @blp.response(201, MediaSchema)
-        def post(self, data):
-            """Record a published work (outlet, link, date)."""
-            work = services.add_media(data, by=current_member())
-            db.session.commit()
-            return work
-
-    @blp.route("/trainings")
-    class Trainings(MethodView):
-        @gate.member
-        @blp.arguments(TrainingQuery, location="query")
-        def get(self, args):
-            """Training sessions (or field trips) with sign-ups and attendance, from the kernel."""
-            conf = services.settings()
-            category = conf["training_category" if args["kind"] == "training" else "practice_category"]
-            return [{**a, "starts_at": a["starts_at"].isoformat(), "ends_at": a["ends_at"].isoformat()}
-                    for a in activity_summaries(category=category)]
-
-        @gate.permission("teams.manage")
-        @blp.arguments(TrainingSchema)
-        def post(self, data):
-            """Create a training session or field trip as a kernel activity (a draft to publish)."""
-            conf = services.settings()
-            kind = data.pop("kind")
-            data["category"] = conf["training_category" if kind == "training" else "practice_category"]
-            activity = create_activity({**data, "visibility": "tenant"}, creator=current_member())
-            db.session.commit()
-            return {"id": activity.id, "category": activity.category, "status": activity.status}, 201
-
-    @blp.route("/evaluations")
-    class Evaluations(MethodView):
-        @gate.permission("teams.manage")
-        @blp.arguments(QuarterQuery, location="query")
-        def get(self, args):
-            """The criteria and, per volunteer, the leader's, the heads' and the combined score."""
-            quarter = args["quarter"] or evaluation.current_quarter()
-            return {"quarter": quarter, "criteria": evaluation.criteria(),
-                    "results": evaluation.quarter_results(quarter)}
-
-        @gate.member
-        @blp.arguments(EvaluationSchema)
-        @blp.response(201, EvaluationOut)
-        def post(self, data):
-            """Score a volunteer for a quarter: their squad leader, or a group head (unit or tenant
-            admin); replaces your earlier scores of them for that quarter."""
-            row = evaluation.score(data["member_id"], data["quarter"], current_member(), data["scores"],
-                                   data["comment"])
-            db.session.commit()
-            return row
-
-    @blp.route("/excellent")
-    class Excellent(MethodView):
-        @gate.permission("teams.admin")
-        @blp.arguments(YearQuery, location="query")
-        def get(self, args):
-            """The year's ranking from evaluations and hours; the first ones are proposed."""
-            return evaluation.annual_ranking(args["year"] or local_today().year)
-
-        @gate.permission("teams.honours")
-        @blp.arguments(SelectionSchema)
-        @blp.response(201, HonourSchema(many=True))
-        def post(self, data):
-            """Confirm the excellent volunteers; their certificates of honour are made by a job."""
-            made = evaluation.select_excellent(data["year"], data["member_ids"], by=current_member(),
-                                               base_url=base_url())
-            db.session.commit()
-            return made
-
-    @blp.route("/honours")
-    @gate.member
-    @blp.arguments(YearQuery, location="query")
-    @blp.response(200, HonourSchema(many=True))
-    def honour_list(args):
-        """Excellent volunteers by year."""
-        return evaluation.honours(args["year"])
-
-    @blp.route("/honours/<int:honour_id>/pdf")
-    @gate.member
-    def honour_pdf(honour_id):
-        """The certificate of honour (the person, or an admin)."""
-        return downloads.send(evaluation.honour_download(honour_id, current_member()))
-
-    @blp.route("/honours/<int:honour_id>/revoke", methods=["POST"])
-    @gate.permission("teams.honours")
-    @blp.arguments(HonourRevokeSchema)
-    @blp.response(200, HonourSchema)
-    def honour_revoke(data, honour_id):
-        """Revoke a title; its verify page then says so."""
-        honour = evaluation.revoke(evaluation.get_honour(honour_id), data["reason"])
+    @gate.permission("teams.admin")
+    @blp.arguments(SlotSchema)
+    @blp.response(201, SlotSchema)
+    def post(self, data):
+        """Add an interview slot."""
+        slot = recruitment.add_slot(**data)
         db.session.commit()
-        return honour
+        return slot
 
-    @blp.route("/groups")
+@blp.route("/media")
+class Media(MethodView):
     @gate.member
-    def working_groups():
-        """The project's working groups (tenant setting) with their member counts."""
-        return services.working_groups()
+    @blp.response(200, MediaSchema(many=True))
+    def get(self):
+        """Films, articles and reports, newest first."""
+        return services.media()
 
-    @blp.route("/dashboard")
+    @gate.permission("teams.manage")
+    @blp.arguments(MediaSchema)
+    @blp.response(201, MediaSchema)
+    def post(self, data):
+        """Record a published work (outlet, link, date)."""
+        work = services.add_media(data, by=current_member())
+        db.session.commit()
+        return work
+
+@blp.route("/trainings")
+class Trainings(MethodView):
     @gate.member
-    def dashboard_figures():
-        """Counts and on-time submission rates per squad and per week."""
-        figures = dashboard.on_time()
-        for w in figures["weeks"]:
-            w["period_start"] = w["period_start"].isoformat()
-        return {"counts": dashboard.counts(), **figures}
+    @blp.arguments(TrainingQuery, location="query")
+    def get(self, args):
+        """Training sessions (or field trips) with sign-ups and attendance, from the kernel."""
+        conf = services.settings()
+        category = conf["training_category" if args["kind"] == "training" else "practice_category"]
+        return [{**a, "starts_at": a["starts_at"].isoformat(), "ends_at": a["ends_at"].isoformat()}
+                for a in activity_summaries(category=category)]
 
-    return blp
+    @gate.permission("teams.manage")
+    @blp.arguments(TrainingSchema)
+    def post(self, data):
+        """Create a training session or field trip as a kernel activity (a draft to publish)."""
+        conf = services.settings()
+        kind = data.pop("kind")
+        data["category"] = conf["training_category" if kind == "training" else "practice_category"]
+        activity = create_activity({**data, "visibility": "tenant"}, creator=current_member())
+        db.session.commit()
+        return {"id": activity.id, "category": activity.category, "status": activity.status}, 201
+
+@blp.route("/evaluations")
+class Evaluations(MethodView):
+    @gate.permission("teams.manage")
+    @blp.arguments(QuarterQuery, location="query")
+    def get(self, args):
+        """The criteria and, per volunteer, the leader's, the heads' and the combined score."""
+        quarter = args["quarter"] or evaluation.current_quarter()
+        return {"quarter": quarter, "criteria": evaluation.criteria(),
+                "results": evaluation.quarter_results(quarter)}
+
+    @gate.member
+    @blp.arguments(EvaluationSchema)
+    @blp.response(201, EvaluationOut)
+    def post(self, data):
+        """Score a volunteer for a quarter: their squad leader, or a group head (unit or tenant
+        admin); replaces your earlier scores of them for that quarter."""
+        row = evaluation.score(data["member_id"], data["quarter"], current_member(), data["scores"],
+                               data["comment"])
+        db.session.commit()
+        return row
+
+@blp.route("/excellent")
+class Excellent(MethodView):
+    @gate.permission("teams.admin")
+    @blp.arguments(YearQuery, location="query")
+    def get(self, args):
+        """The year's ranking from evaluations and hours; the first ones are proposed."""
+        return evaluation.annual_ranking(args["year"] or local_today().year)
+
+    @gate.permission("teams.honours")
+    @blp.arguments(SelectionSchema)
+    @blp.response(201, HonourSchema(many=True))
+    def post(self, data):
+        """Confirm the excellent volunteers; their certificates of honour are made by a job."""
+        made = evaluation.select_excellent(data["year"], data["member_ids"], by=current_member(),
+                                           base_url=base_url())
+        db.session.commit()
+        return made
+
+@blp.route("/honours")
+@gate.member
+@blp.arguments(YearQuery, location="query")
+@blp.response(200, HonourSchema(many=True))
+def honour_list(args):
+    """Excellent volunteers by year."""
+    return evaluation.honours(args["year"])
+
+@blp.route("/honours/<int:honour_id>/pdf")
+@gate.member
+def honour_pdf(honour_id):
+    """The certificate of honour (the person, or an admin)."""
+    return downloads.send(evaluation.honour_download(honour_id, current_member()))
+
+@blp.route("/honours/<int:honour_id>/revoke", methods=["POST"])
+@gate.permission("teams.honours")
+@blp.arguments(HonourRevokeSchema)
+@blp.response(200, HonourSchema)
+def honour_revoke(data, honour_id):
+    """Revoke a title; its verify page then says so."""
+    honour = evaluation.revoke(evaluation.get_honour(honour_id), data["reason"])
+    db.session.commit()
+    return honour
+
+@blp.route("/groups")
+@gate.member
+def working_groups():
+    """The project's working groups (tenant setting) with their member counts."""
+    return services.working_groups()
+
+@blp.route("/dashboard")
+@gate.member
+def dashboard_figures():
+    """Counts and on-time submission rates per squad and per week."""
+    figures = dashboard.on_time()
+    for w in figures["weeks"]:
+        w["period_start"] = w["period_start"].isoformat()
+    return {"counts": dashboard.counts(), **figures}

@@ -101,10 +101,10 @@ def yinghuo_periodic_jobs():
 
 
 @hookimpl
-def yinghuo_blueprints(app):
-    from .api import make_blueprint
-    from .pages import make_pages
-    return [PluginBlueprint("api", make_blueprint()), PluginBlueprint("page", make_pages())]
+def yinghuo_blueprints():
+    from .api import blp
+    from .pages import bp
+    return [PluginBlueprint("api", blp), PluginBlueprint("page", bp)]
 
 
 @hookimpl
