@@ -30,7 +30,7 @@ from .plugin_host import hookimpl  # noqa: F401
 from .ratelimit import take as rate_limit  # noqa: F401
 from .smorest import Blueprint  # noqa: F401  (flask-smorest's, argument schemas built once)
 from .tenancy.context import current_tenant  # noqa: F401
-from .times import CHINA, local_today, tenant_zone  # noqa: F401
+from .times import CHINA, LocalDateTime, local_today, parse_local, tenant_zone  # noqa: F401
 from .records import (NavItem, PeriodicJob, Permission, PluginBlueprint,  # noqa: F401
                       PluginManifest, Stat, Verification, Widget)
 

@@ -10,7 +10,8 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from yinghuo.api import activity_summaries, create_activity, current_member, db, gate, local_today, member_names
+from yinghuo.api import (LocalDateTime, activity_summaries, create_activity, current_member, db, gate, local_today,
+                         member_names)
 
 from . import archive, attachments, dashboard, downloads, deadlines, evaluation, recruitment, reports, services
 from .models import Report, Secretary, Squad
@@ -149,7 +150,7 @@ class ApplicationActionSchema(Schema):
 
 class SlotSchema(Schema):
     id = fields.Integer(dump_only=True)
-    starts_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    starts_at = LocalDateTime(required=True)
     place = fields.String(required=True, validate=validate.Length(1, 200))
     capacity = fields.Integer(load_default=6, validate=validate.Range(1, 200))
     booked = fields.Integer(dump_only=True)
@@ -175,8 +176,8 @@ class TrainingSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(1, 200))
     description = fields.String(load_default="")
     address = fields.String(load_default="", validate=validate.Length(max=300))
-    starts_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
-    ends_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    starts_at = LocalDateTime(required=True)
+    ends_at = LocalDateTime(required=True)
     capacity = fields.Integer(load_default=50, validate=validate.Range(1, 100000))
 
 
@@ -256,6 +257,7 @@ def squad_out(squad: Squad) -> dict:
 """A fresh blueprint per app (the host mounts it under /t/<slug>/api/v1/teams/)."""
 blp = Blueprint("teams_api", __name__, description="University teams: squads, secretaries, pairings")
 
+
 @blp.route("/squads")
 class Squads(MethodView):
     @gate.member
@@ -273,6 +275,7 @@ class Squads(MethodView):
         db.session.commit()
         return squad_out(squad)
 
+
 @blp.route("/squads/<int:squad_id>/members", methods=["POST"])
 @gate.permission("teams.manage")
 @blp.arguments(SquadMemberSchema)
@@ -282,6 +285,7 @@ def squad_member(data, squad_id):
     squad = services.add_member(services.get_squad(squad_id), data["member_id"], leader=data["leader"])
     db.session.commit()
     return squad_out(squad)
+
 
 @blp.route("/squads/<int:squad_id>/pairings", methods=["POST"])
 @gate.permission("teams.manage")
@@ -293,6 +297,7 @@ def squad_pairing(data, squad_id):
     services.pair(squad, **data)
     db.session.commit()
     return squad_out(squad)
+
 
 @blp.route("/secretaries")
 class Secretaries(MethodView):
@@ -311,6 +316,7 @@ class Secretaries(MethodView):
         db.session.commit()
         return secretary
 
+
 @blp.route("/squads/<int:squad_id>/reports", methods=["POST"])
 @gate.member
 @blp.arguments(ReportSchema)
@@ -320,6 +326,7 @@ def report_create(data, squad_id):
     report = reports.create(services.get_squad(squad_id).id, current_member(), **data)
     db.session.commit()
     return report_out(report)
+
 
 @blp.route("/reports")
 @gate.member
@@ -334,6 +341,7 @@ def report_list(args):
         stmt = stmt.where(Report.squad_id == args["squad_id"])
     return [report_out(r) for r in db.session.scalars(stmt.limit(200))]
 
+
 @blp.route("/reports/<int:report_id>", methods=["PATCH"])
 @gate.member
 @blp.arguments(ReportEditSchema)
@@ -343,6 +351,7 @@ def report_edit(data, report_id):
     report = reports.edit(reports.get_report(report_id), current_member(), **data)
     db.session.commit()
     return report_out(report)
+
 
 @blp.route("/reports/<int:report_id>/<any(submit, return, resubmit, accept):action>", methods=["POST"])
 @gate.member
@@ -354,6 +363,7 @@ def report_action(data, report_id, action):
     db.session.commit()
     return report_out(report)
 
+
 @blp.route("/overdue")
 @gate.member
 @blp.arguments(OverdueQuery, location="query")
@@ -362,12 +372,14 @@ def overdue_list(args):
     """Squads that missed the last passed deadline (tenant time zone)."""
     return deadlines.overdue(args["kind"], datetime.now(timezone.utc))
 
+
 @blp.route("/reports/<int:report_id>")
 @gate.member
 @blp.response(200, ReportSchema)
 def report_read(report_id):
     """One report with its files and history."""
     return report_out(reports.get_report(report_id))
+
 
 @blp.route("/reports/<int:report_id>/attachments", methods=["POST"])
 @gate.member
@@ -381,6 +393,7 @@ def attachment_add(files, report_id):
     db.session.commit()
     return report_out(report)
 
+
 @blp.route("/attachments/<int:attachment_id>", methods=["GET", "DELETE"])
 @gate.member
 def attachment_file(attachment_id):
@@ -391,6 +404,7 @@ def attachment_file(attachment_id):
         db.session.commit()
         return "", 204
     return downloads.send(attachments.download(attachment_id))
+
 
 @blp.route("/villages")
 class Villages(MethodView):
@@ -409,6 +423,7 @@ class Villages(MethodView):
         db.session.commit()
         return archive.village_view(village)
 
+
 @blp.route("/villages/<int:village_id>/archive")
 @gate.member
 def village_archive(village_id):
@@ -423,6 +438,7 @@ def village_archive(village_id):
         p["ends_on"] = p["ends_on"].isoformat() if p["ends_on"] else None
     return data
 
+
 @blp.route("/villages/<int:village_id>/exports", methods=["POST"])
 @gate.permission("teams.manage")
 @blp.response(202, ArchiveExportSchema)
@@ -432,6 +448,7 @@ def archive_export(village_id):
     db.session.commit()
     return archive.get_export(export.id)
 
+
 @blp.route("/exports/<int:export_id>")
 @gate.permission("teams.manage")
 @blp.response(200, ArchiveExportSchema)
@@ -439,11 +456,13 @@ def archive_export_status(export_id):
     """Progress of an archive export."""
     return archive.get_export(export_id)
 
+
 @blp.route("/exports/<int:export_id>/<any(pdf, zip):kind>")
 @gate.permission("teams.manage")
 def archive_export_file(export_id, kind):
     """The archive as one PDF, or the .zip of its documents."""
     return downloads.send(archive.download(export_id, kind))
+
 
 @blp.route("/applications")
 class Applications(MethodView):
@@ -463,6 +482,7 @@ class Applications(MethodView):
         db.session.commit()
         return row
 
+
 @blp.route("/applications/<int:application_id>/<any(shortlist, reject, schedule, pass, fail, accept):action>",
            methods=["POST"])
 @gate.permission("teams.admin")
@@ -473,6 +493,7 @@ def application_action(data, application_id, action):
     row = recruitment.act(recruitment.get(application_id), action, **data)
     db.session.commit()
     return row
+
 
 @blp.route("/interview-slots")
 class Slots(MethodView):
@@ -491,6 +512,7 @@ class Slots(MethodView):
         db.session.commit()
         return slot
 
+
 @blp.route("/media")
 class Media(MethodView):
     @gate.member
@@ -507,6 +529,7 @@ class Media(MethodView):
         work = services.add_media(data, by=current_member())
         db.session.commit()
         return work
+
 
 @blp.route("/trainings")
 class Trainings(MethodView):
@@ -530,6 +553,7 @@ class Trainings(MethodView):
         db.session.commit()
         return {"id": activity.id, "category": activity.category, "status": activity.status}, 201
 
+
 @blp.route("/evaluations")
 class Evaluations(MethodView):
     @gate.permission("teams.manage")
@@ -551,6 +575,7 @@ class Evaluations(MethodView):
         db.session.commit()
         return row
 
+
 @blp.route("/excellent")
 class Excellent(MethodView):
     @gate.permission("teams.admin")
@@ -569,6 +594,7 @@ class Excellent(MethodView):
         db.session.commit()
         return made
 
+
 @blp.route("/honours")
 @gate.member
 @blp.arguments(YearQuery, location="query")
@@ -577,11 +603,13 @@ def honour_list(args):
     """Excellent volunteers by year."""
     return evaluation.honours(args["year"])
 
+
 @blp.route("/honours/<int:honour_id>/pdf")
 @gate.member
 def honour_pdf(honour_id):
     """The certificate of honour (the person, or an admin)."""
     return downloads.send(evaluation.honour_download(honour_id, current_member()))
+
 
 @blp.route("/honours/<int:honour_id>/revoke", methods=["POST"])
 @gate.permission("teams.honours")
@@ -593,11 +621,13 @@ def honour_revoke(data, honour_id):
     db.session.commit()
     return honour
 
+
 @blp.route("/groups")
 @gate.member
 def working_groups():
     """The project's working groups (tenant setting) with their member counts."""
     return services.working_groups()
+
 
 @blp.route("/dashboard")
 @gate.member

@@ -9,8 +9,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from yinghuo.api import (Forbidden, Invalid, activity_summaries, allowed, current_member, db, form_errors, gate,
-                         local_today, member_names)
+from yinghuo.api import (Forbidden, Invalid, activity_summaries, allowed, current_member, db, form_errors,
+                         gate, local_today, member_names, parse_local)
 
 from . import archive, attachments, dashboard, downloads, deadlines, evaluation, recruitment, reports, services
 from .models import Report, Squad
@@ -46,6 +46,7 @@ bp = Blueprint("teams_pages", __name__, template_folder="templates")
 
 # --- squads: this week and reports -------------------------------------------------
 
+
 @bp.route("/")
 @gate.member
 def this_week():
@@ -60,6 +61,7 @@ def this_week():
     return render_template("teams/this_week.html", squad=squad, due=due, recent=recent,
                            kinds=KINDS, today=local_today(),
                            reviewer=reports.is_reviewer(me))
+
 
 @bp.route("/reports", methods=["POST"])
 @gate.member
@@ -78,6 +80,7 @@ def report_new():
     db.session.commit()
     return redirect(url_for(".report_page", report_id=report.id))
 
+
 @bp.route("/reports/<int:report_id>")
 @gate.member
 def report_page(report_id):
@@ -95,6 +98,7 @@ def report_page(report_id):
                            reviewer=reports.is_reviewer(me),
                            conf=services.settings())
 
+
 @bp.route("/reports/<int:report_id>", methods=["POST"])
 @gate.member
 @form_errors
@@ -106,6 +110,7 @@ def report_save(report_id):
     db.session.commit()
     flash(_("Saved."), "ok")
     return redirect(url_for(".report_page", report_id=report.id))
+
 
 @bp.route("/reports/<int:report_id>/files", methods=["POST"])
 @gate.member
@@ -120,10 +125,12 @@ def report_upload(report_id):
     flash(_("File attached."), "ok")
     return redirect(url_for(".report_page", report_id=report.id))
 
+
 @bp.route("/files/<int:attachment_id>")
 @gate.member
 def attachment(attachment_id):
     return downloads.send(attachments.download(attachment_id))
+
 
 @bp.route("/files/<int:attachment_id>/remove", methods=["POST"])
 @gate.member
@@ -134,6 +141,7 @@ def attachment_remove(attachment_id):
     attachments.remove(row, report, current_member())
     db.session.commit()
     return redirect(url_for(".report_page", report_id=report.id))
+
 
 @bp.route("/reports/<int:report_id>/<any(submit, resubmit, accept, return):action>", methods=["POST"])
 @gate.member
@@ -148,6 +156,7 @@ def report_action(report_id, action):
         return redirect(url_for(".review_queue"))
     return redirect(url_for(".report_page", report_id=report.id))
 
+
 @bp.route("/review")
 @gate.member
 def review_queue():
@@ -157,6 +166,7 @@ def review_queue():
     return render_template("teams/review.html", rows=rows, squads=squads, kinds=KINDS)
 
 # --- villages and archives -----------------------------------------------------------
+
 
 @bp.route("/villages", methods=["GET", "POST"])
 @gate.member
@@ -172,6 +182,7 @@ def villages():
     return render_template("teams/villages.html", villages=archive.villages(),
                            admin=allowed(current_member(), "teams.admin"))
 
+
 @bp.route("/villages/<int:village_id>")
 @gate.member
 def village_page(village_id):
@@ -181,6 +192,7 @@ def village_page(village_id):
     return render_template("teams/village.html", archive=archive.contents(village_id), export=export,
                            manager=allowed(current_member(), "teams.manage"))
 
+
 @bp.route("/villages/<int:village_id>/export", methods=["POST"])
 @gate.permission("teams.manage")
 @form_errors
@@ -189,12 +201,14 @@ def village_export(village_id):
     db.session.commit()
     return redirect(url_for(".village_page", village_id=village_id, export=export.id))
 
+
 @bp.route("/exports/<int:export_id>.<any(pdf, zip):kind>")
 @gate.permission("teams.manage")
 def export_file(export_id, kind):
     return downloads.send(archive.download(export_id, kind))
 
 # --- recruitment -----------------------------------------------------------------------
+
 
 @bp.route("/apply", methods=["GET", "POST"])
 @gate.public
@@ -206,6 +220,7 @@ def apply():
         return render_template("teams/applied.html", application=row)
     return render_template("teams/apply.html")
 
+
 @bp.route("/applications")
 @gate.permission("teams.admin")
 def applications():
@@ -215,6 +230,7 @@ def applications():
                            slots=recruitment.slots(), squads=squads,
                            statuses=["applied", "shortlisted", "interview", "passed", "accepted", "rejected",
                                      "failed"])
+
 
 @bp.route("/applications/<int:application_id>/<action>", methods=["POST"])
 @gate.permission("teams.admin")
@@ -229,16 +245,15 @@ def application_action(application_id, action):
     flash(_("Done."), "ok")
     return redirect(url_for(".applications", status=request.args.get("status")))
 
+
 @bp.route("/slots", methods=["POST"])
 @gate.permission("teams.admin")
 @form_errors
 def slot_new():
     try:
-        starts = datetime.fromisoformat(request.form.get("starts_at", ""))
+        starts = parse_local(request.form.get("starts_at", ""))
     except ValueError:
         raise Invalid("a date and time is needed", fields={"starts_at": ["not a date and time"]}) from None
-    if starts.tzinfo is None:
-        starts = starts.replace(tzinfo=deadlines.tz())
     recruitment.add_slot(starts_at=starts, place=request.form.get("place", ""),
                          capacity=_int(request.form.get("capacity"), "capacity"),
                          interviewers=request.form.get("interviewers", ""))
@@ -246,6 +261,7 @@ def slot_new():
     return redirect(url_for(".applications"))
 
 # --- evaluation and honours ------------------------------------------------------------
+
 
 @bp.route("/evaluations", methods=["GET", "POST"])
 @gate.member
@@ -269,6 +285,7 @@ def evaluations():
                            mine=evaluation.scores_by(me, quarter),
                            results=evaluation.quarter_results(quarter))
 
+
 @bp.route("/excellent", methods=["GET", "POST"])
 @gate.permission("teams.admin")
 @form_errors
@@ -284,12 +301,14 @@ def excellent():
     return render_template("teams/excellent.html", year=year, ranking=evaluation.annual_ranking(year),
                            honours=honours, names=member_names({h.member_id for h in honours}))
 
+
 @bp.route("/honours/<int:honour_id>.pdf")
 @gate.member
 def honour_pdf(honour_id):
     return downloads.send(evaluation.honour_download(honour_id, current_member()))
 
 # --- dashboard and media ------------------------------------------------------------------
+
 
 @bp.route("/dashboard")
 @gate.member
@@ -300,6 +319,7 @@ def dashboard_page():
                            training_category=conf["training_category"],
                            trainings=activity_summaries(category=conf["training_category"], limit=5),
                            practice=activity_summaries(category=conf["practice_category"], limit=5))
+
 
 @bp.route("/media", methods=["GET", "POST"])
 @gate.member

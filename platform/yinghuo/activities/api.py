@@ -10,13 +10,13 @@ from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
 
 from ..extensions import db
+from ..times import LocalDateTime
 from .. import gate
 from ..people.services import get_member, member_names
 from ..tenant_api import blp
 from . import checkins, services
 from .models import STATUSES, VISIBILITIES
 
-CHINA = services.CHINA
 
 
 class ActivitySchema(Schema):
@@ -30,13 +30,13 @@ class ActivitySchema(Schema):
     longitude = fields.Float(allow_none=True, load_default=None, validate=validate.Range(-180, 180))
     geofence_m = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(20, 50_000),
                                 metadata={"description": "QR check-ins only within this many metres"})
-    starts_at = fields.AwareDateTime(required=True, default_timezone=CHINA)
-    ends_at = fields.AwareDateTime(required=True, default_timezone=CHINA)
+    starts_at = LocalDateTime(required=True)
+    ends_at = LocalDateTime(required=True)
     capacity = fields.Integer(required=True, validate=validate.Range(1, 100_000))
     confirmed_count = fields.Integer(dump_only=True)
-    signup_opens_at = fields.AwareDateTime(allow_none=True, load_default=None, default_timezone=CHINA)
-    signup_closes_at = fields.AwareDateTime(allow_none=True, load_default=None, default_timezone=CHINA)
-    cancel_deadline = fields.AwareDateTime(allow_none=True, load_default=None, default_timezone=CHINA)
+    signup_opens_at = LocalDateTime(allow_none=True, load_default=None)
+    signup_closes_at = LocalDateTime(allow_none=True, load_default=None)
+    cancel_deadline = LocalDateTime(allow_none=True, load_default=None)
     requirements = fields.String(load_default="")
     skills = fields.List(fields.String(validate=validate.Length(1, 40)), load_default=list)
     min_age = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(0, 120))
@@ -77,8 +77,8 @@ class ActivityQuery(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
     category = fields.String(load_default=None)
     unit_id = fields.Integer(load_default=None)
-    starts_from = fields.AwareDateTime(load_default=None, default_timezone=CHINA)
-    starts_until = fields.AwareDateTime(load_default=None, default_timezone=CHINA)
+    starts_from = LocalDateTime(load_default=None)
+    starts_until = LocalDateTime(load_default=None)
     q = fields.String(load_default=None)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=20, validate=validate.Range(1, 100))
@@ -269,8 +269,8 @@ class AttendanceSchema(Schema):
 
 
 class CorrectionSchema(Schema):
-    checked_in_at = fields.AwareDateTime(required=True, default_timezone=CHINA)
-    checked_out_at = fields.AwareDateTime(load_default=None, default_timezone=CHINA)
+    checked_in_at = LocalDateTime(required=True)
+    checked_out_at = LocalDateTime(load_default=None)
     reason = fields.String(required=True, validate=validate.Length(1, 500))
 
 

@@ -19,7 +19,7 @@ from ..hours.models import HourRecord
 from ..notifications import services as notifications
 from ..people.models import Member
 from ..people.services import get_member, member_names
-from ..times import local_today
+from ..times import local_today, parse_local
 from ..units.models import Unit
 from ..views import form_errors
 from . import checkins, services
@@ -177,9 +177,9 @@ def activity_new():
 
 
 def _local(value: str | None) -> datetime | None:
-    """A datetime-local form value, read as China time."""
+    """A datetime-local form value, read as the tenant's local time."""
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=CHINA) if value else None
+        return parse_local(value) if value else None
     except ValueError:
         return None
 

@@ -86,3 +86,18 @@ def test_dashboard_counts_and_on_time_rates(client, project, app):
         "weekly": 3, "monthly": 1, "case": 1, "villages": 1, "squads": 2, "students": 4}
     page = client.get("/t/uni/teams/dashboard")
     assert page.status_code == 302   # members only
+
+
+def test_a_time_without_a_zone_is_china_time_in_the_plugin_as_in_the_kernel(client, project, clock):
+    """One rule: 09:00 written without a zone is 09:00 in China (01:00 UTC), whichever API takes it."""
+    admin, nine = project["admin"], clock.local(days=7, hour=9)
+    made = client.post(f"{BASE}/trainings", headers=admin, json={
+        "kind": "training", "title": "入户访谈方法", "starts_at": nine, "ends_at": clock.local(days=7, hour=11),
+        "capacity": 30}).get_json()
+    [training] = [t for t in client.get(f"{BASE}/trainings", headers=admin).get_json() if t["id"] == made["id"]]
+    activity = client.post("/t/uni/api/v1/activities", headers=admin, json={
+        "title": "赴乌兰村调研", "category": "实地实践", "starts_at": nine, "ends_at": clock.local(days=7, hour=17),
+        "capacity": 10}).get_json()[0]
+    slot = project["post"]("/interview-slots", {"starts_at": nine, "place": "302", "capacity": 1})
+    moments = {datetime.fromisoformat(x["starts_at"]).astimezone(timezone.utc) for x in (training, activity, slot)}
+    assert moments == {clock.at(days=7, hour=9).astimezone(timezone.utc)}
