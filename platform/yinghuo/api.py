@@ -1,38 +1,87 @@
-"""The public API for plugins: the only module a plugin imports from ``yinghuo``.
+"""The public API for plugins: the only module a plugin imports from ``yinghuo`` (its tests
+also use ``yinghuo.testing``). CKAN's toolkit is the model: one stable surface, so the
+kernel's rooms can move underneath.
 
-Everything here is a stable contract; internals may move. A plugin package looks like::
+Deprecation rule: a name in ``__all__`` keeps working for at least one minor release after
+it is deprecated; a deprecated name says so in its docstring and warns
+(``DeprecationWarning``) when used; it is removed only in a later release, named in the
+changelog. Names not in ``__all__`` are not part of the API.
 
-    from yinghuo.api import hookimpl, Base, TenantModel, db, PluginManifest
+A plugin looks like (``docs/plugins.md`` walks through one)::
+
+    from yinghuo.api import Base, PluginManifest, TenantModel, db, gate, hookimpl
 
     @hookimpl
     def yinghuo_manifest():
-        return PluginManifest(name="teams", title_zh="高校团队", title_en="University teams")
+        return PluginManifest(name="stations", title_zh="新时代文明实践站", title_en="Township stations")
 """
 from __future__ import annotations
 
-from .audit import record as audit  # noqa: F401
-from .db.base import Base, TenantModel, utcnow  # noqa: F401
-from .db.context import ScopeError, current_tenant_id, tenant_scope, unscoped  # noqa: F401
-from .db.guarded import change_if  # noqa: F401
-from .db.rows import bump  # noqa: F401
-from .db.rls import enable_tenant_rls  # noqa: F401
-from .documents import html_to_pdf, new_verification_code, qr_data_uri  # noqa: F401
-from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized  # noqa: F401
-from .extensions import db  # noqa: F401
-from .jobs import enqueue, record_progress  # noqa: F401
-from . import gate  # noqa: F401  (gate.public, gate.member, gate.permission(name), gate.demand(name))
-from .gate import allowed  # noqa: F401
-from .people.masking import mask_id_number, mask_name, mask_phone  # noqa: F401
-from .notifications.services import notify  # noqa: F401
-from .people.services import get_member, member_names, members_in_unit_named, members_with_role  # noqa: F401
-from .units.services import get_unit, in_subtree  # noqa: F401
-from .plugin_host import hookimpl  # noqa: F401
-from .ratelimit import take as rate_limit  # noqa: F401
-from .smorest import Blueprint  # noqa: F401  (flask-smorest's, argument schemas built once)
-from .tenancy.context import current_tenant  # noqa: F401
-from .times import CHINA, LocalDateTime, local_today, parse_local, tenant_zone  # noqa: F401
-from .records import (NavItem, PeriodicJob, Permission, PluginBlueprint,  # noqa: F401
-                      PluginManifest, Stat, Verification, Widget)
+# --- hooks and the records they return ------------------------------------------------
+from .plugin_host import hookimpl
+from .records import NavItem, PeriodicJob, Permission, PluginBlueprint, PluginManifest, Stat, Verification, Widget
+
+# --- models and tenant scoping ---------------------------------------------------------
+from .db.base import Base, TenantModel, utcnow
+from .db.context import ScopeError, current_tenant_id, tenant_scope, unscoped
+from .db.guarded import change_if
+from .db.rls import enable_tenant_rls
+from .db.rows import bump
+from .extensions import db
+from .tenancy.context import current_tenant
+
+# --- the gate, permissions and roles -----------------------------------------------------
+from . import gate  # gate.public, signed_in, member, permission(name), operator; gate.demand(name)
+from .gate import ADMIN_ROLES, allowed
+from .people.models import ROLES
+
+# --- errors (one handler turns them into JSON or the error page) ---------------------------
+from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
+
+# --- time: stored in UTC, read and shown in the tenant's time zone --------------------------
+from .times import CHINA, LocalDateTime, local_today, parse_local, tenant_zone
+
+# --- jobs, audit, rate limits ----------------------------------------------------------
+from .audit import record as audit
+from .jobs import enqueue, record_progress
+from .ratelimit import take as rate_limit
+
+# --- documents, verification codes, notifications --------------------------------------------
+from .documents import html_to_pdf, new_verification_code, qr_data_uri
+from .notifications.services import inbox, notify
+
+# --- people, units, activities and hours (helpers below as well) -----------------------------
+from .people.masking import mask_id_number, mask_name, mask_phone
+from .people.services import get_member, member_names, members_in_unit_named, members_with_role
+from .units.services import get_unit, in_subtree
+
+# --- pages and the API's blueprints --------------------------------------------------------
+from .smorest import Blueprint  # flask-smorest's, argument schemas built once
+
+__all__ = [
+    # hooks and records
+    "hookimpl", "NavItem", "PeriodicJob", "Permission", "PluginBlueprint", "PluginManifest", "Stat",
+    "Verification", "Widget",
+    # models and scoping
+    "Base", "TenantModel", "utcnow", "ScopeError", "current_tenant_id", "tenant_scope", "unscoped",
+    "change_if", "enable_tenant_rls", "bump", "db", "current_tenant",
+    # the gate, permissions and roles
+    "gate", "allowed", "ADMIN_ROLES", "ROLES", "current_member",
+    # errors
+    "Conflict", "DomainError", "Forbidden", "Invalid", "NotFound", "Unauthorized",
+    # time
+    "CHINA", "LocalDateTime", "local_today", "parse_local", "tenant_zone",
+    # jobs, audit, rate limits
+    "audit", "enqueue", "record_progress", "rate_limit",
+    # documents, verification, notifications
+    "html_to_pdf", "new_verification_code", "qr_data_uri", "inbox", "notify",
+    # people, units, activities and hours
+    "mask_id_number", "mask_name", "mask_phone", "get_member", "member_names", "members_in_unit_named",
+    "members_with_role", "add_member", "get_unit", "in_subtree", "ensure_unit", "units_of_type",
+    "create_activity", "activity_transition", "activity_count", "activity_summaries", "approved_minutes",
+    # pages
+    "Blueprint", "form_errors",
+]
 
 
 def current_member():

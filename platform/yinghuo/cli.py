@@ -48,18 +48,24 @@ def cli(ctx):
     ctx.with_resource(acting_as("cli"))
 
 
-def main():
+def add_plugin_commands(group=None) -> None:
+    """Let the installed plugins add their commands (``yinghuo_cli_commands``); a broken
+    plugin must neither hide the kernel's commands nor fail silently."""
     from .config import Settings
     from .plugin_host import PluginHost
     try:
         settings = Settings.from_env()
         host = PluginHost(only=settings.plugins, extra=settings.extra_plugins)
-        for _ in host.per_plugin("yinghuo_cli_commands", cli=cli):
+        for _ in host.per_plugin("yinghuo_cli_commands", cli=group or cli):
             pass
     except ConfigError:
         pass  # the command itself reports the setting and exits 2
-    except Exception as exc:  # a broken plugin must not hide the kernel's commands, nor be silent
+    except Exception as exc:
         click.echo(f"warning: plugin commands not loaded: {exc}", err=True)
+
+
+def main():
+    add_plugin_commands()
     cli(prog_name="yinghuo")
 
 
@@ -124,7 +130,7 @@ def keys_group():
 @click.option("--yes", is_flag=True, help="confirm that the app is stopped (needed with --retire)")
 def keys_rekey(retire, yes):
     """Re-encrypt every ID number and pending import with the current (first) key."""
-    from .people.rekey import rekey
+    from .rekey import rekey
     if retire and not yes:
         raise click.UsageError("retiring a key recomputes the ID-number hashes: stop the app and the worker, "
                                "then run again with --yes")

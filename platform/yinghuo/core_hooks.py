@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .gate import allowed
 from .plugin_host import hookimpl
-from .records import NavItem, PeriodicJob, Permission
+from .records import NavItem, PeriodicJob, Permission, Stat
 
 
 ADMINS = ("tenant_admin", "unit_admin")
@@ -50,6 +50,25 @@ def yinghuo_nav_items(tenant, member, area):
         if allowed(member, permission):
             items.append(item)
     return [i for i in items if i.area == area]
+
+
+@hookimpl
+def yinghuo_rollup_stats(tenant):
+    """What a hub sees of each child: members, units, activities and approved hours."""
+    from sqlalchemy import func, select
+
+    from .activities.models import Activity
+    from .extensions import db
+    from .hours.models import HourRecord
+    from .people.models import Member
+    from .units.models import Unit
+
+    def count(model) -> int:
+        return db.session.scalar(select(func.count()).select_from(model))
+    minutes = db.session.scalar(select(func.coalesce(func.sum(HourRecord.minutes), 0))
+                                .where(HourRecord.status == "approved"))
+    return [Stat("members", count(Member)), Stat("units", count(Unit)), Stat("activities", count(Activity)),
+            Stat("hours", int(minutes) // 60)]
 
 
 @hookimpl

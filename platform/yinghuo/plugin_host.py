@@ -16,6 +16,10 @@ ENTRY_POINT_GROUP = "yinghuo.plugins"
 hookimpl = pluggy.HookimplMarker("yinghuo")
 
 
+#: where a plugin may be enabled (``PluginManifest.level``): ordinary tenants, hubs, or both
+LEVELS = ("tenant", "hub", "both")
+
+
 class PluginError(RuntimeError):
     """A plugin is malformed or clashes with another; the message names them."""
 
@@ -46,6 +50,9 @@ class PluginHost:
                 continue
             if manifest.name in self.manifests:
                 raise PluginError(f"two plugins are named {manifest.name!r}: {label} and an earlier one")
+            if manifest.level not in LEVELS:
+                raise PluginError(f"plugin {manifest.name}: level must be one of {', '.join(LEVELS)}, "
+                                  f"not {manifest.level!r}")
             self.pm.register(module, name=manifest.name)
             self.manifests[manifest.name] = manifest
 

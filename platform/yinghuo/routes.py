@@ -13,7 +13,7 @@ from .tenant_api import blp as tenant_api
 def register(app: Flask, host: PluginHost, api) -> None:
     from . import views
     from .people import api as _people_api  # noqa: F401  (adds routes to tenant_api)
-    from .tenancy import api as operator_api
+    from .console import api as operator_api
     from .units import api as _units_api  # noqa: F401
     from .activities import api as _activities_api  # noqa: F401
     from .hours import api as _hours_api  # noqa: F401

@@ -2,7 +2,7 @@
 volunteer's way from sign-up to certificate."""
 import pytest
 
-from yinghuo.testing.pytest_plugin import wait_for
+from yinghuo.testing import wait_for
 
 pytestmark = pytest.mark.browser
 

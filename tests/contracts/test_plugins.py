@@ -9,7 +9,7 @@ def _calls():
     sample_plugin.CALLS.clear()
 
 
-def test_enabled_plugin_routes_answer(client, make_tenant):
+def test_hook_blueprints_answer_where_the_plugin_is_enabled(client, make_tenant):
     make_tenant("on", plugins=["sample"], settings={"sample": {"greeting": "欢迎"}})
     assert client.get("/t/on/api/v1/sample/hello").get_json() == {"greeting": "欢迎"}
     assert client.get("/t/on/sample/").status_code == 200
@@ -22,12 +22,12 @@ def test_disabled_plugin_is_invisible(client, make_tenant):
     assert "Sample" not in client.get("/t/off/").get_data(as_text=True)
 
 
-def test_nav_item_appears_only_where_enabled(client, make_tenant):
+def test_hook_nav_items_appear_only_where_enabled(client, make_tenant):
     make_tenant("on", plugins=["sample"])
     assert "Sample" in client.get("/t/on/?lang=en").get_data(as_text=True)
 
 
-def test_event_hooks_reach_only_enabled_tenants(make_tenant, make_member):
+def test_hook_member_joined_reaches_only_enabled_tenants(make_tenant, make_member):
     make_tenant("on", plugins=["sample"])
     make_tenant("off")
     make_member("on", "a@on.test", name="Alice")
@@ -36,7 +36,7 @@ def test_event_hooks_reach_only_enabled_tenants(make_tenant, make_member):
     assert joined == [("member_joined", "on", "Alice")]
 
 
-def test_enabling_twice_is_harmless_and_seeds_once_as_first_time(app, make_tenant):
+def test_hook_tenant_enabled_fires_once_per_enabling_with_first_time(app, make_tenant):
     from yinghuo.extensions import db
     from yinghuo.tenancy import services
     make_tenant("t1", plugins=["sample"])
@@ -60,7 +60,7 @@ def test_disabling_keeps_settings(client, app, make_tenant):
     assert client.get("/t/t1/api/v1/sample/hello").get_json() == {"greeting": "早上好"}
 
 
-def test_periodic_job_runs_only_for_tenants_with_the_plugin(app, make_tenant):
+def test_hook_periodic_jobs_run_only_for_tenants_with_the_plugin(app, make_tenant):
     from yinghuo import jobs
     make_tenant("on", plugins=["sample"])
     make_tenant("off")
@@ -75,7 +75,7 @@ def test_periodic_job_runs_only_for_tenants_with_the_plugin(app, make_tenant):
     assert [c for c in sample_plugin.CALLS if c[0] == "nightly"] == [("nightly", on_id, None)]
 
 
-def test_plugin_table_outside_its_prefix_is_refused():
+def test_hook_models_outside_the_plugin_prefix_are_refused():
     from sqlalchemy import Column, Integer, MetaData, Table
     from yinghuo.plugin_host import PluginError, PluginHost
     from yinghuo.records import PluginManifest
@@ -123,7 +123,7 @@ def test_every_hook_is_documented():
     assert all((getattr(hookspecs, n).__doc__ or "").strip() for n in hooks)
 
 
-def test_plugin_permission_follows_roles(client, make_tenant, make_member, login):
+def test_hook_permissions_follow_roles(client, make_tenant, make_member, login):
     make_tenant("on", plugins=["sample"])
     make_member("on", "lead@on.test", roles=["leader"])
     make_member("on", "vol@on.test", roles=["volunteer"])

@@ -73,7 +73,7 @@ def test_operator_api_needs_an_operator(client, make_tenant, login):
     assert client.get("/api/v1/tenants", headers=tenant_token).status_code == 401
 
 
-def test_hub_sees_counts_of_children_never_rows(client, operator, make_tenant, make_member, login):
+def test_hook_rollup_stats_hub_sees_counts_of_children_never_rows(client, operator, make_tenant, make_member, login):
     make_tenant("hub", kind="hub", admin="admin@hub.test")
     make_tenant("kid1", parent="hub", plugins=["sample"])
     make_tenant("kid2", parent="hub")

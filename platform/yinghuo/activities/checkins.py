@@ -16,6 +16,8 @@ from ..db.base import utcnow
 from ..db.rows import find_one, insert_row
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..hours import services as hours
+from ..times import tenant_zone
 from .models import Activity, Attendance, Signup
 
 #: a QR token is accepted this long after it was shown; the leader's page rotates it faster
@@ -175,3 +177,34 @@ def get_attendance(activity: Activity, member_id: int) -> Attendance:
     if row is None:
         raise NotFound("no attendance for this person")
     return row
+
+
+# --- closing out: hours from attendance -----------------------------------------------
+
+def attended_minutes(activity: Activity, row: Attendance) -> int:
+    """Minutes present, capped by the activity's own time span."""
+    start = max(row.checked_in_at, activity.starts_at)
+    end = min(row.checked_out_at or activity.ends_at, activity.ends_at)
+    return max(0, int((end - start).total_seconds() // 60))
+
+
+def _evidence(row: Attendance) -> str:
+    methods = {row.in_method, row.out_method}
+    if "correction" in methods:
+        return "correction"
+    return "qr" if methods <= {"qr", "close"} else "proxy"
+
+
+def record_hours(activity: Activity) -> list:
+    """Pending records for everyone who attended; safe to run twice (one per person)."""
+    have = hours.members_with_records(activity.id)
+    created = []
+    for row in db.session.scalars(select(Attendance).where(Attendance.activity_id == activity.id)):
+        minutes = attended_minutes(activity, row)
+        if row.member_id in have or minutes == 0:
+            continue
+        created.append(hours.add_record(member_id=row.member_id, activity_id=activity.id, minutes=minutes,
+                                        served_on=activity.starts_at.astimezone(tenant_zone()).date(),
+                                        content=activity.title, place=activity.address, evidence=_evidence(row),
+                                        note=""))
+    return created

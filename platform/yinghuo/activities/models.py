@@ -13,9 +13,6 @@ STATUSES = ("draft", "published", "closed", "completed", "cancelled")
 VISIBILITIES = ("public", "tenant", "unit")
 SIGNUP_STATUSES = ("confirmed", "waitlisted", "cancelled")
 #: a county's five service platforms; tenants set their own in settings.activity_categories
-DEFAULT_CATEGORIES = ["理论宣讲", "教育服务", "文化服务", "科技科普", "健身体育"]
-
-
 class Activity(TenantModel, Base):
     __tablename__ = "activities"
     __table_args__ = (

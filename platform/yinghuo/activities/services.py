@@ -24,10 +24,10 @@ from ..extensions import db
 from ..gate import allowed, demand
 from ..times import CHINA  # noqa: F401  (activities.api and views read it here too)
 from ..units.models import Unit
-from ..hours import services as hours
 from ..notifications.services import notify
 from . import checkins
-from .models import DEFAULT_CATEGORIES, Activity, Signup
+from ..tenancy.schemas import DEFAULT_CATEGORIES
+from .models import Activity, Signup
 
 #: allowed status changes: one table, applied by :func:`transition`
 TRANSITIONS = {
@@ -180,7 +180,7 @@ def transition(tenant, activity: Activity, action: str, *, reason: str | None = 
             _tell(signup.member_id, "activity_cancelled", activity, reason=reason)
     elif action == "complete":
         checkins.close_out(activity)
-        hours.record_attendance(activity)
+        checkins.record_hours(activity)
         _hooks(tenant).yinghuo_activity_completed(tenant=tenant, activity=activity)
     return activity
 

@@ -9,7 +9,6 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from .. import audit
-from ..activities.models import Activity, Attendance
 from ..db.base import utcnow
 from ..db.context import current_tenant_id
 from ..db.guarded import change_if
@@ -61,36 +60,14 @@ def get_correctable(record_id: int, viewer) -> HourRecord:
     return record
 
 
-def attended_minutes(activity: Activity, row: Attendance) -> int:
-    """Minutes present, capped by the activity's own time span."""
-    start = max(row.checked_in_at, activity.starts_at)
-    end = min(row.checked_out_at or activity.ends_at, activity.ends_at)
-    return max(0, int((end - start).total_seconds() // 60))
+def members_with_records(activity_id: int) -> set[int]:
+    """Who already has a record (not voided) for this activity."""
+    return set(db.session.scalars(select(HourRecord.member_id).where(
+        HourRecord.activity_id == activity_id, HourRecord.status != "voided")))
 
 
-def _evidence(row: Attendance) -> str:
-    methods = {row.in_method, row.out_method}
-    if "correction" in methods:
-        return "correction"
-    return "qr" if methods <= {"qr", "close"} else "proxy"
-
-
-def record_attendance(activity: Activity) -> list[HourRecord]:
-    """Pending records for everyone who attended; safe to run twice (one per person)."""
-    have = set(db.session.scalars(select(HourRecord.member_id).where(
-        HourRecord.activity_id == activity.id, HourRecord.status != "voided")))
-    created = []
-    for row in db.session.scalars(select(Attendance).where(Attendance.activity_id == activity.id)):
-        minutes = attended_minutes(activity, row)
-        if row.member_id in have or minutes == 0:
-            continue
-        created.append(_add(member_id=row.member_id, activity_id=activity.id, minutes=minutes,
-                            served_on=activity.starts_at.date(), content=activity.title,
-                            place=activity.address, evidence=_evidence(row), note=""))
-    return created
-
-
-def _add(**fields) -> HourRecord:
+def add_record(**fields) -> HourRecord:
+    """A pending record (from attendance, a hand entry or a correction), audited."""
     record = HourRecord(tenant_id=current_tenant_id(), status="pending", **fields)
     db.session.add(record)
     db.session.flush()
@@ -112,7 +89,7 @@ def enter_manually(*, member_id: int, minutes: int, served_on: date, content: st
         fields["served_on"] = ["cannot be in the future"]
     if fields:
         raise Invalid("Hour record is invalid", fields=fields)
-    return _add(member_id=member_id, activity_id=None, minutes=minutes, served_on=served_on,
+    return add_record(member_id=member_id, activity_id=None, minutes=minutes, served_on=served_on,
                 content=content, place=place, evidence="manual", note=note.strip(), entered_by=by.id)
 
 
@@ -166,7 +143,7 @@ def correct(record: HourRecord, *, minutes: int, reason: str, by) -> HourRecord:
     if not 1 <= minutes <= 24 * 60:
         raise Invalid("Hour record is invalid", fields={"minutes": ["between 1 and 1440"]})
     void(record, reason=f"corrected: {reason}", by=by)
-    return _add(member_id=record.member_id, activity_id=record.activity_id, minutes=minutes,
+    return add_record(member_id=record.member_id, activity_id=record.activity_id, minutes=minutes,
                 served_on=record.served_on, content=record.content, place=record.place, evidence="correction",
                 note=reason.strip(), supersedes_id=record.id, entered_by=by.id)
 

@@ -73,7 +73,8 @@ def channels(tenant_id: int) -> list:
     tenant = current_tenant()  # the request's (or the job's) tenant: no lookup
     if tenant is None or tenant.id != tenant_id:
         tenant = db.session.get(Tenant, tenant_id)
-    for items in current_app.extensions["yinghuo"].host.hooks_for(tenant).yinghuo_notification_channels():
+    hooks = current_app.extensions["yinghuo"].host.hooks_for(tenant)
+    for items in hooks.yinghuo_notification_channels(tenant=tenant):
         found.extend(items or [])
     return found
 

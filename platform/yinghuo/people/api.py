@@ -10,7 +10,7 @@ from .. import audit
 from ..errors import NotFound, Unauthorized
 from ..extensions import db
 from ..tenant_api import blp
-from ..tenancy.api import LoginSchema, TokenSchema
+from .schemas import LoginSchema, TokenSchema
 from . import auth, services
 from .. import gate
 from .models import ID_TYPES, ROLES, Member

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
-from ..activities.models import DEFAULT_CATEGORIES
 from .models import KINDS, STATUSES
+
+#: the activity categories of a tenant that names none (setting ``activity_categories``)
+DEFAULT_CATEGORIES = ["理论宣讲", "教育服务", "文化服务", "科技科普", "健身体育"]
 
 SLUG = validate.Regexp(r"^[a-z][a-z0-9-]{1,39}$",
                        error="lowercase letters, digits and '-', 2-40 characters, starting with a letter")

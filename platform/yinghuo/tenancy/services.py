@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import audit
-from ..db.context import tenant_scope, unscoped
+from ..db.context import tenant_scope
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
-from ..people.models import Member
-from ..units.models import Unit
 from .models import KINDS, Tenant, TenantHost, TenantPlugin
 from .schemas import SLUG, BrandingSchema, KernelSettings
 
@@ -153,8 +151,11 @@ def set_hosts(tenant: Tenant, hosts: list[str]) -> None:
 
 
 def enable_plugin(tenant: Tenant, name: str) -> bool:
-    """Enable a plugin for a tenant; harmless when already enabled. Returns True if changed."""
+    """Enable a plugin for a tenant; harmless when already enabled. Returns True if changed.
+    The plugin's manifest ``level`` says where it belongs: "tenant" (not hubs), "hub" (hubs
+    only) or "both"."""
     check_plugins([name])
+    check_level(tenant, name)
     row = db.session.get(TenantPlugin, (tenant.id, name))
     if row is not None and row.enabled:
         return False
@@ -172,6 +173,13 @@ def enable_plugin(tenant: Tenant, name: str) -> bool:
     with tenant_scope(tenant.id):
         host().call_one(name, "yinghuo_tenant_enabled", tenant=tenant, first_time=first_time)
     return True
+
+
+def check_level(tenant: Tenant, name: str) -> None:
+    level = host().manifests[name].level
+    if (level == "tenant" and tenant.kind == "hub") or (level == "hub" and tenant.kind != "hub"):
+        where = "hubs only" if level == "hub" else "tenants that are not hubs"
+        raise Invalid(f"plugin {name} is for {where}", fields={"plugins": [f"{name}: for {where}"]})
 
 
 def disable_plugin(tenant: Tenant, name: str) -> bool:
@@ -238,27 +246,12 @@ def children(tenant: Tenant) -> list[Tenant]:
 
 
 def rollup(hub: Tenant) -> list[dict]:
-    """Counts per child tenant (members, units, activities, approved hours, plus plugin
-    stats); never their rows."""
-    from ..activities.models import Activity
-    from ..hours.models import HourRecord
-    kids = children(hub)
-    ids = [k.id for k in kids]
-    if not ids:
-        return []
-    counts = {}
-    with unscoped("hub roll-up: counts of a hub's children", ids):
-        for model, key in ((Member, "members"), (Unit, "units"), (Activity, "activities")):
-            for tid, n in db.session.execute(
-                    select(model.tenant_id, func.count()).group_by(model.tenant_id)):
-                counts.setdefault(tid, {})[key] = n
-        for tid, minutes in db.session.execute(
-                select(HourRecord.tenant_id, func.sum(HourRecord.minutes))
-                .where(HourRecord.status == "approved").group_by(HourRecord.tenant_id)):
-            counts.setdefault(tid, {})["hours"] = int(minutes) // 60
+    """Counts per child tenant, never their rows: each child's ``yinghuo_rollup_stats``,
+    the kernel's own (members, units, activities, approved hours, in ``core_hooks``) and
+    those of the plugins enabled there, read with the child's scope."""
     result = []
-    for kid in kids:
-        stats = {"members": 0, "units": 0, "activities": 0, "hours": 0, **counts.get(kid.id, {})}
+    for kid in children(hub):
+        stats = {}
         with tenant_scope(kid.id):
             for items in host().hooks_for(kid).yinghuo_rollup_stats(tenant=kid):
                 for stat in items or []:

@@ -128,6 +128,44 @@ def ctx(app):
 
 
 @pytest.fixture
+def in_tenant(app):
+    """``with in_tenant("uni"):`` runs the block as a request of that tenant would: an app and
+    request context, the tenant's scope and ``current_tenant()``; it commits at the end.
+    A plugin's tests call its services this way instead of reaching into the kernel."""
+    from contextlib import contextmanager
+
+    from flask import g
+
+    from yinghuo.db.context import tenant_scope
+    from yinghuo.extensions import db
+    from yinghuo.tenancy.services import get_tenant
+
+    @contextmanager
+    def enter(slug: str):
+        with app.test_request_context("/"):
+            g.tenant = get_tenant(slug)
+            with tenant_scope(g.tenant.id):
+                yield g.tenant
+                db.session.commit()
+            db.session.remove()
+    return enter
+
+
+@pytest.fixture
+def run_periodic_jobs(app):
+    """``run_periodic_jobs("teams")`` runs that plugin's declared periodic jobs now, in this
+    process: {job id: the tenant ids it ran for}."""
+    from yinghuo import jobs
+
+    def run(plugin: str) -> dict:
+        with app.app_context():
+            declared = jobs.periodic_jobs(app.extensions["yinghuo"].host)
+            return {job_id: jobs.run_periodic_inline(job_id) for job_id, (owner, _) in declared.items()
+                    if owner == plugin}
+    return run
+
+
+@pytest.fixture
 def make_tenant(app):
     """``make_tenant(slug, plugins=[...], kind=..., parent=...)`` through the services."""
     from yinghuo.extensions import db
@@ -234,11 +272,3 @@ def browser(tmp_path):
                                                          "downloadPath": str(tmp_path / "downloads")})
     yield driver
     driver.quit()
-
-
-def wait_for(browser, seconds: float = 10):
-    """A WebDriverWait that rides out the moment a page is replaced (Chromium may answer
-    "node does not belong to the document" instead of a stale-element error)."""
-    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-    from selenium.webdriver.support.ui import WebDriverWait
-    return WebDriverWait(browser, seconds, ignored_exceptions=(StaleElementReferenceException, WebDriverException))

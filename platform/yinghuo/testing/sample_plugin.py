@@ -9,8 +9,8 @@ from flask import jsonify
 from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import Schema, fields
 
-from yinghuo.api import (NavItem, PeriodicJob, Permission, PluginBlueprint, PluginManifest, Stat,
-                         current_tenant, gate, hookimpl)
+from yinghuo.api import (NavItem, PeriodicJob, Permission, PluginBlueprint, PluginManifest, Stat, Verification,
+                         Widget, current_tenant, gate, hookimpl)
 
 #: what the event hooks saw: (hook, tenant slug, detail)
 CALLS: list[tuple] = []
@@ -105,6 +105,60 @@ def yinghuo_hours_approved(tenant, record):
 @hookimpl
 def yinghuo_tenant_enabled(tenant, first_time):
     CALLS.append(("enabled", tenant.slug, first_time))
+
+
+@hookimpl
+def yinghuo_tenant_disabled(tenant):
+    CALLS.append(("disabled", tenant.slug, None))
+
+
+#: activities whose title starts with this take only leaders (the sample's sign-up rule)
+LEADERS_ONLY = "【队员专场】"
+
+
+@hookimpl
+def yinghuo_signup_refusal(tenant, activity, member):
+    if activity.title.startswith(LEADERS_ONLY) and "leader" not in member.role_names:
+        return "this session is for squad leaders only"
+    return None
+
+
+@hookimpl
+def yinghuo_cli_commands(cli):
+    import click
+
+    @cli.command("sample-greet")
+    @click.argument("name")
+    def greet(name):
+        """Print the sample plugin's greeting (shows how a plugin adds a command)."""
+        click.echo(f"你好，{name}")
+
+
+@hookimpl
+def yinghuo_dashboard_widgets(tenant, member):
+    return [Widget("Sample figure", 42, "from the sample plugin")]
+
+
+@hookimpl
+def yinghuo_activity_categories(tenant):
+    return ["示例类别"]
+
+
+@hookimpl
+def yinghuo_demo_data(tenant):
+    CALLS.append(("demo", tenant.slug, None))
+    return "sample: nothing to seed"
+
+
+#: codes the sample issued with new_verification_code() (a real plugin keeps them in its table)
+ISSUED: set[str] = set()
+
+
+@hookimpl
+def yinghuo_verify_code(tenant, code):
+    if code in ISSUED:
+        return Verification("sample", True, {"what": "a sample pass"})
+    return None
 
 
 @hookimpl

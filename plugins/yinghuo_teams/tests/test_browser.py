@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from yinghuo.testing.pytest_plugin import wait_for
+from yinghuo.testing import wait_for
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from yinghuo.testing.clock import CHINA
+from yinghuo.testing import CHINA
 
 from .conftest import BASE, report
 
@@ -49,7 +49,7 @@ def test_media_works(client, project, clock):
 
 
 @pytest.mark.time_machine(datetime(2026, 11, 16, 9, tzinfo=CHINA))   # weeks 45 and 46 of 2026 are the subject
-def test_dashboard_counts_and_on_time_rates(client, project, app):
+def test_dashboard_counts_and_on_time_rates(client, project, in_tenant):
     post = project["post"]
     post(f"/squads/{project['squads']['a']}/pairings", {"secretary_id": project["secretary"],
                                                         "village_id": project["villages"]["乌兰村"],
@@ -62,20 +62,17 @@ def test_dashboard_counts_and_on_time_rates(client, project, app):
     # dates: squads formed 2026-10-20; A on time both weeks; B late in week 45 and missing week 46
     from sqlalchemy import update
 
-    from yinghuo.db.context import tenant_scope
-    from yinghuo.extensions import db
-    from yinghuo.tenancy.services import get_tenant
+    from yinghuo.api import db
     from yinghuo_teams import dashboard
     from yinghuo_teams.models import Report, Squad
     china = timezone(timedelta(hours=8))
-    with app.app_context(), tenant_scope(get_tenant("uni").id):
+    with in_tenant("uni"):
         db.session.execute(update(Squad).values(created_at=datetime(2026, 10, 20, tzinfo=timezone.utc)))
         for rid, at in ((a1, datetime(2026, 11, 8, 21, 59, tzinfo=china)), (a2, datetime(2026, 11, 15, 12, tzinfo=china)),
                         (b1, datetime(2026, 11, 8, 22, 1, tzinfo=china))):
             db.session.execute(update(Report).where(Report.id == rid).values(submitted_at=at))
-        db.session.commit()
+        db.session.flush()
         rates = dashboard.on_time(weeks=2, now=datetime(2026, 11, 16, 9, tzinfo=china))
-        db.session.remove()
     assert [(w["period_start"].isoformat(), w["on_time"], w["due"]) for w in rates["weeks"]] == [
         ("2026-11-02", 1, 2), ("2026-11-09", 1, 2)]
     assert {s["squad"]: (s["on_time"], s["due"], s["rate"]) for s in rates["squads"]} == {

@@ -5,9 +5,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from yinghuo.db.context import tenant_scope
-from yinghuo.extensions import db
-from yinghuo.testing.clock import CHINA
+from yinghuo.api import inbox
+from yinghuo.testing import CHINA
 
 BASE = "/t/uni/api/v1/teams"
 
@@ -31,70 +30,62 @@ def uni(make_tenant, make_member, login, client, app):
             "leader_headers": login("uni", "lead@uni.test")}
 
 
-def _in_tenant(app, tid, fn):
-    from flask import g
-    from yinghuo.tenancy.services import get_tenant
-    with app.test_request_context("/"), tenant_scope(tid):
-        g.tenant = get_tenant("uni")
-        result = fn()
-        db.session.commit()
-        return result
+@pytest.fixture
+def run(in_tenant):
+    """``run(fn)``: what ``fn`` returns when called inside the university tenant."""
+    def call(fn):
+        with in_tenant("uni"):
+            return fn()
+    return call
 
 
-def test_weekly_deadline_is_sunday_22_00_china_time(app, uni):
+def test_weekly_deadline_is_sunday_22_00_china_time(run, uni):
     from yinghuo_teams import deadlines
-    due = _in_tenant(app, uni["tid"], lambda: deadlines.deadline("weekly", date(2026, 11, 23)))
+    due = run(lambda: deadlines.deadline("weekly", date(2026, 11, 23)))
     assert due.astimezone(timezone.utc) == datetime(2026, 11, 29, 14, 0, tzinfo=timezone.utc)
     # Monday 00:30 in China is still Sunday in UTC: the period is already the new week
-    period = _in_tenant(app, uni["tid"], lambda: deadlines.period_of(
+    period = run(lambda: deadlines.period_of(
         "weekly", datetime(2026, 11, 29, 16, 30, tzinfo=timezone.utc)))
     assert period == date(2026, 11, 30)
 
 
-def test_overdue_turns_over_at_the_deadline(app, uni):
+def test_overdue_turns_over_at_the_deadline(run, uni):
     from yinghuo_teams import deadlines
     before = datetime(2026, 11, 29, 13, 59, tzinfo=timezone.utc)   # Sunday 21:59 in China
     after = datetime(2026, 11, 29, 14, 1, tzinfo=timezone.utc)     # Sunday 22:01
-    late_before = _in_tenant(app, uni["tid"], lambda: deadlines.overdue("weekly", before))
-    late_after = _in_tenant(app, uni["tid"], lambda: deadlines.overdue("weekly", after))
+    late_before = run(lambda: deadlines.overdue("weekly", before))
+    late_after = run(lambda: deadlines.overdue("weekly", after))
     assert [r["period_start"] for r in late_before] == [date(2026, 11, 16)]  # the week before is late
     assert [r["period_start"] for r in late_after] == [date(2026, 11, 23)]
 
 
-def test_filed_report_is_not_overdue(app, client, uni):
+def test_filed_report_is_not_overdue(run, client, uni):
     from yinghuo_teams import deadlines
     r = client.post(f"{BASE}/squads/{uni['squad']}/reports", json={
         "kind": "weekly", "period_start": "2026-11-23", "title": "小结", "sections": {}}, headers=uni["leader_headers"])
     client.post(f"{BASE}/reports/{r.get_json()['id']}/submit", json={}, headers=uni["leader_headers"])
     after = datetime(2026, 11, 29, 14, 1, tzinfo=timezone.utc)
-    assert _in_tenant(app, uni["tid"], lambda: deadlines.overdue("weekly", after)) == []
+    assert run(lambda: deadlines.overdue("weekly", after)) == []
 
 
-def _inbox_titles(app, tid, member_id):
-    from sqlalchemy import select
-    from yinghuo.notifications.models import Notification
-    return _in_tenant(app, tid, lambda: [n.params.get("title") for n in db.session.scalars(
-        select(Notification).where(Notification.member_id == member_id))])
+def _inbox_titles(run, member_id):
+    return run(lambda: [n.params.get("title") for n in inbox(member_id)[0]])
 
 
-def test_reminders_go_once_per_squad_and_period_even_when_the_job_runs_twice(app, uni):
+def test_reminders_go_once_per_squad_and_period_even_when_the_job_runs_twice(run, uni):
     from yinghuo_teams import deadlines
     saturday_night = "2026-11-28T23:00:00+08:00"   # within 24 h of Sunday 22:00
-    first = _in_tenant(app, uni["tid"], lambda: deadlines.remind(uni["tid"], now=saturday_night))
-    second = _in_tenant(app, uni["tid"], lambda: deadlines.remind(uni["tid"], now=saturday_night))
+    first = run(lambda: deadlines.remind(uni["tid"], now=saturday_night))
+    second = run(lambda: deadlines.remind(uni["tid"], now=saturday_night))
     assert first >= 1 and second == 0
-    assert _inbox_titles(app, uni["tid"], uni["leader"]).count("报告即将截止") == 1
+    assert _inbox_titles(run, uni["leader"]).count("报告即将截止") == 1
     # last week's summary and last month's brief are both late: one notice each, not two
-    assert _inbox_titles(app, uni["tid"], uni["reviewer"]).count("小队报告逾期") == 2
+    assert _inbox_titles(run, uni["reviewer"]).count("小队报告逾期") == 2
 
 
-def test_the_reminder_job_runs_only_for_tenants_with_the_plugin(app, uni, make_tenant):
-    from yinghuo import jobs
+def test_the_reminder_job_runs_only_for_tenants_with_the_plugin(uni, make_tenant, run_periodic_jobs):
     other = make_tenant("plain")
-    with app.app_context():
-        declared = jobs.periodic_jobs(app.extensions["yinghuo"].host)
-        [job_id] = [j for j, (plugin, _) in declared.items() if plugin == "teams"]
-        ran = jobs.run_periodic_inline(job_id)
+    [ran] = run_periodic_jobs("teams").values()
     assert ran == [uni["tid"]] and other not in ran
 
 

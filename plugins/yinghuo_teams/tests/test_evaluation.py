@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from yinghuo.testing.clock import CHINA
+from yinghuo.testing import CHINA
 
 from .conftest import BASE
 

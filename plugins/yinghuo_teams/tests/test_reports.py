@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from yinghuo.testing.clock import Clock
+from yinghuo.testing import Clock
 
 BASE = "/t/uni/api/v1/teams"
 

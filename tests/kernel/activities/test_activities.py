@@ -97,7 +97,7 @@ def test_unit_visibility_reaches_the_units_subtree(client, county, make_activity
     assert [x["title"] for x in inside] == ["镇内活动"] and outside.status_code == 404
 
 
-def test_publish_and_complete_reach_plugins(client, county, make_activity, app):
+def test_hook_activity_published_and_completed_reach_plugins(client, county, make_activity, app):
     from yinghuo.testing import sample_plugin
     from yinghuo.tenancy import services
     from yinghuo.extensions import db

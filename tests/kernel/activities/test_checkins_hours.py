@@ -144,6 +144,13 @@ def _completed_record(client, county, running):
     return record
 
 
+@pytest.mark.time_machine(datetime(2026, 12, 2, 7, 30, tzinfo=CHINA))   # 23:30 on 1 December in UTC
+def test_hours_from_an_early_morning_activity_are_served_on_chinas_date(client, county, running):
+    """An activity that began at 07:20 in China began on the previous day in UTC; its hours
+    are served on the Chinese date."""
+    assert _completed_record(client, county, running)["served_on"] == "2026-12-02"
+
+
 @pytest.fixture
 def with_sample_plugin(app):
     from yinghuo.extensions import db
@@ -162,7 +169,7 @@ def test_approving_twice_fires_hours_approved_once(client, county, running, with
     assert [c for c in sample_plugin.CALLS if c[0] == "hours_approved"] == [("hours_approved", "county", record["id"])]
 
 
-def test_concurrent_approvals_fire_once(app, client, county, running, with_sample_plugin):
+def test_hook_hours_approved_fires_once_under_concurrent_approvals(app, client, county, running, with_sample_plugin):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("real concurrency needs PostgreSQL")
     record = _completed_record(client, county, running)

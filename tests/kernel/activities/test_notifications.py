@@ -131,7 +131,7 @@ def _grandma_with_phone(app, people):
     return grandma
 
 
-def test_plugin_channel_delivers_only_where_enabled(app, client, county, make_activity, people):
+def test_hook_notification_channels_deliver_only_where_enabled(app, client, county, make_activity, people):
     from yinghuo.extensions import db
     from yinghuo.tenancy import services
     sample_plugin.SMS_SENT.clear()

@@ -3,30 +3,20 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from ..smorest import Blueprint
-from marshmallow import Schema, fields
 
 from sqlalchemy import select
 
 from ..errors import Forbidden
 from ..extensions import db
-from ..people import auth
 from .. import gate
-from . import services
-from .models import Tenant
-from .schemas import RollupSchema, TenantPatchSchema, TenantSchema
+from ..people import auth
+from ..people.schemas import LoginSchema, TokenSchema
+from ..people.services import make_admin
+from ..tenancy import services
+from ..tenancy.models import Tenant
+from ..tenancy.schemas import RollupSchema, TenantPatchSchema, TenantSchema
 
 blp = Blueprint("operator_api", __name__, url_prefix="/api/v1", description="Operator API")
-
-
-class LoginSchema(Schema):
-    login = fields.String(required=True, metadata={"description": "email or phone"})
-    password = fields.String(required=True)
-    otp = fields.String(load_default=None)
-
-
-class TokenSchema(Schema):
-    token = fields.String()
-    token_type = fields.String()
 
 
 def tenant_out(tenant) -> dict:
@@ -63,7 +53,6 @@ class Tenants(MethodView):
         tenant = services.create_tenant(**{k: data[k] for k in (
             "slug", "name", "kind", "parent", "plugins", "settings", "branding", "hosts")})
         if data.get("admin_email"):
-            from ..people.services import make_admin
             make_admin(tenant, email=data["admin_email"], password=data.get("admin_password"))
         db.session.commit()
         return tenant_out(tenant)

@@ -1,4 +1,5 @@
-"""Moving personal fields to the current data key (``yinghuo keys rekey``).
+"""Moving personal fields to the current data key (``yinghuo keys rekey``): ID numbers
+(people) and pending imports (sheets), tenant by tenant - above the rooms it touches.
 
 ``YINGHUO_DATA_KEY`` lists keys, the current one first. A new key encrypts what is written
 from then on; what was written before stays readable as long as its key is listed. Rekeying
@@ -11,12 +12,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .. import audit
-from ..db.context import tenant_scope
-from ..errors import Invalid
-from ..extensions import db
-from . import crypto
-from .models import Member
+from . import audit
+from .db.context import tenant_scope
+from .errors import Invalid
+from .extensions import db
+from .people import crypto
+from .people.models import Member
+from .sheets.models import ImportBatch
+from .tenancy.models import Tenant
 
 BATCH = 500
 
@@ -26,8 +29,6 @@ def rekey(retire: list[str] | tuple[str, ...] = (), progress=lambda tenant, done
     ``retire``, also recompute the ID-number hashes for the keys that remain. Commits per
     batch: run again after an interruption and it carries on (rows already on the current
     key are only re-hashed). Returns the counts, the current key and the keys to keep."""
-    from ..sheets.models import ImportBatch
-    from ..tenancy.models import Tenant
     keys, current = crypto._keys()
     unknown = [k for k in retire if k not in keys]
     if unknown or current in retire:

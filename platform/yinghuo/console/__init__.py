@@ -1,0 +1,1 @@
+"""The operator console's API: tenants across the platform, and the operator's sign-in."""
