@@ -12,7 +12,12 @@ from sqlalchemy import select
 from yinghuo.api import (activity_transition, create_activity, db, get_member, local_today,
                          members_in_unit_named, members_with_role, units_of_type)
 
-from . import archive, attachments, deadlines, evaluation, recruitment, reports, services
+from . import services
+from .archive import services as archive
+from .evaluation import services as evaluation
+from .recruitment import services as recruitment
+from .reports import attachments, deadlines
+from .reports import services as reports
 from .models import Report, ReportReview, Squad
 
 VILLAGES = [("乌兰村", "乌兰花镇", "四子王旗"), ("红旗村", "可可以力更镇", "武川县"), ("新胜村", "白音察干镇", "察哈尔右翼后旗")]

@@ -97,14 +97,14 @@ def yinghuo_models():
 
 @hookimpl
 def yinghuo_periodic_jobs():
-    return [PeriodicJob("yinghuo_teams.deadlines.remind", interval_seconds=3600)]
+    return [PeriodicJob("yinghuo_teams.reports.deadlines.remind", interval_seconds=3600)]
 
 
 @hookimpl
 def yinghuo_blueprints():
-    from .api import blp
-    from .pages import bp
-    return [PluginBlueprint("api", blp), PluginBlueprint("page", bp)]
+    from .blueprints import load_routes
+    api, pages = load_routes()
+    return [PluginBlueprint("api", api), PluginBlueprint("page", pages)]
 
 
 @hookimpl
@@ -134,7 +134,7 @@ def yinghuo_nav_items(tenant, member, area):
 
 @hookimpl
 def yinghuo_verify_code(tenant, code):
-    from .evaluation import verify
+    from .evaluation.services import verify
     return verify(code)
 
 
@@ -154,7 +154,7 @@ def yinghuo_tenant_enabled(tenant, first_time):
 @hookimpl
 def yinghuo_rollup_stats(tenant):
     """What a city or province hub sees of each school: counts, never rows."""
-    from .dashboard import counts
+    from .project.dashboard import counts
     c = counts()
     return [Stat("teams_weekly", c["weekly"]), Stat("teams_monthly", c["monthly"]), Stat("teams_cases", c["case"]),
             Stat("teams_media", c["media"]), Stat("teams_villages", c["villages"]), Stat("teams_squads", c["squads"])]

@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 
 from yinghuo.api import Widget, db
 
-from . import deadlines, reports, services
+from . import services
+from .reports import deadlines
+from .reports import services as reports
 from .models import Report
 
 

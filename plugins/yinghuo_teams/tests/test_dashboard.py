@@ -63,7 +63,7 @@ def test_dashboard_counts_and_on_time_rates(client, project, in_tenant):
     from sqlalchemy import update
 
     from yinghuo.api import db
-    from yinghuo_teams import dashboard
+    from yinghuo_teams.project import dashboard
     from yinghuo_teams.models import Report, Squad
     china = timezone(timedelta(hours=8))
     with in_tenant("uni"):

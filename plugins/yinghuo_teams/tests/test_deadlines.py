@@ -40,7 +40,7 @@ def run(in_tenant):
 
 
 def test_weekly_deadline_is_sunday_22_00_china_time(run, uni):
-    from yinghuo_teams import deadlines
+    from yinghuo_teams.reports import deadlines
     due = run(lambda: deadlines.deadline("weekly", date(2026, 11, 23)))
     assert due.astimezone(timezone.utc) == datetime(2026, 11, 29, 14, 0, tzinfo=timezone.utc)
     # Monday 00:30 in China is still Sunday in UTC: the period is already the new week
@@ -50,7 +50,7 @@ def test_weekly_deadline_is_sunday_22_00_china_time(run, uni):
 
 
 def test_overdue_turns_over_at_the_deadline(run, uni):
-    from yinghuo_teams import deadlines
+    from yinghuo_teams.reports import deadlines
     before = datetime(2026, 11, 29, 13, 59, tzinfo=timezone.utc)   # Sunday 21:59 in China
     after = datetime(2026, 11, 29, 14, 1, tzinfo=timezone.utc)     # Sunday 22:01
     late_before = run(lambda: deadlines.overdue("weekly", before))
@@ -60,7 +60,7 @@ def test_overdue_turns_over_at_the_deadline(run, uni):
 
 
 def test_filed_report_is_not_overdue(run, client, uni):
-    from yinghuo_teams import deadlines
+    from yinghuo_teams.reports import deadlines
     r = client.post(f"{BASE}/squads/{uni['squad']}/reports", json={
         "kind": "weekly", "period_start": "2026-11-23", "title": "小结", "sections": {}}, headers=uni["leader_headers"])
     client.post(f"{BASE}/reports/{r.get_json()['id']}/submit", json={}, headers=uni["leader_headers"])
@@ -73,7 +73,7 @@ def _inbox_titles(run, member_id):
 
 
 def test_reminders_go_once_per_squad_and_period_even_when_the_job_runs_twice(run, uni):
-    from yinghuo_teams import deadlines
+    from yinghuo_teams.reports import deadlines
     saturday_night = "2026-11-28T23:00:00+08:00"   # within 24 h of Sunday 22:00
     first = run(lambda: deadlines.remind(uni["tid"], now=saturday_night))
     second = run(lambda: deadlines.remind(uni["tid"], now=saturday_night))

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from yinghuo.api import (Conflict, Forbidden, Invalid, NotFound, allowed, audit, change_if, db, get_unit,
                          utcnow)
 
-from .models import Report, ReportReview
-from .services import is_in_squad, settings
+from ..models import Report, ReportReview
+from ..services import is_in_squad, settings
 
 KINDS = ("weekly", "monthly", "case")
 #: the kinds' names in documents and messages (Chinese, like the documents themselves)

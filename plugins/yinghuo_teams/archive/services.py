@@ -14,10 +14,10 @@ from yinghuo.api import (Conflict, Invalid, NotFound, audit, current_tenant, db,
                          get_unit, html_to_pdf, local_today, member_names, record_progress, units_of_type,
                          utcnow)
 
-from . import attachments
-from .reports import KIND_NAMES, KINDS
-from .downloads import Download
-from .models import ArchiveExport, Pairing, Report, Secretary, Squad
+from ..reports import attachments
+from ..reports.services import KIND_NAMES, KINDS
+from ..downloads import Download
+from ..models import ArchiveExport, Pairing, Report, Secretary, Squad
 
 KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
 
@@ -98,7 +98,7 @@ def start_export(village_id: int, *, by) -> ArchiveExport:
     db.session.add(export)
     db.session.flush()
     audit("teams.archive.export", "unit", village_id, after={"export": export.id})
-    enqueue("yinghuo_teams.archive.export_job", tenant_id=export.tenant_id, job_id=f"teams-archive-{export.id}",
+    enqueue("yinghuo_teams.archive.services.export_job", tenant_id=export.tenant_id, job_id=f"teams-archive-{export.id}",
             export_id=export.id)
     return export
 

@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError
 
 from yinghuo.api import current_tenant, db, members_in_unit_named, notify
 
-from .models import Reminder, Report, Squad
-from .reports import KIND_NAMES
-from .services import settings
+from ..models import Reminder, Report, Squad
+from .services import KIND_NAMES
+from ..services import settings
 
 DONE = ("submitted", "resubmitted", "accepted")
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from yinghuo.api import (Conflict, Invalid, NotFound, add_member, audit, bump, change_if, db, rate_limit,
                          utcnow)
 
-from . import services
-from .models import Application, InterviewSlot
+from .. import services
+from ..models import Application, InterviewSlot
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 REQUIRED = {"name": 100, "phone": 20, "school": 100, "major": 100, "year": 20, "statement": 3000}

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from yinghuo.api import activity_count, db
 
-from . import deadlines
-from .models import MediaWork, Pairing, Report, Squad, SquadMember
-from .services import settings
+from ..reports import deadlines
+from ..models import MediaWork, Pairing, Report, Squad, SquadMember
+from ..services import settings
 
 DONE = deadlines.DONE
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from yinghuo.api import Conflict, Forbidden, Invalid, NotFound, audit, db
 
-from .downloads import Download
-from .models import Attachment, Report
-from .services import is_in_squad, settings
+from ..downloads import Download
+from ..models import Attachment, Report
+from ..services import is_in_squad, settings
 
 MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "pdf": "application/pdf",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -13,9 +13,9 @@ from yinghuo.api import (Conflict, Forbidden, Invalid, NotFound, Verification, a
                          audit, current_tenant, db, enqueue, get_member, html_to_pdf, local_today, mask_name,
                          member_names, new_verification_code, qr_data_uri, utcnow)
 
-from .downloads import Download
-from .models import Evaluation, Honour, Squad, SquadMember
-from .services import settings
+from ..downloads import Download
+from ..models import Evaluation, Honour, Squad, SquadMember
+from ..services import settings
 
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
@@ -171,7 +171,7 @@ def select_excellent(year: int, member_ids: list[int] | None, *, by, base_url: s
         honour.serial = f"{tenant.slug.upper()}-YX{year}-{honour.id:05d}"
         honours.append(honour)
         audit("teams.honour", "member", member_id, after={"year": year, "rank": r["rank"], "score": r["score"]})
-        enqueue("yinghuo_teams.evaluation.render_job", tenant_id=tenant.id, job_id=f"teams-honour-{honour.id}",
+        enqueue("yinghuo_teams.evaluation.services.render_job", tenant_id=tenant.id, job_id=f"teams-honour-{honour.id}",
                 honour_id=honour.id, base_url=base_url)
     return honours
 

@@ -1,0 +1,1 @@
+"""Quarterly evaluation, the annual selection and certificates of honour."""

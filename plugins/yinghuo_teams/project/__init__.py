@@ -1,0 +1,1 @@
+"""The project as a whole: media works, training and field trips, the dashboard."""

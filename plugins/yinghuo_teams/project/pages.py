@@ -1,0 +1,48 @@
+"""The project pages (/t/<slug>/teams/…)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from yinghuo.api import (activity_summaries, allowed, current_member, db, form_errors,
+                         gate, local_today)
+
+from .. import services
+from ..blueprints import pages as bp
+from ..forms import form_date as _date, form_int as _int
+from ..models import Squad
+from ..project import dashboard
+
+
+@bp.route("/dashboard")
+@gate.member
+def dashboard_page():
+    conf = services.settings()
+    return render_template("teams/dashboard.html", counts=dashboard.counts(), rates=dashboard.on_time(),
+                           media=services.media(limit=10),
+                           training_category=conf["training_category"],
+                           trainings=activity_summaries(category=conf["training_category"], limit=5),
+                           practice=activity_summaries(category=conf["practice_category"], limit=5))
+
+
+@bp.route("/media", methods=["GET", "POST"])
+@gate.member
+@form_errors
+def media():
+    if request.method == "POST":
+        gate.demand("teams.manage")
+        services.add_media({"kind": request.form.get("kind"), "title": request.form.get("title"),
+                            "outlet": request.form.get("outlet"), "link": request.form.get("link"),
+                            "published_on": _date(request.form.get("published_on"), "published_on"),
+                            "squad_id": _int(request.form.get("squad_id"), "squad_id", required=False)},
+                           by=current_member())
+        db.session.commit()
+        flash(_("Saved."), "ok")
+        return redirect(url_for(".media"))
+    return render_template("teams/media.html", works=services.media(),
+                           squads=db.session.scalars(select(Squad).order_by(Squad.name)).all(),
+                           manager=allowed(current_member(), "teams.manage"), today=local_today(),
+                           week_ago=local_today() - timedelta(days=7))

@@ -1,0 +1,1 @@
+"""Recruitment: the public application form, screening, interview slots, acceptance."""

@@ -1,0 +1,1 @@
+"""Reports: weekly summaries, monthly briefs and case studies, their files, deadlines and review."""

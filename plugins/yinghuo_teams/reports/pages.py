@@ -1,0 +1,129 @@
+"""The reports pages (/t/<slug>/teams/…)."""
+from __future__ import annotations
+
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from yinghuo.api import (Forbidden, Invalid, current_member, db, form_errors,
+                         gate, member_names)
+
+from .. import downloads, services
+from ..blueprints import pages as bp
+from ..forms import form_date as _date
+from ..models import Squad
+from ..reports import attachments
+from ..reports import services as reports
+
+
+#: labels of the kinds of report on pages (translated); documents use reports.KIND_NAMES
+KINDS = {"weekly": "Weekly summary", "monthly": "Monthly brief", "case": "Case study"}
+
+
+def _reviewer() -> None:
+    if not reports.is_reviewer(current_member()):
+        raise Forbidden("Only reviewers of the archive group see this page")
+
+
+@bp.route("/reports", methods=["POST"])
+@gate.member
+@form_errors
+def report_new():
+    me = current_member()
+    squad = services.squad_of(me)
+    if squad is None:
+        raise Forbidden("You are not in a squad")
+    kind = request.form.get("kind", "weekly")
+    period = _date(request.form.get("period_start"), "period_start")
+    sections = {name: "" for name in services.settings()["report_sections"].get(kind, [])}
+    title = (request.form.get("title") or "").strip() or \
+        f"{squad.name} {reports.KIND_NAMES.get(kind, kind)} {period.isoformat()}"
+    report = reports.create(squad.id, me, kind=kind, period_start=period, title=title, sections=sections)
+    db.session.commit()
+    return redirect(url_for(".report_page", report_id=report.id))
+
+
+@bp.route("/reports/<int:report_id>")
+@gate.member
+def report_page(report_id):
+    me = current_member()
+    report = reports.get_report(report_id)
+    squad = services.get_squad(report.squad_id)
+    template = services.settings()["report_sections"].get(report.kind, [])
+    sections = {name: (report.sections or {}).get(name, "") for name in template}
+    sections.update({k: v for k, v in (report.sections or {}).items() if k not in sections})
+    history = reports.history(report)
+    names = member_names({h.actor_id for h in history} | {report.author_id})
+    return render_template("teams/report.html", report=report, squad=squad, sections=sections,
+                           files=attachments.of(report.id), history=history, names=names,
+                           kinds=KINDS, mine=services.is_in_squad(me, report.squad_id),
+                           reviewer=reports.is_reviewer(me),
+                           conf=services.settings())
+
+
+@bp.route("/reports/<int:report_id>", methods=["POST"])
+@gate.member
+@form_errors
+def report_save(report_id):
+    report = reports.get_report(report_id)
+    keys = [k[len("section:"):] for k in request.form if k.startswith("section:")]
+    reports.edit(report, current_member(), title=(request.form.get("title") or report.title).strip(),
+                 sections={k: request.form.get(f"section:{k}", "") for k in keys})
+    db.session.commit()
+    flash(_("Saved."), "ok")
+    return redirect(url_for(".report_page", report_id=report.id))
+
+
+@bp.route("/reports/<int:report_id>/files", methods=["POST"])
+@gate.member
+@form_errors
+def report_upload(report_id):
+    report = reports.get_report(report_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise Invalid("Choose a file", fields={"file": ["required"]})
+    attachments.add(report, current_member(), upload.filename, upload.read())
+    db.session.commit()
+    flash(_("File attached."), "ok")
+    return redirect(url_for(".report_page", report_id=report.id))
+
+
+@bp.route("/files/<int:attachment_id>")
+@gate.member
+def attachment(attachment_id):
+    return downloads.send(attachments.download(attachment_id))
+
+
+@bp.route("/files/<int:attachment_id>/remove", methods=["POST"])
+@gate.member
+@form_errors
+def attachment_remove(attachment_id):
+    row = attachments.get(attachment_id)
+    report = reports.get_report(row.report_id)
+    attachments.remove(row, report, current_member())
+    db.session.commit()
+    return redirect(url_for(".report_page", report_id=report.id))
+
+
+@bp.route("/reports/<int:report_id>/<any(submit, resubmit, accept, return):action>", methods=["POST"])
+@gate.member
+@form_errors
+def report_action(report_id, action):
+    report = reports.get_report(report_id)
+    reports.transition(report, action, current_member(), comment=request.form.get("comment", ""))
+    db.session.commit()
+    flash({"submit": _("Submitted."), "resubmit": _("Submitted again."), "accept": _("Accepted."),
+           "return": _("Returned with your comments.")}[action], "ok")
+    if action in ("accept", "return"):
+        return redirect(url_for(".review_queue"))
+    return redirect(url_for(".report_page", report_id=report.id))
+
+
+@bp.route("/review")
+@gate.member
+def review_queue():
+    _reviewer()
+    rows = reports.waiting()
+    squads = {s.id: s.name for s in db.session.scalars(select(Squad))}
+    return render_template("teams/review.html", rows=rows, squads=squads, kinds=KINDS)
