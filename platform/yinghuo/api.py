@@ -80,7 +80,7 @@ __all__ = [
     "members_with_role", "add_member", "get_unit", "in_subtree", "ensure_unit", "units_of_type",
     "create_activity", "activity_transition", "activity_count", "activity_summaries", "approved_minutes",
     # pages
-    "Blueprint", "form_errors",
+    "Blueprint", "form_errors", "load_form",
 ]
 
 
@@ -163,6 +163,12 @@ def units_of_type(type: str) -> list:
     from sqlalchemy import select
     from .units.models import Unit
     return list(db.session.scalars(select(Unit).where(Unit.type == type).order_by(Unit.name)))
+
+
+def load_form(schema, source=None) -> dict:
+    """A page's form read through the API's marshmallow schema (see ``views.load_form``)."""
+    from .views import load_form as load
+    return load(schema, source)
 
 
 def form_errors(view):

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .audit import AuditEntry
-from .errors import DomainError
+from .errors import DomainError, Invalid
 from .extensions import db
 from .i18n import describe_fields
 from .people import auth
@@ -45,6 +45,25 @@ def form_errors(view):
             flash(f"{exc.for_people()}{' (' + details + ')' if details else ''}", "error")
             return redirect(request.url)
     return wrapper
+
+
+def load_form(schema, source=None) -> dict:
+    """A page's form read through the marshmallow schema the API uses for the same thing: an
+    empty field counts as not given (its default applies), unknown fields are ignored, and a
+    bad value is a 422 naming the field, which ``form_errors`` shows on the page."""
+    from marshmallow import EXCLUDE, ValidationError, fields
+    form = request.form if source is None else source
+    data = {}
+    for key in form:
+        field = schema.fields.get(key)
+        values = [v for v in form.getlist(key) if v != ""]
+        if field is None or field.dump_only or not values:
+            continue
+        data[key] = values if isinstance(field, fields.List) else values[0]
+    try:
+        return schema.load(data, unknown=EXCLUDE)
+    except ValidationError as exc:
+        raise Invalid("Some fields are invalid", fields=exc.messages) from None
 
 
 def nav(area: str):

@@ -5,13 +5,16 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from yinghuo.api import (allowed, current_member, db, form_errors,
-                         gate)
+from yinghuo.api import allowed, current_member, db, form_errors, gate, load_form
 
 from .. import downloads
 from ..archive import services as archive
 from ..blueprints import pages as bp
+from .schemas import VillageSchema
 from ..forms import form_int as _int
+
+
+VILLAGE = VillageSchema()
 
 
 @bp.route("/villages", methods=["GET", "POST"])
@@ -20,8 +23,7 @@ from ..forms import form_int as _int
 def villages():
     if request.method == "POST":
         gate.demand("teams.admin")
-        archive.create_village(name=request.form.get("name", ""), township=request.form.get("township", ""),
-                               county=request.form.get("county", ""))
+        archive.create_village(**load_form(VILLAGE))
         db.session.commit()
         flash(_("Village added."), "ok")
         return redirect(url_for(".villages"))

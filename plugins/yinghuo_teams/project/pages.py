@@ -7,14 +7,17 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from yinghuo.api import (activity_summaries, allowed, current_member, db, form_errors,
-                         gate, local_today)
+from yinghuo.api import (activity_summaries, allowed, current_member, db, form_errors, gate, load_form,
+                         local_today)
 
 from .. import services
 from ..blueprints import pages as bp
-from ..forms import form_date as _date, form_int as _int
+from .schemas import MediaSchema
 from ..models import Squad
 from ..project import dashboard
+
+
+MEDIA = MediaSchema()
 
 
 @bp.route("/dashboard")
@@ -34,11 +37,7 @@ def dashboard_page():
 def media():
     if request.method == "POST":
         gate.demand("teams.manage")
-        services.add_media({"kind": request.form.get("kind"), "title": request.form.get("title"),
-                            "outlet": request.form.get("outlet"), "link": request.form.get("link"),
-                            "published_on": _date(request.form.get("published_on"), "published_on"),
-                            "squad_id": _int(request.form.get("squad_id"), "squad_id", required=False)},
-                           by=current_member())
+        services.add_media(load_form(MEDIA), by=current_member())
         db.session.commit()
         flash(_("Saved."), "ok")
         return redirect(url_for(".media"))

@@ -6,13 +6,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from yinghuo.api import (Invalid, db, form_errors,
-                         gate, parse_local)
+from yinghuo.api import db, form_errors, gate, load_form
 
 from ..blueprints import pages as bp
-from ..forms import form_int as _int
+from .schemas import ApplicationActionSchema, SlotSchema
 from ..models import Squad
 from ..recruitment import services as recruitment
+
+
+ACTION, SLOT = ApplicationActionSchema(), SlotSchema()
 
 
 @bp.route("/apply", methods=["GET", "POST"])
@@ -41,11 +43,7 @@ def applications():
 @gate.permission("teams.admin")
 @form_errors
 def application_action(application_id, action):
-    form = request.form
-    recruitment.act(recruitment.get(application_id), action, note=form.get("note", ""),
-                    slot_id=_int(form.get("slot_id"), "slot_id", required=False),
-                    score=_int(form.get("score"), "score", required=False),
-                    squad_id=_int(form.get("squad_id"), "squad_id", required=False))
+    recruitment.act(recruitment.get(application_id), action, **load_form(ACTION))
     db.session.commit()
     flash(_("Done."), "ok")
     return redirect(url_for(".applications", status=request.args.get("status")))
@@ -55,12 +53,6 @@ def application_action(application_id, action):
 @gate.permission("teams.admin")
 @form_errors
 def slot_new():
-    try:
-        starts = parse_local(request.form.get("starts_at", ""))
-    except ValueError:
-        raise Invalid("a date and time is needed", fields={"starts_at": ["not a date and time"]}) from None
-    recruitment.add_slot(starts_at=starts, place=request.form.get("place", ""),
-                         capacity=_int(request.form.get("capacity"), "capacity"),
-                         interviewers=request.form.get("interviewers", ""))
+    recruitment.add_slot(**load_form(SLOT))
     db.session.commit()
     return redirect(url_for(".applications"))
