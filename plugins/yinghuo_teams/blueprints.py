@@ -5,7 +5,6 @@ from __future__ import annotations
 from importlib import import_module
 
 from flask import Blueprint as PageBlueprint
-
 from yinghuo.api import Blueprint
 
 #: mounted at /t/<slug>/api/v1/teams/

@@ -8,17 +8,27 @@ import random
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
+from yinghuo.api import (
+    activity_transition,
+    create_activity,
+    db,
+    get_member,
+    local_today,
+    members_in_unit_named,
+    members_with_role,
+    units_of_type,
+)
 
-from yinghuo.api import (activity_transition, create_activity, db, get_member, local_today,
-                         members_in_unit_named, members_with_role, units_of_type)
-
-from . import services
 from .archive import services as archive
 from .evaluation import services as evaluation
+from .project import services as media_works
 from .recruitment import services as recruitment
 from .reports import attachments, deadlines
 from .reports import services as reports
-from .models import Report, ReportReview, Squad
+from .reports.models import Report, ReportReview
+from .settings import settings
+from .squads import services
+from .squads.models import Squad
 
 VILLAGES = [("乌兰村", "乌兰花镇", "四子王旗"), ("红旗村", "可可以力更镇", "武川县"), ("新胜村", "白音察干镇", "察哈尔右翼后旗")]
 SECRETARIES = [("巴特尔", "自治区农牧厅驻乌兰村第一书记"), ("刘建国", "市科技局驻红旗村第一书记"),
@@ -87,9 +97,9 @@ def seed(tenant) -> str | None:
                                       ("article", "把论文写在草原上", "内蒙古日报", 25),
                                       ("report", "大学生驻村三个月调研报告", "学校官网", 12),
                                       ("article", "第一书记和他的学生兵", "中国青年网", 5)):
-        services.add_media({"kind": kind, "title": title, "outlet": outlet, "link": "https://example.org/yinghuo",
+        media_works.add_media({"kind": kind, "title": title, "outlet": outlet, "link": "https://example.org/yinghuo",
                             "published_on": local_today() - timedelta(days=days)}, by=admin)
-    conf = services.settings()
+    conf = settings()
     for n, (category, title, days) in enumerate(((conf["training_category"], "新队员培训：入户访谈方法", 3),
                                                  (conf["training_category"], "短视频拍摄与剪辑", 10),
                                                  (conf["practice_category"], "赴乌兰村实地调研", 17))):
@@ -135,7 +145,7 @@ def _weekly(squad, author, period, rng, village, state, *, reviewer=None, late=F
 
 
 def _report(squad, author, kind, period, title, rng, village, state, *, reviewer=None, late=False) -> Report:
-    names = services.settings()["report_sections"][kind]
+    names = settings()["report_sections"][kind]
     report = reports.create(squad.id, author, kind=kind, period_start=period, title=title,
                             sections={n: _text(rng, village) for n in names})
     report.created_at = datetime.combine(period, datetime.min.time(), tzinfo=timezone.utc)

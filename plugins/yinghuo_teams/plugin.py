@@ -4,8 +4,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-
-from yinghuo.api import NavItem, PeriodicJob, Permission, PluginBlueprint, PluginManifest, Stat, allowed, hookimpl
+from yinghuo.api import (
+    NavItem,
+    PeriodicJob,
+    Permission,
+    PluginBlueprint,
+    PluginManifest,
+    Stat,
+    allowed,
+    hookimpl,
+)
 
 HERE = Path(__file__).parent
 
@@ -89,10 +97,17 @@ def yinghuo_permissions():
 
 @hookimpl
 def yinghuo_models():
-    from . import models
-    return [models.Squad, models.SquadMember, models.Secretary, models.Pairing, models.Report,
-            models.ReportReview, models.Reminder, models.Attachment, models.ArchiveExport, models.InterviewSlot,
-            models.Application, models.MediaWork, models.Evaluation, models.Honour]
+    """Every feature's tables (teams_*)."""
+    from .archive import models as archive
+    from .evaluation import models as evaluation
+    from .project import models as project
+    from .recruitment import models as recruitment
+    from .reports import models as reports
+    from .squads import models as squads
+    return [squads.Squad, squads.SquadMember, squads.Secretary, squads.Pairing, reports.Report,
+            reports.ReportReview, reports.Reminder, reports.Attachment, archive.ArchiveExport,
+            recruitment.InterviewSlot, recruitment.Application, project.MediaWork, evaluation.Evaluation,
+            evaluation.Honour]
 
 
 @hookimpl
@@ -110,7 +125,7 @@ def yinghuo_blueprints():
 @hookimpl
 def yinghuo_activity_categories(tenant):
     """Training sessions and field trips are kernel activities in these categories."""
-    from .services import settings_of
+    from .settings import settings_of
     conf = settings_of(tenant)
     return [conf["training_category"], conf["practice_category"]]
 
@@ -124,7 +139,7 @@ def yinghuo_nav_items(tenant, member, area):
                 NavItem("Village archives", "teams_pages.villages", order=30)]
     items = [NavItem("Reports to review", "teams_pages.review_queue", order=1),
              NavItem("Project dashboard", "teams_pages.dashboard_page", order=2)]
-    from .services import leads_a_squad
+    from .squads.services import leads_a_squad
     if allowed(member, "teams.manage") or leads_a_squad(member):
         items += [NavItem("Evaluation", "teams_pages.evaluations", order=3)]
     if allowed(member, "teams.admin"):
@@ -147,7 +162,7 @@ def yinghuo_demo_data(tenant):
 @hookimpl
 def yinghuo_tenant_enabled(tenant, first_time):
     """The project's working groups become units of the tenant (if its unit types allow groups)."""
-    from .services import ensure_working_groups
+    from .squads.services import ensure_working_groups
     ensure_working_groups(tenant)
 
 

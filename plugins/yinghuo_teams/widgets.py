@@ -4,13 +4,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
-
 from yinghuo.api import Widget, db
 
-from . import services
 from .reports import deadlines
 from .reports import services as reports
-from .models import Report
+from .reports.models import Report
+from .squads import services
 
 
 def for_member(member) -> list[Widget]:

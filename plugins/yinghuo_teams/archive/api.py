@@ -1,16 +1,14 @@
 """The archive routes of the plugin API (/t/<slug>/api/v1/teams/…)."""
 from __future__ import annotations
 
-
 from flask.views import MethodView
-
-from yinghuo.api import (current_member, db, gate)
+from yinghuo.api import current_member, db, gate
 
 from .. import downloads
 from ..archive import services as archive
 from ..blueprints import api as blp
 from ..reports.api import attachment_out
-from .schemas import VillageSchema, ArchiveExportSchema
+from .schemas import ArchiveExportSchema, VillageSchema
 
 
 @blp.route("/villages")

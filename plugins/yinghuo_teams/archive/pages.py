@@ -1,18 +1,15 @@
 """The archive pages (/t/<slug>/teams/…)."""
 from __future__ import annotations
 
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-
 from yinghuo.api import allowed, current_member, db, form_errors, gate, load_form
 
 from .. import downloads
 from ..archive import services as archive
 from ..blueprints import pages as bp
-from .schemas import VillageSchema
 from ..forms import form_int as _int
-
+from .schemas import VillageSchema
 
 VILLAGE = VillageSchema()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 
-
 class VillageSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(1, 100))

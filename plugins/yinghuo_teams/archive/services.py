@@ -9,15 +9,30 @@ from datetime import date
 
 from flask import current_app, render_template
 from sqlalchemy import select
+from yinghuo.api import (
+    Conflict,
+    Invalid,
+    NotFound,
+    audit,
+    current_tenant,
+    db,
+    enqueue,
+    ensure_unit,
+    get_unit,
+    html_to_pdf,
+    local_today,
+    member_names,
+    record_progress,
+    units_of_type,
+    utcnow,
+)
 
-from yinghuo.api import (Conflict, Invalid, NotFound, audit, current_tenant, db, enqueue, ensure_unit,
-                         get_unit, html_to_pdf, local_today, member_names, record_progress, units_of_type,
-                         utcnow)
-
-from ..reports import attachments
-from ..reports.services import KIND_NAMES, KINDS
 from ..downloads import Download
-from ..models import ArchiveExport, Pairing, Report, Secretary, Squad
+from ..reports import attachments
+from ..reports.models import Report
+from ..reports.services import KIND_NAMES, KINDS
+from ..squads.models import Pairing, Secretary, Squad
+from .models import ArchiveExport
 
 KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
 

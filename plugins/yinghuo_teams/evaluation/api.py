@@ -1,16 +1,22 @@
 """The evaluation routes of the plugin API (/t/<slug>/api/v1/teams/…)."""
 from __future__ import annotations
 
-
 from flask import request
 from flask.views import MethodView
-
-from yinghuo.api import (current_member, db, gate, local_today)
+from yinghuo.api import current_member, db, gate, local_today
 
 from .. import downloads
 from ..blueprints import api as blp
 from ..evaluation import services as evaluation
-from .schemas import EvaluationSchema, EvaluationOut, QuarterQuery, YearQuery, SelectionSchema, HonourSchema, HonourRevokeSchema
+from .schemas import (
+    EvaluationOut,
+    EvaluationSchema,
+    HonourRevokeSchema,
+    HonourSchema,
+    QuarterQuery,
+    SelectionSchema,
+    YearQuery,
+)
 
 
 def base_url() -> str:

@@ -1,17 +1,15 @@
 """The evaluation pages (/t/<slug>/teams/…)."""
 from __future__ import annotations
 
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from yinghuo.api import current_member, db, form_errors, gate, local_today, member_names
 
-from yinghuo.api import (current_member, db, form_errors,
-                         gate, local_today, member_names)
-
-from .. import downloads, services
+from .. import downloads
 from ..blueprints import pages as bp
 from ..evaluation import services as evaluation
 from ..forms import form_int as _int
+from ..squads import services
 
 
 @bp.route("/evaluations", methods=["GET", "POST"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 
-
 class EvaluationSchema(Schema):
     member_id = fields.Integer(required=True)
     quarter = fields.String(required=True)

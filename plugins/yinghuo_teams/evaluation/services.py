@@ -8,14 +8,32 @@ from datetime import date
 
 from flask import render_template
 from sqlalchemy import select
-
-from yinghuo.api import (Conflict, Forbidden, Invalid, NotFound, Verification, allowed, approved_minutes,
-                         audit, current_tenant, db, enqueue, get_member, html_to_pdf, local_today, mask_name,
-                         member_names, new_verification_code, qr_data_uri, utcnow)
+from yinghuo.api import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Verification,
+    allowed,
+    approved_minutes,
+    audit,
+    current_tenant,
+    db,
+    enqueue,
+    get_member,
+    html_to_pdf,
+    local_today,
+    mask_name,
+    member_names,
+    new_verification_code,
+    qr_data_uri,
+    utcnow,
+)
 
 from ..downloads import Download
-from ..models import Evaluation, Honour, Squad, SquadMember
-from ..services import settings
+from ..settings import settings
+from ..squads.models import Squad, SquadMember
+from .models import Evaluation, Honour
 
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
-
 from yinghuo.api import activity_count, db
 
 from ..reports import deadlines
-from ..models import MediaWork, Pairing, Report, Squad, SquadMember
-from ..services import settings
+from ..reports.models import Report
+from ..settings import settings
+from ..squads.models import Pairing, Squad, SquadMember
+from .models import MediaWork
 
 DONE = deadlines.DONE
 

@@ -6,16 +6,23 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from yinghuo.api import (
+    activity_summaries,
+    allowed,
+    current_member,
+    db,
+    form_errors,
+    gate,
+    load_form,
+    local_today,
+)
 
-from yinghuo.api import (activity_summaries, allowed, current_member, db, form_errors, gate, load_form,
-                         local_today)
-
-from .. import services
 from ..blueprints import pages as bp
+from ..settings import settings
+from ..squads.models import Squad
+from . import dashboard
+from . import services as media_works
 from .schemas import MediaSchema
-from ..models import Squad
-from ..project import dashboard
-
 
 MEDIA = MediaSchema()
 
@@ -23,9 +30,9 @@ MEDIA = MediaSchema()
 @bp.route("/dashboard")
 @gate.member
 def dashboard_page():
-    conf = services.settings()
+    conf = settings()
     return render_template("teams/dashboard.html", counts=dashboard.counts(), rates=dashboard.on_time(),
-                           media=services.media(limit=10),
+                           media=media_works.media(limit=10),
                            training_category=conf["training_category"],
                            trainings=activity_summaries(category=conf["training_category"], limit=5),
                            practice=activity_summaries(category=conf["practice_category"], limit=5))
@@ -37,11 +44,11 @@ def dashboard_page():
 def media():
     if request.method == "POST":
         gate.demand("teams.manage")
-        services.add_media(load_form(MEDIA), by=current_member())
+        media_works.add_media(load_form(MEDIA), by=current_member())
         db.session.commit()
         flash(_("Saved."), "ok")
         return redirect(url_for(".media"))
-    return render_template("teams/media.html", works=services.media(),
+    return render_template("teams/media.html", works=media_works.media(),
                            squads=db.session.scalars(select(Squad).order_by(Squad.name)).all(),
                            manager=allowed(current_member(), "teams.manage"), today=local_today(),
                            week_ago=local_today() - timedelta(days=7))

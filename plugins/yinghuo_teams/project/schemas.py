@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
-
 from yinghuo.api import LocalDateTime
 
-from .. import services
+from . import services as media_works
 
 
 class MediaSchema(Schema):
     id = fields.Integer(dump_only=True)
-    kind = fields.String(required=True, validate=validate.OneOf(services.MEDIA_KINDS))
+    kind = fields.String(required=True, validate=validate.OneOf(media_works.MEDIA_KINDS))
     title = fields.String(required=True, validate=validate.Length(1, 200))
     outlet = fields.String(required=True, validate=validate.Length(1, 200))
     link = fields.String(load_default="", validate=validate.Length(max=500))

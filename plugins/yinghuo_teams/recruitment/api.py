@@ -1,14 +1,18 @@
 """The recruitment routes of the plugin API (/t/<slug>/api/v1/teams/…)."""
 from __future__ import annotations
 
-
 from flask.views import MethodView
-
-from yinghuo.api import (db, gate)
+from yinghuo.api import db, gate
 
 from ..blueprints import api as blp
 from ..recruitment import services as recruitment
-from .schemas import ApplicationSchema, ApplicationReceipt, ApplicationQuery, ApplicationActionSchema, SlotSchema
+from .schemas import (
+    ApplicationActionSchema,
+    ApplicationQuery,
+    ApplicationReceipt,
+    ApplicationSchema,
+    SlotSchema,
+)
 
 
 @blp.route("/applications")

@@ -1,18 +1,15 @@
 """The recruitment pages (/t/<slug>/teams/…)."""
 from __future__ import annotations
 
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-
 from yinghuo.api import db, form_errors, gate, load_form
 
 from ..blueprints import pages as bp
-from .schemas import ApplicationActionSchema, SlotSchema
-from ..models import Squad
 from ..recruitment import services as recruitment
-
+from ..squads.models import Squad
+from .schemas import ApplicationActionSchema, SlotSchema
 
 ACTION, SLOT = ApplicationActionSchema(), SlotSchema()
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
-
 from yinghuo.api import LocalDateTime
 
 

@@ -9,12 +9,21 @@ import re
 from datetime import datetime, timezone
 
 from sqlalchemy import select
+from yinghuo.api import (
+    Conflict,
+    Invalid,
+    NotFound,
+    add_member,
+    audit,
+    bump,
+    change_if,
+    db,
+    rate_limit,
+    utcnow,
+)
 
-from yinghuo.api import (Conflict, Invalid, NotFound, add_member, audit, bump, change_if, db, rate_limit,
-                         utcnow)
-
-from .. import services
-from ..models import Application, InterviewSlot
+from ..squads import services
+from .models import Application, InterviewSlot
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 REQUIRED = {"name": 100, "phone": 20, "school": 100, "major": 100, "year": 20, "statement": 3000}

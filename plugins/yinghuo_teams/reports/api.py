@@ -5,15 +5,23 @@ from datetime import datetime, timezone
 
 from flask import request
 from sqlalchemy import select
+from yinghuo.api import current_member, db, gate
 
-from yinghuo.api import (current_member, db, gate)
-
-from .. import downloads, services
+from .. import downloads
 from ..blueprints import api as blp
-from ..models import Report
 from ..reports import attachments, deadlines
 from ..reports import services as reports
-from .schemas import ReportSchema, ReportEditSchema, ReportActionSchema, ReportQuery, OverdueQuery, OverdueSchema, FileSchema
+from ..squads import services
+from .models import Report
+from .schemas import (
+    FileSchema,
+    OverdueQuery,
+    OverdueSchema,
+    ReportActionSchema,
+    ReportEditSchema,
+    ReportQuery,
+    ReportSchema,
+)
 
 
 def report_out(report) -> dict:

@@ -7,12 +7,12 @@ import posixpath
 import zipfile
 
 from sqlalchemy import select
-
 from yinghuo.api import Conflict, Forbidden, Invalid, NotFound, audit, db
 
 from ..downloads import Download
-from ..models import Attachment, Report
-from ..services import is_in_squad, settings
+from ..settings import settings
+from ..squads.services import is_in_squad
+from .models import Attachment, Report
 
 MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "pdf": "application/pdf",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

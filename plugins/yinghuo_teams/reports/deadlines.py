@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-
 from yinghuo.api import current_tenant, db, members_in_unit_named, notify
 
-from ..models import Reminder, Report, Squad
+from ..settings import settings
+from ..squads.models import Squad
+from .models import Reminder, Report
 from .services import KIND_NAMES
-from ..services import settings
 
 DONE = ("submitted", "resubmitted", "accepted")
 

@@ -1,21 +1,27 @@
 """The reports pages (/t/<slug>/teams/…)."""
 from __future__ import annotations
 
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from yinghuo.api import (
+    Forbidden,
+    Invalid,
+    current_member,
+    db,
+    form_errors,
+    gate,
+    member_names,
+)
 
-from yinghuo.api import (Forbidden, Invalid, current_member, db, form_errors,
-                         gate, member_names)
-
-from .. import downloads, services
+from .. import downloads
 from ..blueprints import pages as bp
 from ..forms import form_date as _date
-from ..models import Squad
 from ..reports import attachments
 from ..reports import services as reports
-
+from ..settings import settings
+from ..squads import services
+from ..squads.models import Squad
 
 #: labels of the kinds of report on pages (translated); documents use reports.KIND_NAMES
 KINDS = {"weekly": "Weekly summary", "monthly": "Monthly brief", "case": "Case study"}
@@ -36,7 +42,7 @@ def report_new():
         raise Forbidden("You are not in a squad")
     kind = request.form.get("kind", "weekly")
     period = _date(request.form.get("period_start"), "period_start")
-    sections = {name: "" for name in services.settings()["report_sections"].get(kind, [])}
+    sections = {name: "" for name in settings()["report_sections"].get(kind, [])}
     title = (request.form.get("title") or "").strip() or \
         f"{squad.name} {reports.KIND_NAMES.get(kind, kind)} {period.isoformat()}"
     report = reports.create(squad.id, me, kind=kind, period_start=period, title=title, sections=sections)
@@ -50,7 +56,7 @@ def report_page(report_id):
     me = current_member()
     report = reports.get_report(report_id)
     squad = services.get_squad(report.squad_id)
-    template = services.settings()["report_sections"].get(report.kind, [])
+    template = settings()["report_sections"].get(report.kind, [])
     sections = {name: (report.sections or {}).get(name, "") for name in template}
     sections.update({k: v for k, v in (report.sections or {}).items() if k not in sections})
     history = reports.history(report)
@@ -59,7 +65,7 @@ def report_page(report_id):
                            files=attachments.of(report.id), history=history, names=names,
                            kinds=KINDS, mine=services.is_in_squad(me, report.squad_id),
                            reviewer=reports.is_reviewer(me),
-                           conf=services.settings())
+                           conf=settings())
 
 
 @bp.route("/reports/<int:report_id>", methods=["POST"])

@@ -5,7 +5,6 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 
-
 class ReportSchema(Schema):
     id = fields.Integer(dump_only=True)
     squad_id = fields.Integer(dump_only=True)

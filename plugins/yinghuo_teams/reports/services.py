@@ -7,12 +7,22 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from yinghuo.api import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    allowed,
+    audit,
+    change_if,
+    db,
+    get_unit,
+    utcnow,
+)
 
-from yinghuo.api import (Conflict, Forbidden, Invalid, NotFound, allowed, audit, change_if, db, get_unit,
-                         utcnow)
-
-from ..models import Report, ReportReview
-from ..services import is_in_squad, settings
+from ..settings import settings
+from ..squads.services import is_in_squad
+from .models import Report, ReportReview
 
 KINDS = ("weekly", "monthly", "case")
 #: the kinds' names in documents and messages (Chinese, like the documents themselves)

@@ -1,16 +1,14 @@
 """The squads routes of the plugin API (/t/<slug>/api/v1/teams/…)."""
 from __future__ import annotations
 
-
 from flask.views import MethodView
 from sqlalchemy import select
+from yinghuo.api import db, gate, member_names
 
-from yinghuo.api import (db, gate, member_names)
-
-from .. import services
 from ..blueprints import api as blp
-from ..models import Secretary, Squad
-from .schemas import SquadSchema, SquadMemberSchema, SecretarySchema, PairingSchema
+from . import services
+from .models import Secretary, Squad
+from .schemas import PairingSchema, SecretarySchema, SquadMemberSchema, SquadSchema
 
 
 def squad_out(squad: Squad) -> dict:

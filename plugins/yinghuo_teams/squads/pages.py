@@ -5,15 +5,14 @@ from datetime import datetime, timezone
 
 from flask import render_template
 from sqlalchemy import select
+from yinghuo.api import current_member, db, gate, local_today
 
-from yinghuo.api import (current_member, db, gate, local_today)
-
-from .. import services
 from ..blueprints import pages as bp
-from ..reports.pages import KINDS
-from ..models import Report
 from ..reports import deadlines
 from ..reports import services as reports
+from ..reports.models import Report
+from ..reports.pages import KINDS
+from . import services
 
 
 @bp.route("/")

@@ -7,7 +7,6 @@ import zipfile
 from datetime import datetime
 
 import pytest
-
 from yinghuo.testing import CHINA
 
 from .conftest import BASE, report

@@ -3,7 +3,6 @@ attaches a photo and submits it; a reviewer of the archive group accepts it from
 from datetime import datetime, timezone
 
 import pytest
-
 from yinghuo.testing import wait_for
 
 pytestmark = pytest.mark.browser

@@ -3,7 +3,6 @@ the dashboard's counts and on-time rates per squad and per week."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from yinghuo.testing import CHINA
 
 from .conftest import BASE, report
@@ -61,10 +60,11 @@ def test_dashboard_counts_and_on_time_rates(client, project, in_tenant):
     report(client, project, "a", "case", "2026-10-10", "甲案例")
     # dates: squads formed 2026-10-20; A on time both weeks; B late in week 45 and missing week 46
     from sqlalchemy import update
-
     from yinghuo.api import db
+
     from yinghuo_teams.project import dashboard
-    from yinghuo_teams.models import Report, Squad
+    from yinghuo_teams.reports.models import Report
+    from yinghuo_teams.squads.models import Squad
     china = timezone(timedelta(hours=8))
     with in_tenant("uni"):
         db.session.execute(update(Squad).values(created_at=datetime(2026, 10, 20, tzinfo=timezone.utc)))

@@ -4,7 +4,6 @@ when the job runs twice; a tenant without the plugin gets none of its jobs."""
 from datetime import date, datetime, timezone
 
 import pytest
-
 from yinghuo.api import inbox
 from yinghuo.testing import CHINA
 

@@ -6,7 +6,6 @@ import subprocess
 from datetime import datetime
 
 import pytest
-
 from yinghuo.testing import CHINA
 
 from .conftest import BASE

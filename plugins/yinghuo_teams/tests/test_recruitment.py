@@ -1,6 +1,7 @@
 """Recruitment: a public form, screening, interview slots that never overbook, results, and
 acceptance that creates the membership and places the person in a squad - all or nothing."""
 import pytest
+
 from .conftest import BASE
 
 FORM = {"name": "张晓雨", "phone": "15871000001", "school": "北疆大学", "major": "农学", "year": "大二",

@@ -3,7 +3,6 @@ by an archive-group reviewer; periods checked; one weekly summary per squad and 
 from datetime import timedelta
 
 import pytest
-
 from yinghuo.testing import Clock
 
 BASE = "/t/uni/api/v1/teams"

@@ -5,25 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
+from yinghuo.api import Conflict, Invalid, NotFound, audit, db, get_member, get_unit
 
-from yinghuo.api import (Conflict, Invalid, NotFound, audit, current_tenant, db, get_member, get_unit,
-                         local_today)
-
+from ..settings import settings, settings_of
 from .models import Pairing, Secretary, Squad, SquadMember
-
-
-#: who manages squads, reports' exports, media and evaluations; who administers the project
-
-
-def settings_of(tenant) -> dict:
-    """A tenant's teams settings with defaults for anything it has not set."""
-    from .plugin import TeamsSettings
-    return TeamsSettings().load((tenant.settings or {}).get("teams") or {})
-
-
-def settings() -> dict:
-    """The teams settings of the tenant in scope."""
-    return settings_of(current_tenant())
 
 
 def is_in_squad(member, squad_id: int) -> bool:
@@ -109,44 +94,6 @@ def current_pairing(squad: Squad) -> Pairing | None:
 def pairings(squad: Squad) -> list[Pairing]:
     return list(db.session.scalars(select(Pairing).where(Pairing.squad_id == squad.id)
                                    .order_by(Pairing.starts_on)))
-
-
-MEDIA_KINDS = ("film", "article", "report")
-
-
-def add_media(data: dict, *, by):
-    """A film, article or report of the creative group and where it was published."""
-    from .models import MediaWork
-    errors = {}
-    if data.get("kind") not in MEDIA_KINDS:
-        errors["kind"] = [f"one of {', '.join(MEDIA_KINDS)}"]
-    for key in ("title", "outlet"):
-        if not (data.get(key) or "").strip():
-            errors[key] = ["required"]
-    if data.get("published_on") is None:
-        errors["published_on"] = ["required"]
-    elif data["published_on"] > local_today():
-        errors["published_on"] = ["in the future"]
-    link = (data.get("link") or "").strip()
-    if link and not link.startswith(("http://", "https://")):
-        errors["link"] = ["an http(s) address"]
-    if data.get("squad_id") is not None:
-        if db.session.scalar(select(Squad.id).where(Squad.id == data["squad_id"])) is None:
-            errors["squad_id"] = ["no such squad"]
-    if errors:
-        raise Invalid("The media work is incomplete", fields=errors)
-    work = MediaWork(kind=data["kind"], title=data["title"].strip(), outlet=data["outlet"].strip(), link=link,
-                     published_on=data["published_on"], squad_id=data.get("squad_id"), created_by=by.id)
-    db.session.add(work)
-    db.session.flush()
-    audit("teams.media", "media_work", work.id, after={"title": work.title, "outlet": work.outlet})
-    return work
-
-
-def media(limit: int = 500) -> list:
-    from .models import MediaWork
-    return list(db.session.scalars(select(MediaWork).order_by(MediaWork.published_on.desc(), MediaWork.id.desc())
-                                   .limit(limit)))
 
 
 def squad_of(member) -> Squad | None:
