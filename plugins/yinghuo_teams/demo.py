@@ -38,18 +38,31 @@ WORK = ["走访脱贫户 {n} 户，整理入户台账", "协助村委会开展�
 
 
 def seed(tenant) -> str | None:
+    """The demo: squads paired with villages, nine weeks of reports, media, trainings,
+    applications and this quarter's scores (deterministic per tenant)."""
     if db.session.scalar(select(Squad.id).limit(1)) is not None:
         return "teams demo exists"
-    rng = random.Random(f"{tenant.slug}-teams")
     admins = members_with_role("tenant_admin")
     if not admins:
         return None
-    admin = get_member(admins[0])
+    rng, admin = random.Random(f"{tenant.slug}-teams"), get_member(admins[0])
     now = datetime.now(timezone.utc)
     this_week = deadlines.period_of("weekly", now)
-    start = this_week - timedelta(weeks=8)
-    squads = []
-    squad_units = [u for u in units_of_type("squad")] or []
+    squads = _squads(rng, this_week - timedelta(weeks=8))
+    count = sum(_reports_of(squad, people, village, s_index, this_week, rng, reviewer=admin)
+                for s_index, (squad, people, village) in enumerate(squads))
+    _media(admin)
+    _trainings(admin, now)
+    _applications(rng, now)
+    quarter = _scores(squads, admin, rng)
+    db.session.flush()
+    return f"teams: {len(squads)} squads with secretaries and villages, {count} reports, media, trainings, " \
+           f"applications and {quarter} evaluations"
+
+
+def _squads(rng, start) -> list[tuple]:
+    """A squad per village from the squad units, its members, a secretary and the pairing."""
+    squads, squad_units = [], list(units_of_type("squad"))
     for i, (village_name, town, county) in enumerate(VILLAGES):
         # the squad unit named after this village (第一小队（乌兰村）), else a new name
         unit_name = next((u.name for u in squad_units if village_name in u.name), f"第{i + 1}小队（{village_name}）")
@@ -66,39 +79,47 @@ def seed(tenant) -> str | None:
         village = archive.create_village(name=village_name, township=town, county=county)
         services.pair(squad, secretary_id=secretary.id, village_id=village.id, starts_on=start - timedelta(days=30))
         squads.append((squad, people[:4], village_name))
-    reviewer = admin
-    count = 0
-    for s_index, (squad, people, village_name) in enumerate(squads):
-        if not people:
-            continue
-        author = people[0]
-        for w in range(8, -1, -1):
-            period = this_week - timedelta(weeks=w)
-            if w == 0:
-                _weekly(squad, author, period, rng, village_name, "draft")
-            elif s_index == 2 and w == 2:
-                continue  # a missed week: shows as late/overdue on the dashboard
-            else:
-                state = "accepted" if w > 1 else ("submitted" if s_index != 1 else "returned")
-                late = s_index == 2 and w in (5, 6)
-                _weekly(squad, author, period, rng, village_name, state, reviewer=reviewer, late=late)
-            count += 1
-        for m in (2, 1):
-            first = (this_week.replace(day=1) - timedelta(days=31 * (m - 1) + 1)).replace(day=1)
-            _report(squad, author, "monthly", first, f"{village_name}{first.month}月工作简报", rng, village_name,
-                    "accepted", reviewer=reviewer)
-            count += 1
-        case = _report(squad, author, "case", this_week - timedelta(weeks=6), f"{village_name}：直播带货助农增收",
-                       rng, village_name, "draft")
-        attachments.add(case, author, "现场照片.png", _photo(rng))
-        _advance(case, author, reviewer, "accepted", this_week - timedelta(weeks=5), late=False)
+    return squads
+
+
+def _reports_of(squad, people, village_name, s_index, this_week, rng, *, reviewer) -> int:
+    """Nine weeks of summaries (one squad late twice and missing a week), two briefs, a case."""
+    if not people:
+        return 0
+    author, count = people[0], 0
+    for w in range(8, -1, -1):
+        period = this_week - timedelta(weeks=w)
+        if w == 0:
+            _weekly(squad, author, period, rng, village_name, "draft")
+        elif s_index == 2 and w == 2:
+            continue  # a missed week: shows as late/overdue on the dashboard
+        else:
+            state = "accepted" if w > 1 else ("submitted" if s_index != 1 else "returned")
+            late = s_index == 2 and w in (5, 6)
+            _weekly(squad, author, period, rng, village_name, state, reviewer=reviewer, late=late)
         count += 1
+    for m in (2, 1):
+        first = (this_week.replace(day=1) - timedelta(days=31 * (m - 1) + 1)).replace(day=1)
+        _report(squad, author, "monthly", first, f"{village_name}{first.month}月工作简报", rng, village_name,
+                "accepted", reviewer=reviewer)
+        count += 1
+    case = _report(squad, author, "case", this_week - timedelta(weeks=6), f"{village_name}：直播带货助农增收",
+                   rng, village_name, "draft")
+    attachments.add(case, author, "现场照片.png", _photo(rng))
+    _advance(case, author, reviewer, "accepted", this_week - timedelta(weeks=5), late=False)
+    return count + 1
+
+
+def _media(admin) -> None:
     for kind, title, outlet, days in (("film", "《萤火》乡村振兴纪录短片", "学习强国", 40),
                                       ("article", "把论文写在草原上", "内蒙古日报", 25),
                                       ("report", "大学生驻村三个月调研报告", "学校官网", 12),
                                       ("article", "第一书记和他的学生兵", "中国青年网", 5)):
         media_works.add_media({"kind": kind, "title": title, "outlet": outlet, "link": "https://example.org/yinghuo",
-                            "published_on": local_today() - timedelta(days=days)}, by=admin)
+                               "published_on": local_today() - timedelta(days=days)}, by=admin)
+
+
+def _trainings(admin, now) -> None:
     conf = settings()
     for n, (category, title, days) in enumerate(((conf["training_category"], "新队员培训：入户访谈方法", 3),
                                                  (conf["training_category"], "短视频拍摄与剪辑", 10),
@@ -108,6 +129,9 @@ def seed(tenant) -> str | None:
                                     "starts_at": begins, "ends_at": begins + timedelta(hours=2), "capacity": 60,
                                     "visibility": "tenant"}, creator=admin)
         activity_transition(activity, "publish")
+
+
+def _applications(rng, now) -> None:
     slot = recruitment.add_slot(starts_at=now + timedelta(days=4), place="学生活动中心 302", capacity=6,
                                 interviewers="项目组")
     for i, (name, status) in enumerate((("张晓雨", "applied"), ("王子涵", "applied"), ("李沐阳", "shortlisted"),
@@ -122,6 +146,10 @@ def seed(tenant) -> str | None:
             recruitment.act(row, "schedule", slot_id=slot.id)
         if status == "rejected":
             recruitment.act(row, "reject", note="时间安排冲突")
+
+
+def _scores(squads, admin, rng) -> str:
+    """This quarter's scores by each squad's leader and the admin."""
     quarter = evaluation.current_quarter()
     for squad, people, _ in squads:
         for person in people[1:]:
@@ -130,9 +158,7 @@ def seed(tenant) -> str | None:
             evaluation.score(person.id, quarter, admin, {k: max(60, v - rng.randint(0, 8)) for k, v in scores.items()})
         if people:
             evaluation.score(people[0].id, quarter, admin, {c["name"]: rng.randint(80, 99) for c in evaluation.criteria()})
-    db.session.flush()
-    return f"teams: {len(squads)} squads with secretaries and villages, {count} reports, media, trainings, " \
-           f"applications and {quarter} evaluations"
+    return quarter
 
 
 def _text(rng, village: str) -> str:
