@@ -28,7 +28,7 @@ def register(app: Flask, host: PluginHost, api) -> None:
     app.register_blueprint(views.pages)
     app.register_blueprint(views.console)
     app.register_blueprint(certificates_api.verify_pages)
-    from .activities import views as activity_views
+    from .portal import views as activity_views
     app.register_blueprint(activity_views.bp)
     for name, item in host.blueprints(app):
         _mount(app, api, name, item)

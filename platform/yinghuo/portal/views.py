@@ -22,8 +22,8 @@ from ..people.services import get_member, member_names
 from ..times import local_today, parse_local
 from ..units.models import Unit
 from ..views import form_errors
-from . import checkins, services
-from .models import Activity, Signup
+from ..activities import checkins, services
+from ..activities.models import Activity, Signup
 
 bp = Blueprint("activity_pages", __name__, url_prefix="/t/<tenant>")
 CHINA = services.CHINA
