@@ -4,16 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from yinghuo.api import (
-    NavItem,
-    PeriodicJob,
-    Permission,
-    PluginBlueprint,
-    PluginManifest,
-    Stat,
-    allowed,
-    hookimpl,
-)
+from yinghuo.api import NavItem, PeriodicJob, Permission, PluginBlueprint, PluginManifest, Stat, allowed, hookimpl
 
 HERE = Path(__file__).parent
 

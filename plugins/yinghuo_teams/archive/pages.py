@@ -8,7 +8,6 @@ from yinghuo.api import allowed, current_member, db, form_errors, gate, load_for
 from .. import downloads
 from ..archive import services as archive
 from ..blueprints import pages as bp
-from ..forms import form_int as _int
 from .schemas import VillageSchema
 
 VILLAGE = VillageSchema()
@@ -33,7 +32,7 @@ def villages():
 def village_page(village_id):
     export = None
     if request.args.get("export"):
-        export = archive.get_export(_int(request.args["export"], "export"))
+        export = archive.get_export(request.args.get("export", type=int) or 0)
     return render_template("teams/village.html", archive=archive.contents(village_id), export=export,
                            manager=allowed(current_member(), "teams.manage"))
 

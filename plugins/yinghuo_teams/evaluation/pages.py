@@ -3,13 +3,24 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from yinghuo.api import current_member, db, form_errors, gate, local_today, member_names
+from yinghuo.api import Invalid, current_member, db, form_errors, gate, local_today, member_names
 
 from .. import downloads
 from ..blueprints import pages as bp
-from ..evaluation import services as evaluation
-from ..forms import form_int as _int
 from ..squads import services
+from . import services as evaluation
+
+
+def _int(value: str | None, field: str, *, required: bool = True) -> int | None:
+    """A number from the form: the scores are one field per criterion, named by the tenant."""
+    if not (value or "").strip():
+        if required:
+            raise Invalid(f"{field} is required", fields={field: ["required"]})
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise Invalid(f"{field} must be a number", fields={field: ["not a number"]}) from None
 
 
 @bp.route("/evaluations", methods=["GET", "POST"])

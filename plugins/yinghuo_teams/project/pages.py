@@ -6,16 +6,7 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from yinghuo.api import (
-    activity_summaries,
-    allowed,
-    current_member,
-    db,
-    form_errors,
-    gate,
-    load_form,
-    local_today,
-)
+from yinghuo.api import activity_summaries, allowed, current_member, db, form_errors, gate, load_form, local_today
 
 from ..blueprints import pages as bp
 from ..settings import settings

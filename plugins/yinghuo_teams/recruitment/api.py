@@ -6,13 +6,7 @@ from yinghuo.api import db, gate
 
 from ..blueprints import api as blp
 from ..recruitment import services as recruitment
-from .schemas import (
-    ApplicationActionSchema,
-    ApplicationQuery,
-    ApplicationReceipt,
-    ApplicationSchema,
-    SlotSchema,
-)
+from .schemas import ApplicationActionSchema, ApplicationQuery, ApplicationReceipt, ApplicationSchema, SlotSchema
 
 
 @blp.route("/applications")

@@ -9,18 +9,7 @@ import re
 from datetime import datetime, timezone
 
 from sqlalchemy import select
-from yinghuo.api import (
-    Conflict,
-    Invalid,
-    NotFound,
-    add_member,
-    audit,
-    bump,
-    change_if,
-    db,
-    rate_limit,
-    utcnow,
-)
+from yinghuo.api import Conflict, Invalid, NotFound, add_member, audit, bump, change_if, db, rate_limit, utcnow
 
 from ..squads import services
 from .models import Application, InterviewSlot

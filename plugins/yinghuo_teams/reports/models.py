@@ -3,15 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Date,
-    ForeignKeyConstraint,
-    LargeBinary,
-    String,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON, BigInteger, Date, ForeignKeyConstraint, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 from yinghuo.api import Base, TenantModel, utcnow
 

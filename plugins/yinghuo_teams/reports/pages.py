@@ -4,24 +4,16 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from yinghuo.api import (
-    Forbidden,
-    Invalid,
-    current_member,
-    db,
-    form_errors,
-    gate,
-    member_names,
-)
+from yinghuo.api import Forbidden, Invalid, current_member, db, form_errors, gate, load_form, member_names
 
 from .. import downloads
 from ..blueprints import pages as bp
-from ..forms import form_date as _date
-from ..reports import attachments
-from ..reports import services as reports
 from ..settings import settings
 from ..squads import services
 from ..squads.models import Squad
+from . import attachments
+from . import services as reports
+from .schemas import ReportSchema
 
 #: labels of the kinds of report on pages (translated); documents use reports.KIND_NAMES
 KINDS = {"weekly": "Weekly summary", "monthly": "Monthly brief", "case": "Case study"}
@@ -32,6 +24,10 @@ def _reviewer() -> None:
         raise Forbidden("Only reviewers of the archive group see this page")
 
 
+#: a new report from the page: kind and period through the API's schema (the title has a default)
+NEW_REPORT = ReportSchema(only=("kind", "period_start"))
+
+
 @bp.route("/reports", methods=["POST"])
 @gate.member
 @form_errors
@@ -40,8 +36,8 @@ def report_new():
     squad = services.squad_of(me)
     if squad is None:
         raise Forbidden("You are not in a squad")
-    kind = request.form.get("kind", "weekly")
-    period = _date(request.form.get("period_start"), "period_start")
+    form = load_form(NEW_REPORT)
+    kind, period = form["kind"], form["period_start"]
     sections = {name: "" for name in settings()["report_sections"].get(kind, [])}
     title = (request.form.get("title") or "").strip() or \
         f"{squad.name} {reports.KIND_NAMES.get(kind, kind)} {period.isoformat()}"

@@ -7,18 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from yinghuo.api import (
-    Conflict,
-    Forbidden,
-    Invalid,
-    NotFound,
-    allowed,
-    audit,
-    change_if,
-    db,
-    get_unit,
-    utcnow,
-)
+from yinghuo.api import Conflict, Forbidden, Invalid, NotFound, allowed, audit, change_if, db, get_unit, utcnow
 
 from ..settings import settings
 from ..squads.services import is_in_squad
