@@ -7,7 +7,10 @@ from .records import NavItem, PeriodicJob, Permission, Stat
 
 
 ADMINS = ("tenant_admin", "unit_admin")
-MANAGERS = ("tenant_admin", "unit_admin", "leader")
+#: who runs activities and records service: leaders, and the clerks of township and village
+#: stations, who sign up and check in residents without a phone and enter paper logs.
+#: Residents are members and nothing more; judges get their permissions from a plugin.
+MANAGERS = ("tenant_admin", "unit_admin", "leader", "clerk")
 
 #: the kernel's permissions: the only place its routes' roles are named
 PERMISSIONS = [

@@ -109,3 +109,27 @@ def test_a_unit_admin_adds_units_only_in_their_subtree_on_the_page_too(app, clie
     pages.post("/t/alpha/admin/units", data={"name": "甲村", "type": "town", "parent_id": alpha["towns"][0]})
     names = [u["name"] for u in client.get(f"{BASE}/units", headers=alpha["admin"]).get_json()]
     assert "甲村" in names and "乙村" not in names
+
+
+def test_a_station_clerk_runs_activities_and_enters_hours_a_resident_only_takes_part(client, make_tenant, make_member,
+                                                                                     login, clock):
+    make_tenant("alpha", admin="admin@alpha.test")
+    make_member("alpha", "clerk@alpha.test", roles=["clerk"], name="站点文书")
+    villager = make_member("alpha", "res@alpha.test", roles=["resident"], name="王大爷")
+    clerk, resident = login("alpha", "clerk@alpha.test"), login("alpha", "res@alpha.test")
+    made = client.post(f"{BASE}/activities", headers=clerk, json={
+        "title": "理发义诊", "category": "文化服务", "capacity": 20,
+        "starts_at": clock.iso(days=2, hour=9), "ends_at": clock.iso(days=2, hour=11)})
+    assert made.status_code == 201, made.get_json()
+    activity = made.get_json()[0]["id"]
+    assert client.post(f"{BASE}/activities/{activity}/publish", json={}, headers=clerk).status_code == 200
+    signed = client.post(f"{BASE}/activities/{activity}/signups", json={"member_id": villager}, headers=clerk)
+    assert signed.status_code == 201                                   # for a resident without a phone
+    entered = client.post(f"{BASE}/hours", headers=clerk, json={
+        "member_id": villager, "minutes": 60, "served_on": clock.day(), "content": "代购", "note": "纸质登记"})
+    assert entered.status_code == 201
+    assert client.post(f"{BASE}/hours", headers=resident, json={
+        "member_id": villager, "minutes": 600, "served_on": clock.day(), "content": "x", "note": "x"}).status_code == 403
+    assert client.post(f"{BASE}/activities", headers=resident, json={
+        "title": "x", "category": "文化服务", "capacity": 1, "starts_at": clock.iso(days=2, hour=9),
+        "ends_at": clock.iso(days=2, hour=10)}).status_code == 403
