@@ -19,14 +19,13 @@ from ..hours.models import HourRecord
 from ..notifications import services as notifications
 from ..people.models import Member
 from ..people.services import get_member, member_names
-from ..times import local_today, parse_local
+from ..times import CHINA, local_today, parse_local
 from ..units.models import Unit
 from ..views import form_errors
 from ..activities import checkins, services
 from ..activities.models import Activity, Signup
 
 bp = Blueprint("activity_pages", __name__, url_prefix="/t/<tenant>")
-CHINA = services.CHINA
 
 
 @bp.app_template_filter("local")
