@@ -60,9 +60,16 @@ def _take(limiter, limits, who) -> None:
 
 
 def reset() -> None:
-    """Forget every count (tests)."""
-    found = current_app.extensions["yinghuo"].rate_limiter
-    if found is not None:
+    """Forget every count (tests). An in-process limiter is dropped and built afresh on next
+    use: clearing its storage in place races with the storage's own expiry thread (limits
+    reads a key the clear has just removed)."""
+    kernel = current_app.extensions["yinghuo"]
+    found = kernel.rate_limiter
+    if found is None:
+        return
+    if isinstance(found.storage, storage.MemoryStorage):
+        kernel.rate_limiter = None
+    else:
         found.storage.reset()
 
 
