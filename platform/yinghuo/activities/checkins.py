@@ -154,11 +154,14 @@ def correct(activity: Activity, member_id: int, *, checked_in_at: datetime, chec
 
 
 def close_out(activity: Activity) -> int:
-    """Check out everyone still in at the activity's end. Returns how many."""
+    """Check out everyone still in when the activity is completed: at its end, or now if it
+    is completed early - never in the future, so an early finish does not add hours nobody
+    served. Returns how many."""
     rows = db.session.scalars(select(Attendance).where(Attendance.activity_id == activity.id,
                                                        Attendance.checked_out_at.is_(None))).all()
+    until = min(utcnow(), activity.ends_at)
     for row in rows:
-        row.checked_out_at, row.out_method = max(activity.ends_at, row.checked_in_at), "close"
+        row.checked_out_at, row.out_method = max(until, row.checked_in_at), "close"
     db.session.flush()
     return len(rows)
 

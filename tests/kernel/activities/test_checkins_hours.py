@@ -1,10 +1,11 @@
 """On site and after: QR check-in/out, geofence, proxies, corrections, closing out, hour
 records, approval firing hours_approved once, star levels, rankings, anomalies."""
 import threading
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from yinghuo.activities import checkins
 from yinghuo.hours.services import period_bounds, star_level
@@ -127,7 +128,8 @@ def test_completing_closes_out_and_creates_pending_hours_capped_by_duration(clie
     client.put(f"{BASE}/activities/{a['id']}/attendance/{me}", json={
         "checked_in_at": iso(now - timedelta(hours=1)), "checked_out_at": None, "reason": "早到帮忙布置"},
         headers=county["leader"])
-    client.post(f"{BASE}/activities/{a['id']}/complete", json={}, headers=county["leader"])
+    with time_machine.travel(now + timedelta(hours=3)):   # the leader completes it after its end
+        client.post(f"{BASE}/activities/{a['id']}/complete", json={}, headers=county["leader"])
     attendance = client.get(f"{BASE}/activities/{a['id']}/attendance", headers=county["leader"]).get_json()
     assert attendance[0]["out_method"] == "close"
     records = client.get(f"{BASE}/hours?status=pending", headers=county["admin"]).get_json()
@@ -136,10 +138,22 @@ def test_completing_closes_out_and_creates_pending_hours_capped_by_duration(clie
     assert client.post(f"{BASE}/activities/{a['id']}/complete", json={}, headers=county["leader"]).status_code == 409
 
 
+def test_completing_early_checks_out_now_not_at_the_scheduled_end(client, county, running, now, time_machine):
+    """Completed 30 minutes into a two-hour activity: those still in are checked out now, so
+    nobody is credited with the 1.8 hours that had not happened."""
+    a = running()
+    _check(client, county["vol"], a["id"], token=_qr(client, county, a["id"]))
+    time_machine.move_to(now + timedelta(minutes=30))
+    client.post(f"{BASE}/activities/{a['id']}/complete", json={}, headers=county["leader"])
+    [record] = client.get(f"{BASE}/hours?status=pending&activity_id={a['id']}", headers=county["admin"]).get_json()
+    assert 29 <= record["minutes"] <= 31
+
+
 def _completed_record(client, county, running):
     a = running()
     _check(client, county["vol"], a["id"], token=_qr(client, county, a["id"]))
-    client.post(f"{BASE}/activities/{a['id']}/complete", json={}, headers=county["leader"])
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(hours=3)):   # completed after its end
+        client.post(f"{BASE}/activities/{a['id']}/complete", json={}, headers=county["leader"])
     [record] = client.get(f"{BASE}/hours?status=pending&activity_id={a['id']}", headers=county["admin"]).get_json()
     return record
 
