@@ -63,7 +63,7 @@ def _flash(browser, text):
 
 
 def test_volunteer_signs_up_scans_in_gets_hours_approved_and_downloads_certificate(
-        app, client, make_tenant, make_member, login, live_server, browser, tmp_path):
+        app, client, make_tenant, make_member, login, live_server, browser, tmp_path, time_machine):
     import time
     from datetime import datetime, timedelta, timezone
     from selenium.webdriver.common.by import By
@@ -93,6 +93,7 @@ def test_volunteer_signs_up_scans_in_gets_hours_approved_and_downloads_certifica
     _click(browser, "#scan button")
     _flash(browser, "已签到")
 
+    time_machine.move_to(now + timedelta(hours=1, minutes=30))            # the activity is over
     _sign_in(browser, live_server, "county", "admin@county.test")         # complete, approve
     browser.get(f"{detail}/onsite")
     _click(browser, "main > form button")
