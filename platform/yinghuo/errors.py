@@ -83,6 +83,28 @@ def translated(template: str, params: dict | None = None) -> str:
     return gettext(template, **{k: gettext(v) if isinstance(v, str) else v for k, v in params.items()})
 
 
+#: what a page says for an HTTP error raised by routing or the framework (translated)
+FOR_PEOPLE = {
+    404: "This page does not exist, or is no longer here.",
+    405: "This can no longer be done from this page; it may be out of date. Go back and reload it.",
+    413: "The file is too large.",
+}
+
+
+def _tenant_of_the_path() -> None:
+    """An error raised before routing matched (a 404, a 405) has not resolved the tenant: find
+    it from /t/<slug>/ so the error page carries the tenant's header and language."""
+    from flask import g
+    parts = request.path.split("/")
+    if g.get("tenant") is not None or len(parts) < 3 or parts[1] != "t":
+        return
+    from .tenancy.context import find
+    try:
+        g.tenant = find(parts[2])
+    except DomainError:
+        pass
+
+
 def init_app(app) -> None:
     from .i18n import describe_fields
     app.jinja_env.globals["describe_fields"] = describe_fields
@@ -106,6 +128,9 @@ def init_app(app) -> None:
         message = data.get("message") or exc.description or exc.name
         if fields and exc.code == 422:
             message = "Some fields are invalid"
+        if not wants_json():
+            _tenant_of_the_path()
+            message = FOR_PEOPLE.get(exc.code, message)
         return error_response(exc.code or 500, code, message, fields)
 
     @app.errorhandler(Exception)

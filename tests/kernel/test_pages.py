@@ -140,3 +140,17 @@ def test_operator_turns_on_two_step_in_the_console(app, client, operator):
     with app.app_context():
         assert db.session.scalar(select(Account.totp_secret).where(Account.email == "op@yinghuo.test"))
     assert "account.totp" in client.get("/console/audit").get_data(as_text=True)
+
+
+def test_errors_before_routing_are_chinese_pages_with_the_tenants_header(client, make_tenant):
+    """A button pressed twice from an old tab (405) or a gone page (404) inside a tenant: the
+    error page is in Chinese, under the tenant's own header, with a way back to its home."""
+    make_tenant("alpha")
+    gone = client.post("/t/alpha/me/hours")                         # a page that takes no POST
+    page = gone.get_data(as_text=True)
+    assert gone.status_code == 405 and "此页面已不能进行这项操作" in page
+    assert "Tenant alpha" in page and "运营后台" not in page and 'href="/t/alpha/"' in page
+    missing = client.get("/t/alpha/no-such-page").get_data(as_text=True)
+    assert "页面不存在" in missing and "Tenant alpha" in missing
+    api = client.post("/t/alpha/api/v1/me")                          # the API still answers JSON
+    assert api.status_code == 405 and api.get_json()["error"]["code"] == "method_not_allowed"
