@@ -1,5 +1,9 @@
 """Pages: Chinese by default with an English switch, phone-sized, admin and console."""
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
 
 
 def _login_page(client, url, email, password="Passw0rd!x"):
@@ -154,3 +158,12 @@ def test_errors_before_routing_are_chinese_pages_with_the_tenants_header(client,
     assert "页面不存在" in missing and "Tenant alpha" in missing
     api = client.post("/t/alpha/api/v1/me")                          # the API still answers JSON
     assert api.status_code == 405 and api.get_json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.time_machine(datetime(2026, 12, 1, 23, 30, tzinfo=ZoneInfo("UTC")))   # 07:30 on 2 December in China
+def test_the_audit_log_shows_china_time(app, make_tenant):
+    make_tenant("alpha", admin="admin@alpha.test")
+    pages = app.test_client()
+    pages.post("/t/alpha/login", data={"login": "admin@alpha.test", "password": "Passw0rd!x"})
+    page = pages.get("/t/alpha/admin/audit").get_data(as_text=True)
+    assert "2026-12-02 07:30" in page and "2026-12-01 23:30" not in page
