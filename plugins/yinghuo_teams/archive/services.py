@@ -29,6 +29,7 @@ from yinghuo.api import (
 
 from ..downloads import Download
 from ..reports import attachments
+from ..reports.deadlines import period_end
 from ..reports.models import Report
 from ..reports.services import KIND_NAMES, KINDS
 from ..squads.models import Pairing, Secretary, Squad
@@ -76,9 +77,22 @@ def _covers(pairing: Pairing, day: date) -> bool:
     return pairing.starts_on <= day and (pairing.ends_on is None or day < pairing.ends_on)
 
 
+def village_of(report, pairings: list[Pairing]) -> int | None:
+    """The village a report belongs to: the one its squad was paired with when its period
+    began, else the first pairing that began during the period (a September brief of a squad
+    paired on 10 September belongs to that village)."""
+    own = [p for p in pairings if p.squad_id == report.squad_id]
+    for pairing in own:
+        if _covers(pairing, report.period_start):
+            return pairing.village_id
+    last = period_end(report.kind, report.period_start)
+    starting = sorted((p for p in own if report.period_start <= p.starts_on <= last), key=lambda p: p.starts_on)
+    return starting[0].village_id if starting else None
+
+
 def contents(village_id: int) -> dict:
     """The archive: the village, who served there, and its accepted reports in time order
-    (a report belongs to the village its squad was paired with when its period began)."""
+    (see :func:`village_of` for which village a report belongs to)."""
     village = village_view(get_unit(village_id))
     pairings = list(db.session.scalars(select(Pairing).where(Pairing.village_id == village_id)
                                        .order_by(Pairing.starts_on, Pairing.id)))
@@ -88,10 +102,10 @@ def contents(village_id: int) -> dict:
         Secretary.id.in_({p.secretary_id for p in pairings} or {-1})))}
     found = []
     if pairings:
+        squad_pairings = list(db.session.scalars(select(Pairing).where(Pairing.squad_id.in_(squads))))
         candidates = db.session.scalars(select(Report).where(
             Report.squad_id.in_(squads), Report.status == "accepted"))
-        found = [r for r in candidates if any(p.squad_id == r.squad_id and _covers(p, r.period_start)
-                                              for p in pairings)]
+        found = [r for r in candidates if village_of(r, squad_pairings) == village_id]
     found.sort(key=lambda r: (r.period_start, KIND_ORDER.get(r.kind, 9), r.id))
     authors = member_names({r.author_id for r in found})
     files = attachments.of_reports(r.id for r in found)

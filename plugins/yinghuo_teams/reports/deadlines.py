@@ -27,14 +27,19 @@ def period_of(kind: str, moment: datetime) -> date:
     return local - timedelta(days=local.weekday()) if kind == "weekly" else local.replace(day=1)
 
 
+def period_end(kind: str, start: date) -> date:
+    """The last day of a report's period: a week's Sunday, a month's last day, a case's own day."""
+    if kind == "weekly":
+        return start + timedelta(days=6)
+    if kind == "monthly":
+        return (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return start
+
+
 def deadline(kind: str, period_start: date) -> datetime:
     """Weekly: the period's Sunday at the set time; monthly: its last day at that time."""
     hour, minute = (int(x) for x in settings().get("deadline_time", "22:00").split(":"))
-    if kind == "weekly":
-        day = period_start + timedelta(days=6)
-    else:
-        day = (period_start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return datetime.combine(day, time(hour, minute), tzinfo=tz())
+    return datetime.combine(period_end(kind, period_start), time(hour, minute), tzinfo=tz())
 
 
 def due_now(squad_id: int, now: datetime) -> list[dict]:

@@ -134,3 +134,18 @@ def test_village_archive_export_has_the_right_reports_in_order(client, project, 
     positions = [body.rindex(title) for title in expected]  # each report's own page, after the contents
     assert positions == sorted(positions), positions
     assert "乌兰村乡村振兴工作档案" in text and "甲队在红旗村" not in text and "未验收" not in text
+
+
+def test_a_report_whose_period_began_before_the_pairing_belongs_to_that_village(client, project):
+    """A squad paired with 乌兰村 on 10 September files its September brief (period from the
+    1st): it is 乌兰村's, not lost between villages; a squad that moves mid-period stays with
+    the village of the period's start."""
+    post, v1, v2 = project["post"], project["villages"]["乌兰村"], project["villages"]["红旗村"]
+    a = project["squads"]["a"]
+    post(f"/squads/{a}/pairings", {"secretary_id": project["secretary"], "village_id": v1, "starts_on": "2026-09-10"})
+    report(client, project, "a", "monthly", "2026-09-01", "乌兰村9月工作简报")
+    post(f"/squads/{a}/pairings", {"secretary_id": project["secretary"], "village_id": v2, "starts_on": "2026-10-14"})
+    report(client, project, "a", "weekly", "2026-10-12", "跨村那周")                # began in 乌兰村
+    titles = lambda v: [r["title"] for r in client.get(f"{BASE}/villages/{v}/archive",
+                                                       headers=project["admin"]).get_json()["reports"]]
+    assert titles(v1) == ["乌兰村9月工作简报", "跨村那周"] and titles(v2) == []
