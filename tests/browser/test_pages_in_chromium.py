@@ -118,3 +118,13 @@ def test_volunteer_signs_up_scans_in_gets_hours_approved_and_downloads_certifica
         time.sleep(0.2)
     assert pdfs and pdfs[0].read_bytes().startswith(b"%PDF")
     browser.save_screenshot(str(tmp_path / "certificates.png"))
+
+
+def test_form_pages_fit_a_phone(make_tenant, live_server, browser):
+    """Forms are as wide as the phone, not as wide as their fields: at 390 px the page does
+    not scroll sideways (a 20-character field in a Chinese font is wider than the screen)."""
+    make_tenant("county", admin="admin@county.test")
+    _sign_in(browser, live_server, "county", "admin@county.test")
+    for path in ("/t/county/activities/new", "/t/county/admin/units", "/t/county/admin/members", "/t/county/register"):
+        browser.get(f"{live_server}{path}")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 390, path
