@@ -25,14 +25,25 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 """
 
+#: Roles are the cluster's, not the database's: two databases migrating at once (the test
+#: suite's workers on a new machine) both see no role and both create it, and the second
+#: fails on pg_authid's unique index. The block swallows exactly that race.
 ROLE_SQL = """
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
-    CREATE ROLE {role} NOLOGIN NOSUPERUSER NOBYPASSRLS;
+    BEGIN
+      CREATE ROLE {role} NOLOGIN NOSUPERUSER NOBYPASSRLS;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+  END IF;
+  IF NOT pg_has_role(CURRENT_USER, '{role}', 'MEMBER') THEN
+    BEGIN
+      GRANT {role} TO CURRENT_USER;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
   END IF;
 END $$;
-GRANT {role} TO CURRENT_USER;
 GRANT USAGE ON SCHEMA public TO {role};
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
 """
