@@ -80,7 +80,7 @@ __all__ = [
     "members_with_role", "add_member", "get_unit", "in_subtree", "ensure_unit", "units_of_type",
     "create_activity", "activity_transition", "activity_count", "activity_summaries", "approved_minutes",
     # pages
-    "Blueprint", "form_errors", "load_form",
+    "Blueprint", "form_errors", "load_form", "posted",
 ]
 
 
@@ -176,3 +176,11 @@ def form_errors(view):
     it came from (the transaction rolled back)."""
     from .views import form_errors as wrap
     return wrap(view)
+
+
+def posted() -> bool:
+    """In a page that shows and takes its own form: True while taking a submission, False
+    while showing the form (also when it is shown again after a refusal, with ``kept``
+    values and ``field_error`` reasons in the template)."""
+    from .views import posted as is_posted
+    return is_posted()

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from .audit import AuditEntry
 from .errors import DomainError, Invalid
 from .extensions import db
-from .i18n import describe_fields
+from .i18n import FIELD_LABELS, describe_fields
 from .people import auth
 from .people import services as people
 from . import gate
@@ -28,11 +28,18 @@ pages = Blueprint("pages", __name__, url_prefix="/t/<tenant>")
 console = Blueprint("console", __name__)
 
 
+#: fields never written back into a page shown again
+SECRET_FIELDS = ("password", "new_password", "current_password", "otp", "code", "csrf_token")
+
+
 def form_errors(view):
     """Show a domain error of a form submission as a message on the page it came from.
 
-    Errors while merely showing a page (403, 404) are answered as errors: redirecting
-    to the same page would loop."""
+    A form page that also answers GET (its own form posts back to it) is shown again at
+    once, with the message, the fields as they were typed (``kept``; never a password) and
+    each field's reason beside it (``field_error``), answered with the error's status. Any
+    other form redirects back to the page it came from. Errors while merely showing a page
+    (403, 404) are answered as errors: redirecting to the same page would loop."""
     @wraps(view)
     def wrapper(*args, **kwargs):
         try:
@@ -43,8 +50,38 @@ def form_errors(view):
             db.session.rollback()
             details = describe_fields(exc.fields)
             flash(f"{exc.for_people()}{' (' + details + ')' if details else ''}", "error")
+            if request.url_rule is not None and "GET" in request.url_rule.methods:
+                g.kept_form = {k: v for k, v in request.form.items() if k not in SECRET_FIELDS}
+                g.kept_errors = exc.fields or {}
+                response = current_app.make_response(view(*args, **kwargs))
+                response.status_code = exc.status
+                return response
             return redirect(request.url)
     return wrapper
+
+
+def posted() -> bool:
+    """True while handling a form's submission; False when the page is being shown, also
+    when ``form_errors`` shows it again after a refused submission."""
+    return request.method == "POST" and g.get("kept_form") is None
+
+
+def kept(name: str, default=""):
+    """In a form template: what the person typed into ``name`` before the refusal, else
+    ``default``."""
+    form = g.get("kept_form")
+    return form.get(name, default) if form is not None else default
+
+
+def field_error(name: str) -> str:
+    """In a form template: why ``name`` was refused, in the page's language ("" if it was not)."""
+    reasons = (g.get("kept_errors") or {}).get(name)
+    return describe_fields({name: reasons}).split(": ", 1)[-1] if reasons else ""
+
+
+@pages.app_context_processor
+def _form_helpers():
+    return {"kept": kept, "field_error": field_error}
 
 
 def load_form(schema, source=None) -> dict:
@@ -81,7 +118,7 @@ def _nav():
 # --- sign in -------------------------------------------------------------------------
 
 def _login(next_endpoint: str, **values):
-    if request.method == "POST":
+    if posted():
         try:
             account = auth.authenticate(request.form.get("login", ""), request.form.get("password", ""),
                                         request.form.get("otp") or None)
@@ -129,7 +166,7 @@ def _security(here: str):
     account = g.account
     if account.totp_secret:
         return render_template("security.html", enabled=True)
-    if request.method == "POST":
+    if posted():
         secret = session.get("totp_pending")
         if not secret:
             flash(_("The page had expired; scan the new code."), "error")
@@ -179,7 +216,7 @@ def tenant_home():
 @gate.public
 @form_errors
 def register():
-    if request.method == "POST":
+    if posted():
         form = request.form.to_dict()
         form["consent"] = form.get("consent") == "on"
         member = people.register(g.tenant, form)
@@ -218,7 +255,7 @@ def admin_member_roles(member_id):
 @gate.permission("units.manage")
 @form_errors
 def admin_units():
-    if request.method == "POST":
+    if posted():
         units.check_may_add_under(g.member, request.form.get("parent_id", type=int))
         units.create_unit(g.tenant, name=request.form.get("name", ""), type=request.form.get("type", ""),
                           parent_id=request.form.get("parent_id", type=int))
@@ -228,6 +265,43 @@ def admin_units():
     counts = dict(db.session.execute(select(Member.unit_id, func.count()).group_by(Member.unit_id)).all())
     return render_template("admin/units.html", units=units.tree(), counts=counts,
                            types=g.tenant.setting("unit_types") or [])
+
+
+def _shown(value) -> str:
+    """An audited value as people read it: times in China time, codes by their names."""
+    import re
+    from datetime import datetime
+
+    from .times import CHINA
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, (list, tuple)):
+        return "、".join(_shown(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{_(FIELD_LABELS.get(k, k))}: {_shown(v)}" for k, v in value.items())
+    text = str(value)
+    if re.fullmatch(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?", text):
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
+        return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    if re.fullmatch(r"[a-z][a-z0-9]*([._][a-z0-9]+)+|[a-z]+", text):
+        return _(text)
+    return text
+
+
+def audit_changes(entry: AuditEntry) -> list[tuple[str, str, str]]:
+    """An audit row's before and after as (field, was, now) lines people read."""
+    before, after = entry.before or {}, entry.after or {}
+    keys = list(dict.fromkeys([*before, *after]))
+    return [(_(FIELD_LABELS.get(k, k)), _shown(before[k]) if k in before else "", _shown(after.get(k)))
+            for k in keys]
+
+
+@pages.app_context_processor
+def _audit_helpers():
+    return {"audit_changes": audit_changes}
 
 
 @pages.route("/admin/audit")
@@ -253,7 +327,7 @@ def tenants():
 @form_errors
 def tenant_new():
     host = current_app.extensions["yinghuo"].host
-    if request.method == "POST":
+    if posted():
         f = request.form
         tenant = tenancy.create_tenant(
             slug=f.get("slug", "").strip(), name=f.get("name", "").strip(), kind=f.get("kind", ""),
@@ -273,7 +347,7 @@ def tenant_new():
 @form_errors
 def tenant_detail(slug):
     tenant = tenancy.get_tenant(slug)
-    if request.method == "POST":
+    if posted():
         action = request.form.get("action")
         if action == "plugins":
             tenancy.set_plugins(tenant, request.form.getlist("plugins"))

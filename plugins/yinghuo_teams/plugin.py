@@ -128,9 +128,11 @@ def yinghuo_nav_items(tenant, member, area):
     if area == "portal":
         return [NavItem("This week", "teams_pages.this_week", order=1),
                 NavItem("Village archives", "teams_pages.villages", order=30)]
-    items = [NavItem("Reports to review", "teams_pages.review_queue", order=1),
-             NavItem("Project dashboard", "teams_pages.dashboard_page", order=2)]
+    from .reports.services import is_reviewer
     from .squads.services import leads_a_squad
+    items = [NavItem("Project dashboard", "teams_pages.dashboard_page", order=2)]
+    if is_reviewer(member):
+        items += [NavItem("Reports to review", "teams_pages.review_queue", order=1)]
     if allowed(member, "teams.manage") or leads_a_squad(member):
         items += [NavItem("Evaluation", "teams_pages.evaluations", order=3)]
     if allowed(member, "teams.admin"):

@@ -71,7 +71,7 @@ def register(tenant, data: dict) -> Member:
     if not data.get("consent"):
         errors["consent"] = ["you must agree to the privacy notice"]
     if errors:
-        raise Invalid("Registration is incomplete", fields=errors)
+        raise Invalid("Please correct the fields marked below", fields=errors)
     account = _account_for(data)
     if db.session.scalar(select(Member.id).where(Member.account_id == account.id)) is not None:
         raise Conflict("You are already a member here", fields={"email": ["already a member"]})

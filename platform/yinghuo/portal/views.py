@@ -21,7 +21,7 @@ from ..people.models import Member
 from ..people.services import get_member, member_names
 from ..times import CHINA, local_today, parse_local
 from ..units.models import Unit
-from ..views import form_errors
+from ..views import form_errors, posted
 from ..activities import checkins, services
 from ..activities.models import Activity, Signup
 
@@ -86,7 +86,7 @@ def activity_scan(activity_id):
     """Where the QR code leads: confirm, and the phone's location goes along if allowed."""
     activity = services.get_visible(activity_id, g.member)
     kind = request.values.get("kind", "in")
-    if request.method == "POST":
+    if posted():
         action = checkins.check_in if kind == "in" else checkins.check_out
         action(activity, g.member, token=request.form.get("token"),
                latitude=request.form.get("latitude", type=float), longitude=request.form.get("longitude", type=float))
@@ -117,7 +117,7 @@ def my_hours():
 @gate.member
 @form_errors
 def my_certificates():
-    if request.method == "POST":
+    if posted():
         start = date.fromisoformat(request.form.get("period_start") or str(local_today().replace(month=1, day=1)))
         end = date.fromisoformat(request.form.get("period_end") or str(local_today()))
         certificates.request_certificate(g.tenant, g.member, start=start, end=end, base_url=request.host_url)
@@ -142,7 +142,7 @@ def my_certificate_pdf(certificate_id):
 @bp.route("/me/notifications", methods=["GET", "POST"])
 @gate.member
 def my_notifications():
-    if request.method == "POST":
+    if posted():
         notifications.mark_read(g.member.id)
         db.session.commit()
         return redirect(url_for(".my_notifications"))
@@ -157,7 +157,7 @@ def my_notifications():
 @gate.permission("activities.manage")
 @form_errors
 def activity_new():
-    if request.method == "POST":
+    if posted():
         f = request.form
         data = {"title": f.get("title", "").strip(), "category": f.get("category", ""),
                 "address": f.get("address", ""), "description": f.get("description", ""),
@@ -200,7 +200,7 @@ def activity_onsite(activity_id):
     """The leader's page on site: a QR that renews itself, the roster, check-in for others."""
     activity = services.get_activity(activity_id)
     kind = request.values.get("kind", "in")
-    if request.method == "POST":
+    if posted():
         person = get_member(request.form.get("member_id", type=int) or 0)
         action = checkins.check_in if kind == "in" else checkins.check_out
         action(activity, person, by=g.member)
@@ -221,7 +221,7 @@ def activity_onsite(activity_id):
 @gate.permission("hours.approve")
 @form_errors
 def admin_hours():
-    if request.method == "POST":
+    if posted():
         record = hours.get_record(request.form.get("record_id", type=int) or 0, viewer=g.member)
         if request.form.get("decision") == "approve":
             hours.approve(g.tenant, record, by=g.member)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from yinghuo.api import allowed, current_member, db, form_errors, gate, load_form
+from yinghuo.api import allowed, current_member, db, form_errors, gate, load_form, posted
 
 from .. import downloads
 from ..archive import services as archive
@@ -17,7 +17,7 @@ VILLAGE = VillageSchema()
 @gate.member
 @form_errors
 def villages():
-    if request.method == "POST":
+    if posted():
         gate.demand("teams.admin")
         archive.create_village(**load_form(VILLAGE))
         db.session.commit()

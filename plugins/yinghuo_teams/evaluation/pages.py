@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from yinghuo.api import Invalid, current_member, db, form_errors, gate, local_today, member_names
+from yinghuo.api import Invalid, current_member, db, form_errors, gate, local_today, member_names, posted
 
 from .. import downloads
 from ..blueprints import pages as bp
@@ -33,7 +33,7 @@ def evaluations():
     quarter = request.values.get("quarter") or evaluation.current_quarter()
     evaluation.check_quarter(quarter)
     crit = evaluation.criteria()
-    if request.method == "POST":
+    if posted():
         member_id = _int(request.form.get("member_id"), "member_id")
         scores = {c["name"]: _int(request.form.get(f"score:{c['name']}"), c["name"]) for c in crit}
         evaluation.score(member_id, quarter, me, scores, request.form.get("comment", ""))
@@ -51,7 +51,7 @@ def evaluations():
 @form_errors
 def excellent():
     year = _int(request.values.get("year"), "year", required=False) or local_today().year
-    if request.method == "POST":
+    if posted():
         chosen = [int(v) for v in request.form.getlist("member_id")]
         made = evaluation.select_excellent(year, chosen, by=current_member(), base_url=request.host_url)
         db.session.commit()

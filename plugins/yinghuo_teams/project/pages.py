@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from yinghuo.api import activity_summaries, allowed, current_member, db, form_errors, gate, load_form, local_today
+from yinghuo.api import activity_summaries, allowed, current_member, db, form_errors, gate, load_form, local_today, posted
 
 from ..blueprints import pages as bp
 from ..settings import settings
@@ -33,7 +33,7 @@ def dashboard_page():
 @gate.member
 @form_errors
 def media():
-    if request.method == "POST":
+    if posted():
         gate.demand("teams.manage")
         media_works.add_media(load_form(MEDIA), by=current_member())
         db.session.commit()

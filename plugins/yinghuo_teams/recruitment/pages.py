@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from yinghuo.api import db, form_errors, gate, load_form
+from yinghuo.api import db, form_errors, gate, load_form, posted
 
 from ..blueprints import pages as bp
 from ..recruitment import services as recruitment
@@ -18,7 +18,7 @@ ACTION, SLOT = ApplicationActionSchema(), SlotSchema()
 @gate.public
 @form_errors
 def apply():
-    if request.method == "POST":
+    if posted():
         row = recruitment.apply(request.form.to_dict())
         db.session.commit()
         return render_template("teams/applied.html", application=row)

@@ -68,26 +68,34 @@ def report_page(report_id):
 @gate.member
 @form_errors
 def report_save(report_id):
+    """The editor's one form: what is typed is saved first (and committed), then the button
+    pressed acts: upload the chosen file, remove one, or submit. A refused upload or
+    submission leaves the text saved."""
+    me = current_member()
     report = reports.get_report(report_id)
     keys = [k[len("section:"):] for k in request.form if k.startswith("section:")]
-    reports.edit(report, current_member(), title=(request.form.get("title") or report.title).strip(),
+    reports.edit(report, me, title=(request.form.get("title") or report.title).strip(),
                  sections={k: request.form.get(f"section:{k}", "") for k in keys})
     db.session.commit()
-    flash(_("Saved."), "ok")
-    return redirect(url_for(".report_page", report_id=report.id))
-
-
-@bp.route("/reports/<int:report_id>/files", methods=["POST"])
-@gate.member
-@form_errors
-def report_upload(report_id):
-    report = reports.get_report(report_id)
+    do = request.form.get("do", "save")
     upload = request.files.get("file")
-    if upload is None or not upload.filename:
+    if request.form.get("remove"):
+        row = attachments.get(request.form.get("remove", type=int) or 0)
+        attachments.remove(row, report, me)
+        db.session.commit()
+        flash(_("Saved; the file is removed."), "ok")
+    elif upload is not None and upload.filename:
+        attachments.add(report, me, upload.filename, upload.read())
+        db.session.commit()
+        flash(_("Saved; the file is attached."), "ok")
+    elif do == "upload":
         raise Invalid("Choose a file", fields={"file": ["required"]})
-    attachments.add(report, current_member(), upload.filename, upload.read())
-    db.session.commit()
-    flash(_("File attached."), "ok")
+    if do in ("submit", "resubmit"):
+        reports.transition(report, do, me)
+        db.session.commit()
+        flash(_("Submitted.") if do == "submit" else _("Submitted again."), "ok")
+    elif not request.form.get("remove") and not (upload is not None and upload.filename):
+        flash(_("Saved."), "ok")
     return redirect(url_for(".report_page", report_id=report.id))
 
 
@@ -95,17 +103,6 @@ def report_upload(report_id):
 @gate.member
 def attachment(attachment_id):
     return downloads.send(attachments.download(attachment_id))
-
-
-@bp.route("/files/<int:attachment_id>/remove", methods=["POST"])
-@gate.member
-@form_errors
-def attachment_remove(attachment_id):
-    row = attachments.get(attachment_id)
-    report = reports.get_report(row.report_id)
-    attachments.remove(row, report, current_member())
-    db.session.commit()
-    return redirect(url_for(".report_page", report_id=report.id))
 
 
 @bp.route("/reports/<int:report_id>/<any(submit, resubmit, accept, return):action>", methods=["POST"])

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from yinghuo.api import Conflict, Forbidden, Invalid, NotFound, allowed, audit, change_if, db, get_unit, utcnow
+from flask import has_request_context, url_for
+from yinghuo.api import Conflict, Forbidden, Invalid, NotFound, allowed, audit, change_if, db, get_unit, notify, utcnow
 
 from ..settings import settings
 from ..squads.services import is_in_squad
@@ -104,7 +105,27 @@ def transition(report: Report, action: str, actor, *, comment: str = "") -> Repo
     db.session.flush()
     audit(f"teams.report.{action}", "report", report.id, before={"status": before}, after={"status": target},
           reason=comment or None)
+    if action in REVIEW_ACTIONS:
+        _tell_the_squad(report, action, comment)
     return report
+
+
+#: what the author and the squad leader are told when a reviewer acts (message ids)
+VERDICTS = {
+    "return": ("Report returned", "%(report)s was returned for changes: %(comment)s"),
+    "accept": ("Report accepted", "%(report)s was accepted into the archive."),
+}
+
+
+def _tell_the_squad(report: Report, action: str, comment: str) -> None:
+    """The report's author and its squad's leader hear of a return (with the comment) or an
+    acceptance in their inbox, with a link to the report."""
+    from ..squads.services import get_squad
+    title, body = VERDICTS[action]
+    link = url_for("teams_pages.report_page", report_id=report.id) if has_request_context() else None
+    for member_id in dict.fromkeys(m for m in (report.author_id, get_squad(report.squad_id).leader_id) if m):
+        notify(member_id, f"teams_report_{action}", link=link, title=title, body=body,
+               report=report.title, comment=comment or "")
 
 
 def waiting() -> list[Report]:

@@ -93,13 +93,39 @@ def test_forms_for_villages_media_recruitment_and_evaluation(app, client, projec
     assert "工作成效" in missing.get_data(as_text=True)
 
 
-def test_upload_on_the_report_page_refuses_a_disguised_file(app, client, project, clock):
+def test_upload_on_the_report_page_refuses_a_disguised_file_and_keeps_the_text(app, client, project, clock):
+    """The file goes with the editor's form: a refused file leaves what was typed saved."""
     leader = _session(app.test_client(), "lead_a@uni.test")
     r = leader.post("/t/uni/teams/reports", data={"kind": "weekly", "period_start": str(clock.monday())})
     assert r.status_code == 302
     page = r.headers["Location"]
-    refused = leader.post(f"{page}/files", data={"file": (io.BytesIO(b"MZ\x90\x00evil"), "photo.jpg")},
+    section = _first_section(leader.get(page).get_data(as_text=True))
+    refused = leader.post(page, data={"do": "upload", section: "走访了三户孤寡老人",
+                                      "file": (io.BytesIO(b"MZ\x90\x00evil"), "photo.jpg")},
                           content_type="multipart/form-data", follow_redirects=True)
-    assert "flash error" in refused.get_data(as_text=True)
+    html = refused.get_data(as_text=True)
+    assert "flash error" in html and "走访了三户孤寡老人" in html
     files = leader.get(page).get_data(as_text=True).split("<h2>")[1]
     assert files.startswith("附件") and "photo.jpg" not in files and "暂无附件" in files
+
+
+def _first_section(html: str) -> str:
+    import re
+    return re.search(r'name="(section:[^"]+)"', html).group(1)
+
+
+def test_submit_and_upload_save_unsaved_text_first(app, client, project, clock):
+    """Tapping 提交 without 保存草稿 submitted the old text, and an upload reloaded the page
+    without what was typed: both now save the form's text first."""
+    leader = _session(app.test_client(), "lead_a@uni.test")
+    page = leader.post("/t/uni/teams/reports", data={"kind": "weekly", "period_start": str(clock.monday())}
+                       ).headers["Location"]
+    section = _first_section(leader.get(page).get_data(as_text=True))
+    photo = io.BytesIO(b"\xff\xd8\xff\xe0" + b"\0" * 64)
+    uploaded = leader.post(page, data={"do": "upload", section: "第一稿", "file": (photo, "photo.jpg")},
+                           content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "第一稿" in uploaded and "photo.jpg" in uploaded
+    leader.post(page, data={"do": "submit", section: "定稿：走访五户"}, content_type="multipart/form-data")
+    report_id = int(page.rstrip("/").rsplit("/", 1)[1])
+    report = client.get(f"/t/uni/api/v1/teams/reports/{report_id}", headers=project["admin"]).get_json()
+    assert report["status"] == "submitted" and "定稿：走访五户" in report["sections"].values()

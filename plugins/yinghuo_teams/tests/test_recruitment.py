@@ -94,7 +94,9 @@ def test_public_application_page(client, project):
     assert done.status_code == 200 and "15871000001" not in done.get_data(as_text=True)
     assert client.get(f"{BASE}/applications", headers=project["admin"]).get_json()[0]["name"] == "张晓雨"
     dup = client.post("/t/uni/teams/apply", data=FORM)
-    assert dup.status_code == 302  # back to the form with the message
+    # the form again at once, with the message and every field as typed
+    assert dup.status_code == 409 and 'class="flash error"' in dup.get_data(as_text=True)
+    assert f'value="{FORM["school"]}"' in dup.get_data(as_text=True) and FORM["statement"] in dup.get_data(as_text=True)
 
 
 @pytest.fixture

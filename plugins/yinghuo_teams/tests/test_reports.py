@@ -83,3 +83,22 @@ def test_reviewer_queue(client, squad):
     _act(client, rid, "submit", squad["leader"])
     queue = client.get(f"{BASE}/reports?status=submitted", headers=squad["reviewer"]).get_json()
     assert [r["id"] for r in queue] == [rid]
+
+
+def test_a_returned_report_tells_its_leader_with_the_comment_and_shows_it_on_top(app, client, squad):
+    """A return was silent (the comment sat at the bottom of the history): now the author
+    and the leader get an inbox message with the comment and a link, and the report page
+    opens with the comment."""
+    rid = _draft(client, squad).get_json()["id"]
+    _act(client, rid, "submit", squad["leader"])
+    _act(client, rid, "return", squad["reviewer"], "请补充走访照片")
+    inbox = client.get("/t/uni/api/v1/me/notifications", headers=squad["leader"]).get_json()
+    notice = inbox["items"][0]
+    assert notice["title"] == "报告被退回" and "请补充走访照片" in notice["body"] and "本周工作小结" in notice["body"]
+    assert notice["link"].endswith(f"/teams/reports/{rid}")
+    assert client.get("/t/uni/api/v1/me/notifications", headers=squad["other"]).get_json()["items"] == []
+    page = app.test_client()
+    page.post("/t/uni/login", data={"login": "lead@uni.test", "password": "Passw0rd!x"})
+    html = page.get(f"/t/uni/teams/reports/{rid}").get_data(as_text=True)
+    top = html.index('id="return-comment"')
+    assert "请补充走访照片" in html[top:top + 400] and top < html.index("<textarea")
