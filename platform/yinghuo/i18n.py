@@ -42,6 +42,7 @@ FIELD_LABELS = {
     "member_id": "Member", "signup_opens_at": "Sign-up opens", "signup_closes_at": "Sign-up closes",
     "cancel_deadline": "Cancel deadline", "geofence_m": "Check-in radius", "min_age": "Minimum age",
     "visibility": "Visibility", "status": "Status", "parent": "Parent tenant", "slug": "Short name",
+    "confirm": "Confirmation", "record_id": "Records",
 }
 
 

@@ -152,7 +152,17 @@ def logout():
 @console.route("/")
 @gate.public
 def index():
-    return redirect(url_for("console.tenants"))
+    """The platform's front door: operators go to the console; everyone else picks their
+    tenant (county, university, hub) from the list, or searches it by name."""
+    account = g.get("account")
+    if account is not None and account.is_operator:
+        return redirect(url_for("console.tenants"))
+    q = request.args.get("q", "").strip()
+    stmt = select(Tenant).where(Tenant.status == "active").order_by(Tenant.kind, Tenant.slug)
+    if q:
+        stmt = stmt.where(Tenant.name.contains(q, autoescape=True))
+    listed = [t for t in db.session.scalars(stmt) if t.setting("listed", True)]
+    return render_template("chooser.html", tenants=listed, q=q)
 
 
 # --- two-step verification ----------------------------------------------------------

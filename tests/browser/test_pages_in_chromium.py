@@ -96,11 +96,14 @@ def test_volunteer_signs_up_scans_in_gets_hours_approved_and_downloads_certifica
     time_machine.move_to(now + timedelta(hours=1, minutes=30))            # the activity is over
     _sign_in(browser, live_server, "county", "admin@county.test")         # complete, approve
     browser.get(f"{detail}/onsite")
-    _click(browser, "main > form button")
+    _click(browser, "#complete input[name=confirm]")
+    _click(browser, "#complete button")
     _flash(browser, "已保存")
+    browser.get(f"{detail}/onsite")
+    assert browser.find_elements(By.ID, "qr-stopped") and not browser.find_elements(By.CSS_SELECTOR, "figure.qr")
     browser.get(f"{live_server}/t/county/admin/hours")
     assert "刘志愿" in browser.find_element(By.TAG_NAME, "main").text
-    _click(browser, "button[name=decision][value=approve]")
+    _click(browser, "button[name=approve_one]")
     _flash(browser, "已保存")
 
     _sign_in(browser, live_server, "county", "vol@county.test")           # hours, then the certificate

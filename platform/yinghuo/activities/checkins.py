@@ -211,3 +211,31 @@ def record_hours(activity: Activity) -> list:
                                         content=activity.title, place=activity.address, evidence=_evidence(row),
                                         note=""))
     return created
+
+
+#: minutes a record may exceed the time its person was checked in before it is flagged
+ATTENDANCE_SLACK_MINUTES = 5
+
+
+def hour_anomalies(viewer=None, limit: int = 200) -> list:
+    """Hours that deserve a second look, largest first, each with its ``flag``: entered by
+    hand (no on-site evidence), and pending hours for an activity above the time the person
+    was checked in there, or with no check-in at all (an early finish, a correction, a typo)."""
+    from ..hours.models import HourRecord
+    found = {r.id: r for r in hours.anomalies(viewer, limit)}
+    on_site = (select(HourRecord, Attendance)
+               .outerjoin(Attendance, (Attendance.activity_id == HourRecord.activity_id)
+                          & (Attendance.member_id == HourRecord.member_id))
+               .where(HourRecord.activity_id.is_not(None), HourRecord.evidence != "manual",
+                      HourRecord.status == "pending"))
+    reach = hours.reach(viewer) if viewer is not None else None
+    if reach is not None:
+        on_site = on_site.where(reach)
+    for record, row in db.session.execute(on_site.limit(1000)):
+        present = 0
+        if row is not None and row.checked_out_at is not None:
+            present = int((row.checked_out_at - row.checked_in_at).total_seconds() // 60)
+        if record.minutes > present + ATTENDANCE_SLACK_MINUTES:
+            record.flag = "above the time checked in"
+            found[record.id] = record
+    return sorted(found.values(), key=lambda r: (-r.minutes, r.id))[:limit]

@@ -165,6 +165,9 @@ def transition(tenant, activity: Activity, action: str, *, reason: str | None = 
                        params={"action": action, "status": activity.status})
     if action == "cancel" and not (reason or "").strip():
         raise Invalid("a reason is required to cancel", fields={"reason": ["required"]})
+    if action == "complete" and utcnow() < activity.starts_at:
+        raise Conflict("An activity cannot be finished before it starts (%(when)s)", code="not_started",
+                       params={"when": china_time(activity.starts_at, "%m-%d %H:%M")})
     before = activity.status
     # conditional on the state we saw: completing twice at once closes out and records once
     values = {"status": target, **({"cancel_reason": reason} if action == "cancel" else {})}
@@ -305,6 +308,34 @@ def sign_up(tenant, activity: Activity, member, *, by=None) -> Signup:
         _tell(member.id, "signup_confirmed", activity)
     else:
         _tell(member.id, "signup_waitlisted", activity, position=waitlist_position(signup))
+    return signup
+
+
+def walk_in(tenant, activity: Activity, member, *, by) -> Signup:
+    """A leader signs up someone who came without signing up (or has no phone), from the
+    activity's pages: the sign-up window does not apply, but the activity must not be over
+    and must have a place (raise the capacity first if it is full). Already signed up: the
+    existing sign-up."""
+    if activity.status not in ("published", "closed") or utcnow() >= _aware(activity.ends_at):
+        raise Conflict("this activity is %(status)s, not open for sign-up", code="not_open",
+                       params={"status": activity.status if activity.status != "published" else "completed"})
+    existing = find_one(Signup, activity_id=activity.id, member_id=member.id)
+    if existing is not None and existing.status == "confirmed":
+        return existing
+    if existing is not None and existing.status == "waitlisted":
+        raise Conflict("%(name)s is on the waitlist: the activity is full", code="full", params={"name": member.name})
+    if not _take_place(activity):
+        raise Conflict("The activity is full: raise its capacity to add someone", code="full")
+    proxy = by.id if by is not None and by.id != member.id else None
+    if existing is None:
+        signup = insert_row(Signup, activity_id=activity.id, member_id=member.id, status="confirmed",
+                            queued_at=utcnow(), cancelled_at=None, signed_up_by=proxy)
+    else:
+        signup = existing
+        signup.status, signup.queued_at, signup.cancelled_at, signup.signed_up_by = "confirmed", utcnow(), None, proxy
+        db.session.flush()
+    audit.record("signup.create", "signup", signup.id, after={"activity": activity.id, "member": member.id,
+                                                              "status": "confirmed", "walk_in": True})
     return signup
 
 

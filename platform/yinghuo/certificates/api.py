@@ -21,6 +21,7 @@ from ..extensions import db
 from .. import gate
 from ..tenant_api import blp
 from . import services
+from ..hours.rounding import hours
 from .models import Certificate
 
 
@@ -41,7 +42,7 @@ class CertificateSchema(Schema):
     revoked_reason = fields.String(allow_none=True)
 
     def _hours(self, cert):
-        return round(cert.minutes / 60, 2)
+        return hours(cert.minutes)
 
     def _verify(self, cert):
         return f"/verify/{cert.code}"

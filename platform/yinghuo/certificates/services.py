@@ -14,6 +14,7 @@ from ..documents import html_to_pdf, new_verification_code, qr_data_uri
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..hours.models import HourRecord
+from ..hours.rounding import hours
 from ..jobs import enqueue
 from ..people.masking import mask_id_number, mask_name
 from ..people.models import Member
@@ -132,5 +133,5 @@ def verify_certificate(code: str) -> Verification | None:
     genuine = cert.status in ("ready", "pending")
     return Verification(kind="certificate", genuine=genuine, details={
         "name": mask_name(member.name), "tenant": tenant.display_name, "serial": cert.serial,
-        "hours": round(cert.minutes / 60, 2), "issued_on": cert.issued_on.isoformat(),
+        "hours": hours(cert.minutes), "issued_on": cert.issued_on.isoformat(),
         "status": "revoked" if cert.status == "revoked" else "valid"})

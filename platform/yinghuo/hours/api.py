@@ -11,6 +11,7 @@ from ..extensions import db
 from .. import gate
 from ..tenant_api import blp
 from . import services
+from .rounding import hours
 from .models import EVIDENCE, STATUSES, HourRecord
 
 APPROVERS = ("tenant_admin", "unit_admin")
@@ -33,7 +34,7 @@ class HourRecordSchema(Schema):
     supersedes_id = fields.Integer(dump_only=True, allow_none=True)
 
     def _hours(self, record):
-        return round(record.minutes / 60, 2)
+        return hours(record.minutes)
 
 
 class HourQuery(Schema):
@@ -58,6 +59,8 @@ class TotalsSchema(Schema):
     pending_hours = fields.Float()
     stars = fields.Integer()
     next_star_at = fields.Integer(allow_none=True)
+    to_next_star = fields.Float(allow_none=True, metadata={"description": "hours still to serve for the next star"})
+    star_progress = fields.Integer(metadata={"description": "per cent of the way from this star to the next"})
 
 
 class RankingQuery(Schema):
@@ -131,14 +134,6 @@ for _name, _schema, _doc in (
         ("void", ReasonRequired, "Void a record with a reason (records are never deleted)."),
         ("correct", CorrectSchema, "Replace the minutes: the old record is voided, the new one points at it.")):
     _decision(_name, _schema, _doc)
-
-
-@blp.route("/hours/anomalies")
-@gate.permission("hours.approve")
-@blp.response(200, HourRecordSchema(many=True))
-def hours_anomalies():
-    """Hours without on-site evidence (entered by hand), largest first."""
-    return services.anomalies(g.member)
 
 
 @blp.route("/hours/ranking")

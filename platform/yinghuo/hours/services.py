@@ -21,6 +21,7 @@ from ..times import local_today
 from ..units.models import Unit
 from ..units.services import admin_roots, units_under
 from .models import HourRecord
+from .rounding import hours, hours_text
 
 #: default star thresholds in hours (1★ … 5★); tenants override settings.star_thresholds
 STAR_THRESHOLDS = [100, 300, 600, 1000, 1500]
@@ -105,14 +106,14 @@ def approve(tenant, record: HourRecord, *, by) -> bool:
         audit.record("hours.approve", "hour_record", record.id, before={"status": "pending"},
                      after={"status": "approved"})
         _hooks(tenant).yinghuo_hours_approved(tenant=tenant, record=record)
-        notify(record.member_id, "hours_approved", link="/me/hours", hours=round(record.minutes / 60, 2),
+        notify(record.member_id, "hours_approved", link="/me/hours", hours=hours_text(record.minutes),
                content=record.content)
     return changed
 
 
 def reject(record: HourRecord, *, reason: str, by) -> HourRecord:
     _close(record, "rejected", reason, by, allowed={"pending"})
-    notify(record.member_id, "hours_rejected", link="/me/hours", hours=round(record.minutes / 60, 2),
+    notify(record.member_id, "hours_rejected", link="/me/hours", hours=hours_text(record.minutes),
            content=record.content, reason=record.reason)
     return record
 
@@ -160,8 +161,12 @@ def totals(tenant, member_id: int) -> dict:
     approved = rows.get("approved", 0) / 60
     thresholds = tenant.setting("star_thresholds") or STAR_THRESHOLDS
     stars = star_level(approved, thresholds)
-    return {"approved_hours": round(approved, 2), "pending_hours": round(rows.get("pending", 0) / 60, 2),
-            "stars": stars, "next_star_at": thresholds[stars] if stars < len(thresholds) else None}
+    following = thresholds[stars] if stars < len(thresholds) else None
+    previous = thresholds[stars - 1] if stars else 0
+    return {"approved_hours": hours(rows.get("approved", 0)), "pending_hours": hours(rows.get("pending", 0)),
+            "stars": stars, "next_star_at": following, "star_count": len(thresholds),
+            "to_next_star": hours(max(0, following * 60 - rows.get("approved", 0))) if following else None,
+            "star_progress": round(100 * (approved - previous) / (following - previous)) if following else 100}
 
 
 def period_bounds(period: str) -> tuple[date, date]:
@@ -194,17 +199,21 @@ def ranking(period: str, unit_id: int | None = None, limit: int = 50) -> list[di
         if unit is None:
             raise NotFound("no such unit")
         stmt = stmt.join(Unit, Unit.id == Member.unit_id).where(Unit.path.startswith(unit.path, autoescape=True))
-    return [{"rank": i + 1, "member_id": mid, "name": name, "hours": round(minutes / 60, 2)}
+    return [{"rank": i + 1, "member_id": mid, "name": name, "hours": hours(minutes)}
             for i, (mid, name, minutes) in enumerate(db.session.execute(stmt))]
 
 
 def anomalies(viewer=None, limit: int = 200) -> list[HourRecord]:
-    """Hours without on-site evidence (entered by hand), largest first, for a second look."""
+    """Hours entered by hand (no on-site evidence), largest first, each flagged so. The
+    activities room adds hours above the attendance (``checkins.hour_anomalies``)."""
     stmt = select(HourRecord).where(HourRecord.evidence == "manual", HourRecord.status != "voided")
     limit_clause = reach(viewer) if viewer is not None else None
     if limit_clause is not None:
         stmt = stmt.where(limit_clause)
-    return list(db.session.scalars(stmt.order_by(HourRecord.minutes.desc(), HourRecord.id).limit(limit)))
+    rows = list(db.session.scalars(stmt.order_by(HourRecord.minutes.desc(), HourRecord.id).limit(limit)))
+    for record in rows:
+        record.flag = "entered by hand"
+    return rows
 
 
 def record_view(record: HourRecord) -> dict:

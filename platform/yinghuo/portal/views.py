@@ -13,6 +13,7 @@ from .. import gate
 from ..certificates import services as certificates
 from ..documents import qr_data_uri
 from ..certificates.models import Certificate
+from ..errors import Invalid
 from ..extensions import db
 from ..hours import services as hours
 from ..hours.models import HourRecord
@@ -26,6 +27,19 @@ from ..activities import checkins, services
 from ..activities.models import Activity, Signup
 
 bp = Blueprint("activity_pages", __name__, url_prefix="/t/<tenant>")
+
+
+@bp.app_template_filter("mask_phone")
+def mask_phone_filter(phone: str | None) -> str:
+    from ..people.masking import mask_phone
+    return mask_phone(phone) if phone else ""
+
+
+@bp.app_template_filter("hours")
+def hours_filter(minutes) -> str:
+    """Minutes as hours on a page, by the one rule (``hours.rounding``)."""
+    from ..hours.rounding import hours_text
+    return hours_text(minutes)
 
 
 @bp.app_template_filter("local")
@@ -54,8 +68,18 @@ def activity_detail(activity_id):
     if g.member is not None:
         mine = db.session.scalar(select(Signup).where(Signup.activity_id == activity.id,
                                                       Signup.member_id == g.member.id, Signup.status != "cancelled"))
-    return render_template("activities/detail.html", a=activity, mine=mine,
-                           position=services.waitlist_position(mine) if mine else None,
+    from ..activities.models import Attendance
+    attended = credited = None
+    over = activity.status == "completed" or activity.ends_at < datetime.now(CHINA)
+    if mine is not None and over:
+        attended = db.session.scalar(select(Attendance).where(Attendance.activity_id == activity.id,
+                                                              Attendance.member_id == g.member.id))
+        credited = db.session.scalar(select(HourRecord).where(
+            HourRecord.activity_id == activity.id, HourRecord.member_id == g.member.id,
+            HourRecord.status.in_(("pending", "approved"))))
+    return render_template("activities/detail.html", a=activity, mine=mine, over=over, attended=attended,
+                           started=activity.starts_at <= datetime.now(CHINA),
+                           credited=credited, position=services.waitlist_position(mine) if mine else None,
                            manager=services.is_manager(g.member))
 
 
@@ -99,10 +123,22 @@ def activity_scan(activity_id):
 @bp.route("/me/activities")
 @gate.member
 def my_activities():
+    """Upcoming sign-ups first (soonest first), then past activities with attendance and hours."""
+    from ..activities.models import Attendance
     rows = db.session.execute(select(Signup, Activity).join(Activity, Activity.id == Signup.activity_id)
                               .where(Signup.member_id == g.member.id, Signup.status != "cancelled")
-                              .order_by(Activity.starts_at.desc()).limit(100)).all()
-    return render_template("activities/mine.html", rows=rows)
+                              .order_by(Activity.starts_at.desc()).limit(200)).all()
+    ids = [a.id for _s, a in rows]
+    attended = {r.activity_id: r for r in db.session.scalars(select(Attendance).where(
+        Attendance.member_id == g.member.id, Attendance.activity_id.in_(ids)))} if ids else {}
+    credited = {r.activity_id: r for r in db.session.scalars(select(HourRecord).where(
+        HourRecord.member_id == g.member.id, HourRecord.activity_id.in_(ids),
+        HourRecord.status.in_(("pending", "approved"))))} if ids else {}
+    now = datetime.now(CHINA)
+    upcoming = [(s, a) for s, a in reversed(rows) if a.ends_at >= now and a.status not in ("completed", "cancelled")]
+    past = [(s, a) for s, a in rows if (s, a) not in upcoming]
+    return render_template("activities/mine.html", upcoming=upcoming, past=past, attended=attended,
+                           credited=credited)
 
 
 @bp.route("/me/hours")
@@ -187,6 +223,8 @@ def _local(value: str | None) -> datetime | None:
 @gate.permission("activities.manage")
 @form_errors
 def activity_transition(activity_id, action):
+    if action == "complete" and not request.form.get("confirm"):
+        raise Invalid("Tick the box to confirm that the activity is over", fields={"confirm": ["required"]})
     services.transition(g.tenant, services.get_activity(activity_id), action, reason=request.form.get("reason"))
     db.session.commit()
     flash(_("Saved."), "ok")
@@ -200,6 +238,8 @@ def activity_onsite(activity_id):
     """The leader's page on site: a QR that renews itself, the roster, check-in for others."""
     activity = services.get_activity(activity_id)
     kind = request.values.get("kind", "in")
+    if posted() and request.form.get("walk_in"):
+        return _walk_in(activity)
     if posted():
         person = get_member(request.form.get("member_id", type=int) or 0)
         action = checkins.check_in if kind == "in" else checkins.check_out
@@ -212,31 +252,82 @@ def activity_onsite(activity_id):
     attendance = {a.member_id: a for a in checkins.roster(activity)}
     signups = services.roster(activity)
     names = member_names(s.member_id for s in signups)
-    return render_template("activities/onsite.html", a=activity, kind=kind, scan_url=scan_url,
+    find = request.args.get("find", "").strip()
+    found = []
+    if find:
+        signed = {s.member_id for s in signups}
+        found = [m for m in db.session.scalars(select(Member).where(
+            Member.name.contains(find, autoescape=True) | (Member.phone == find)).order_by(Member.name).limit(20))
+            if m.id not in signed]
+    return render_template("activities/onsite.html", a=activity, kind=kind, scan_url=scan_url, find=find, found=found,
+                           started=activity.starts_at <= datetime.now(CHINA),
                            qr=qr_data_uri(scan_url), signups=signups, names=names,
                            attendance=attendance, rotate=checkins.QR_ROTATE_SECONDS)
+
+
+def _walk_in(activity):
+    """Sign up (and, once the activity has begun, check in) someone who is here: a member
+    found by name or phone, or a person added on the spot (name, phone if they have one)."""
+    from ..people.services import add_member
+    if request.form.get("member_id"):
+        person = get_member(request.form.get("member_id", type=int) or 0)
+    else:
+        name = (request.form.get("name") or "").strip()
+        if not name:
+            raise Invalid("Give the person's name", fields={"name": ["required"]})
+        person = add_member(g.tenant, {"name": name, "phone": (request.form.get("phone") or "").strip() or None},
+                            audit_action="member.walk_in")
+    services.walk_in(g.tenant, activity, person, by=g.member)
+    checked = activity.starts_at <= datetime.now(CHINA)
+    if checked:
+        checkins.check_in(activity, person, by=g.member)
+    db.session.commit()
+    flash(_("%(name)s is signed up and checked in.", name=person.name) if checked else
+          _("%(name)s is signed up.", name=person.name), "ok")
+    return redirect(url_for(".activity_onsite", activity_id=activity.id))
 
 
 @bp.route("/admin/hours", methods=["GET", "POST"])
 @gate.permission("hours.approve")
 @form_errors
 def admin_hours():
+    """The approval queue: filter by activity or to flagged records, approve one or the
+    ticked ones at once (all in one transaction), reject one with a reason."""
     if posted():
-        record = hours.get_record(request.form.get("record_id", type=int) or 0, viewer=g.member)
-        if request.form.get("decision") == "approve":
-            hours.approve(g.tenant, record, by=g.member)
-        else:
+        if request.form.get("decision") == "reject":
+            record = hours.get_record(request.form.get("record_id", type=int) or 0, viewer=g.member)
             hours.reject(record, reason=request.form.get("reason", ""), by=g.member)
+            done = 1
+        else:
+            ids = [request.form.get("approve_one", type=int)] if request.form.get("approve_one") else \
+                request.form.getlist("record_id", type=int)
+            if not ids:
+                raise Invalid("Tick the records to approve", fields={"record_id": ["required"]})
+            for record_id in ids:
+                hours.approve(g.tenant, hours.get_record(record_id, viewer=g.member), by=g.member)
+            done = len(ids)
         db.session.commit()
-        flash(_("Saved."), "ok")
-        return redirect(url_for(".admin_hours"))
+        flash(_("Saved: %(n)s records.", n=done), "ok")
+        return redirect(url_for(".admin_hours", **{k: v for k, v in request.args.items() if v}))
     queue = select(HourRecord).where(HourRecord.status == "pending")
     limit = hours.reach(g.member)
-    pending = db.session.scalars((queue if limit is None else queue.where(limit))
-                                 .order_by(HourRecord.id).limit(200)).all()
+    queue = queue if limit is None else queue.where(limit)
+    activities_waiting = db.session.execute(
+        select(Activity.id, Activity.title, Activity.starts_at, func.count())
+        .join(HourRecord, HourRecord.activity_id == Activity.id).where(HourRecord.id.in_(
+            queue.with_only_columns(HourRecord.id))).group_by(Activity.id, Activity.title, Activity.starts_at)
+        .order_by(Activity.starts_at.desc())).all()
+    activity_id = request.args.get("activity_id", type=int)
+    if activity_id:
+        queue = queue.where(HourRecord.activity_id == activity_id)
+    flagged = {r.id: r.flag for r in checkins.hour_anomalies(g.member)}
+    pending = db.session.scalars(queue.order_by(HourRecord.id).limit(500)).all()
+    if request.args.get("flagged"):
+        pending = [r for r in pending if r.id in flagged]
     names = member_names(r.member_id for r in pending)
-    return render_template("activities/approvals.html", pending=pending, names=names,
-                           anomalies={r.id for r in hours.anomalies(g.member)})
+    return render_template("activities/approvals.html", pending=pending[:200], total=len(pending), names=names,
+                           anomalies=flagged, activities=activities_waiting, activity_id=activity_id,
+                           only_flagged=bool(request.args.get("flagged")))
 
 
 @bp.route("/admin/dashboard")
@@ -260,16 +351,16 @@ def dashboard_figures() -> dict:
                                          .where(Member.unit_id.in_(subtree))),
             "activities": db.session.scalar(select(func.count()).select_from(Activity).where(
                 Activity.unit_id.in_(subtree), Activity.starts_at >= month_start)),
-            "hours": round((db.session.scalar(
+            "minutes": db.session.scalar(
                 select(func.coalesce(func.sum(HourRecord.minutes), 0)).join(Member, Member.id == HourRecord.member_id)
                 .where(Member.unit_id.in_(subtree), HourRecord.status == "approved",
-                       HourRecord.served_on >= start)) or 0) / 60, 1)})
-    peak = max([r["hours"] for r in rows] + [1])
+                       HourRecord.served_on >= start)) or 0})
+    peak = max([r["minutes"] for r in rows] + [1])
     totals = {
         "members": db.session.scalar(select(func.count()).select_from(Member)),
         "activities": db.session.scalar(select(func.count()).select_from(Activity).where(
             Activity.starts_at >= month_start)),
-        "hours": round((db.session.scalar(select(func.coalesce(func.sum(HourRecord.minutes), 0)).where(
-            HourRecord.status == "approved", HourRecord.served_on >= start)) or 0) / 60, 1)}
+        "minutes": db.session.scalar(select(func.coalesce(func.sum(HourRecord.minutes), 0)).where(
+            HourRecord.status == "approved", HourRecord.served_on >= start)) or 0}
     return {"rows": rows, "peak": peak, "totals": totals, "month": start.strftime("%Y-%m")}
 

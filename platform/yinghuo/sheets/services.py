@@ -21,6 +21,7 @@ from ..db.context import current_tenant_id
 from ..errors import Conflict, Gone, Invalid, NotFound
 from ..extensions import db
 from ..hours.models import HourRecord
+from ..hours.rounding import hours
 from ..jobs import enqueue, record_progress
 from ..people import crypto
 from ..people.idnumbers import normalise_id
@@ -204,7 +205,7 @@ def _hour_rows(job: ExportJob):
         stmt = stmt.where(HourRecord.status == job.filters["status"])
     for r in db.session.scalars(stmt.execution_options(yield_per=CHUNK)):
         yield [r.id, names.get(r.member_id, ""), r.served_on.isoformat(), r.content, r.place,
-               round(r.minutes / 60, 2), r.evidence, r.status, r.note]
+               hours(r.minutes), r.evidence, r.status, r.note]
 
 
 #: kind -> (Chinese headers, model counted, row generator)

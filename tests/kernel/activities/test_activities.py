@@ -54,8 +54,8 @@ def test_weekly_series(client, county, make_activity, now):
     assert series[3]["starts_at"] != series[0]["starts_at"]
 
 
-def test_life_cycle_refuses_bad_transitions(client, county, make_activity):
-    a = make_activity()
+def test_life_cycle_refuses_bad_transitions(client, county, make_activity, now):
+    a = make_activity(starts_at=iso(now - timedelta(hours=1)), ends_at=iso(now + timedelta(hours=1)))
     url = f"/t/county/api/v1/activities/{a['id']}"
     assert client.post(f"{url}/publish", json={}, headers=county["leader"]).status_code == 409
     assert client.post(f"{url}/cancel", json={}, headers=county["leader"]).status_code == 422  # reason needed
@@ -97,7 +97,7 @@ def test_unit_visibility_reaches_the_units_subtree(client, county, make_activity
     assert [x["title"] for x in inside] == ["镇内活动"] and outside.status_code == 404
 
 
-def test_hook_activity_published_and_completed_reach_plugins(client, county, make_activity, app):
+def test_hook_activity_published_and_completed_reach_plugins(client, county, make_activity, app, now):
     from yinghuo.testing import sample_plugin
     from yinghuo.tenancy import services
     from yinghuo.extensions import db
@@ -105,7 +105,7 @@ def test_hook_activity_published_and_completed_reach_plugins(client, county, mak
         services.enable_plugin(services.get_tenant("county"), "sample")
         db.session.commit()
     sample_plugin.CALLS.clear()
-    a = make_activity()
+    a = make_activity(starts_at=iso(now - timedelta(hours=1)), ends_at=iso(now + timedelta(hours=1)))
     client.post(f"/t/county/api/v1/activities/{a['id']}/complete", json={}, headers=county["leader"])
     assert [c[0] for c in sample_plugin.CALLS] == ["activity_published", "activity_completed"]
 

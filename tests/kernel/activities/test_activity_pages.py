@@ -1,4 +1,6 @@
 """Activity pages through the test client: who may open what, and what they show."""
+from datetime import timedelta
+
 
 
 def _page_login(client, email, password="Passw0rd!x"):
@@ -40,13 +42,13 @@ def test_approval_queue_and_dashboard(client, county, clock):
     record = client.get("/t/county/api/v1/hours", headers=county["admin"]).get_json()[0]
     client.post("/t/county/admin/hours", data={"record_id": record["id"], "decision": "approve"})
     board = client.get("/t/county/admin/dashboard").get_data(as_text=True)
-    assert "本月已审核时长" in board and ">3.0<" in board
+    assert "本月已审核时长" in board and ">3<" in board
 
 
 def test_my_hours_page_shows_stars(client, county):
     _page_login(client, "vol@county.test")
     page = client.get("/t/county/me/hours").get_data(as_text=True)
-    assert "☆☆☆☆☆" in page and "下一星级需 100 小时" in page
+    assert "☆☆☆☆☆" in page and "再服务 100 小时得下一颗星（100 小时）" in page and "<progress" in page
 
 
 def test_scanning_a_forged_qr_tells_why_in_chinese(client, county, make_activity, now):
@@ -73,9 +75,10 @@ def test_a_refusal_with_values_reads_in_chinese(client, county, make_activity):
     assert "活动已取消，不能报名" in page
 
 
-def test_a_refused_transition_names_status_and_action_in_chinese(client, county, make_activity):
-    a = make_activity()
-    client.post(f"/t/county/api/v1/activities/{a['id']}/complete", json={}, headers=county["leader"])
+def test_a_refused_transition_names_status_and_action_in_chinese(client, county, make_activity, now):
+    a = make_activity(starts_at=(now - timedelta(hours=2)).isoformat(), ends_at=(now - timedelta(hours=1)).isoformat())
+    assert client.post(f"/t/county/api/v1/activities/{a['id']}/complete", json={},
+                       headers=county["leader"]).status_code == 200
     _page_login(client, "lead@county.test")
     page = client.post(f"/t/county/activities/{a['id']}/publish", follow_redirects=True).get_data(as_text=True)
     assert "状态为“已结束”的活动不能执行“发布”" in page

@@ -260,7 +260,8 @@ def test_my_hours_and_star_with_tenant_thresholds(app, client, county, operator,
     client.post(f"{BASE}/hours", json={"member_id": me, "minutes": 30, "served_on": clock.day(),
                                        "content": "宣讲", "note": "待审"}, headers=county["leader"])
     totals = client.get(f"{BASE}/me/hours", headers=county["vol"]).get_json()
-    assert totals == {"approved_hours": 2.5, "pending_hours": 0.5, "stars": 2, "next_star_at": 3}
+    assert totals == {"approved_hours": 2.5, "pending_hours": 0.5, "stars": 2, "next_star_at": 3,
+                      "to_next_star": 0.5, "star_progress": 50}
 
 
 def test_bad_star_thresholds_are_refused(client, operator, county):
@@ -325,3 +326,120 @@ def test_unit_admins_approve_only_within_their_subtree(client, county, make_memb
     assert client.post(f"{BASE}/hours/{ids['out']}/approve", json={}, headers=unit_admin).status_code == 404
     assert client.post(f"{BASE}/hours/{ids['in']}/approve", json={}, headers=unit_admin).status_code == 200
     assert [r["id"] for r in client.get(f"{BASE}/hours/anomalies", headers=unit_admin).get_json()] == [ids["in"]]
+
+
+def _leader_pages(app):
+    page = app.test_client()
+    page.post("/t/county/login", data={"login": "lead@county.test", "password": "Passw0rd!x"})
+    return page
+
+
+def test_finishing_is_not_offered_before_the_start_and_asks_for_confirmation(app, client, county, make_activity,
+                                                                             running):
+    """结束活动 before the start is refused (API 409, no button on the page); on a running
+    activity the button comes with a box to tick, and without it nothing is finished."""
+    later = make_activity()
+    refused = client.post(f"{BASE}/activities/{later['id']}/complete", json={}, headers=county["leader"])
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "not_started"
+    leader = _leader_pages(app)
+    page = leader.get(f"/t/county/activities/{later['id']}/onsite").get_data(as_text=True)
+    assert 'id="complete-later"' in page and 'id="complete"' not in page
+    a = running()
+    page = leader.get(f"/t/county/activities/{a['id']}/onsite").get_data(as_text=True)
+    assert 'id="complete"' in page and 'name="confirm" required' in page
+    unconfirmed = leader.post(f"/t/county/activities/{a['id']}/complete", follow_redirects=True)
+    assert "请勾选确认活动已结束" in unconfirmed.get_data(as_text=True)
+    assert client.get(f"{BASE}/activities/{a['id']}", headers=county["leader"]).get_json()["status"] == "published"
+    leader.post(f"/t/county/activities/{a['id']}/complete", data={"confirm": "on"})
+    assert client.get(f"{BASE}/activities/{a['id']}", headers=county["leader"]).get_json()["status"] == "completed"
+
+
+def test_the_onsite_code_stops_once_the_activity_is_completed(app, client, county, running):
+    a = running()
+    leader = _leader_pages(app)
+    live = leader.get(f"/t/county/activities/{a['id']}/onsite").get_data(as_text=True)
+    assert 'http-equiv="refresh"' in live and 'figure class="qr"' in live
+    client.post(f"{BASE}/activities/{a['id']}/complete", json={}, headers=county["leader"])
+    over = leader.get(f"/t/county/activities/{a['id']}/onsite").get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in over and 'figure class="qr"' not in over and "签到码已停止" in over
+
+
+def test_hours_above_the_time_checked_in_are_flagged_for_a_second_look(app, client, county, running, now,
+                                                                       time_machine):
+    """A correction that credits more than the person was there is flagged in the anomaly
+    list and on the approval page; hours that match the attendance are not."""
+    a = running()
+    me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
+    _check(client, county["vol"], a["id"], token=_qr(client, county, a["id"]))
+    time_machine.move_to(now + timedelta(minutes=40))
+    client.post(f"{BASE}/activities/{a['id']}/complete", json={}, headers=county["leader"])
+    [record] = client.get(f"{BASE}/hours?status=pending&activity_id={a['id']}", headers=county["admin"]).get_json()
+    assert record["id"] not in [r["id"] for r in client.get(f"{BASE}/hours/anomalies",
+                                                            headers=county["admin"]).get_json()]
+    from yinghuo.db.context import tenant_scope
+    from yinghuo.extensions import db
+    from yinghuo.hours.models import HourRecord
+    from yinghuo.tenancy.services import get_tenant
+    with app.app_context(), tenant_scope(get_tenant("county").id):
+        db.session.get(HourRecord, (get_tenant("county").id, record["id"])).minutes = 118   # 2 h for 40 min
+        db.session.commit()
+    flagged = client.get(f"{BASE}/hours/anomalies", headers=county["admin"]).get_json()
+    assert [r["id"] for r in flagged] == [record["id"]] and flagged[0]["member_id"] == me
+    admin = app.test_client()
+    admin.post("/t/county/login", data={"login": "admin@county.test", "password": "Passw0rd!x"})
+    page = admin.get("/t/county/admin/hours?flagged=1").get_data(as_text=True)
+    assert "超过签到时长" in page and page.count('type="checkbox" name="record_id"') == 1
+
+
+def test_the_approval_page_filters_by_activity_and_approves_the_ticked(app, client, county, running, now,
+                                                                      time_machine):
+    first, second = running(title="上午助老"), running(title="下午义诊")
+    me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
+    for a in (first, second):
+        client.put(f"{BASE}/activities/{a['id']}/attendance/{me}", headers=county["leader"],
+                   json={"checked_in_at": iso(now - timedelta(minutes=10)), "reason": "纸质签到表"})
+    time_machine.move_to(now + timedelta(hours=3))
+    for a in (first, second):
+        assert client.post(f"{BASE}/activities/{a['id']}/complete", json={}, headers=county["leader"]).status_code == 200
+    admin = app.test_client()
+    admin.post("/t/county/login", data={"login": "admin@county.test", "password": "Passw0rd!x"})
+    only_first = admin.get(f"/t/county/admin/hours?activity_id={first['id']}").get_data(as_text=True)
+    assert "上午助老" in only_first and only_first.count('type="checkbox" name="record_id"') == 1
+    ids = [r["id"] for r in client.get(f"{BASE}/hours?status=pending", headers=county["admin"]).get_json()]
+    assert len(ids) == 2
+    nothing = admin.post("/t/county/admin/hours", data={}, follow_redirects=True).get_data(as_text=True)
+    assert "请勾选要通过的记录" in nothing
+    done = admin.post("/t/county/admin/hours", data={"record_id": ids}, follow_redirects=True).get_data(as_text=True)
+    assert "已保存：2 条记录" in done
+    assert client.get(f"{BASE}/hours?status=pending", headers=county["admin"]).get_json() == []
+
+
+def test_a_leader_signs_up_walk_ins_on_site_found_or_added(app, client, county, make_activity, now, people,
+                                                          time_machine):
+    """From the on-site page: search a member by name, sign them up and check them in; add
+    someone without a phone on the spot; a full activity says so; after completion both
+    have hours."""
+    [grandma] = people(1, prefix="王奶奶")
+    a = make_activity(starts_at=iso(now - timedelta(minutes=10)), ends_at=iso(now + timedelta(hours=2)), capacity=2,
+                      signup_closes_at=iso(now - timedelta(hours=1)))
+    leader = _leader_pages(app)
+    onsite = f"/t/county/activities/{a['id']}/onsite"
+    found = leader.get(f"{onsite}?find=王奶奶").get_data(as_text=True)
+    assert f'name="member_id" value="{grandma}"' in found and "报名并签到" in found
+    done = leader.post(onsite, data={"walk_in": "1", "member_id": grandma}, follow_redirects=True)
+    assert "王奶奶0 已报名并签到" in done.get_data(as_text=True)
+    added = leader.post(onsite, data={"walk_in": "1", "name": "李大爷", "phone": ""}, follow_redirects=True)
+    assert "李大爷 已报名并签到" in added.get_data(as_text=True)
+    full = leader.post(onsite, data={"walk_in": "1", "name": "赵婶", "phone": ""}, follow_redirects=True)
+    assert "活动已满：要加人请先增加名额" in full.get_data(as_text=True)
+    nameless = leader.post(onsite, data={"walk_in": "1", "name": " "}, follow_redirects=True)
+    assert "请填写姓名" in nameless.get_data(as_text=True)
+    roster = client.get(f"{BASE}/activities/{a['id']}/attendance", headers=county["leader"]).get_json()
+    assert sorted(r["member_name"] for r in roster) == ["李大爷", "王奶奶0"]
+    assert all(r["in_method"] == "proxy" for r in roster)
+    members = client.get(f"{BASE}/members?q=赵婶", headers=county["admin"]).get_json()
+    assert members == [] or all(m["name"] != "赵婶" for m in members)   # the refused walk-in wrote nothing
+    time_machine.move_to(now + timedelta(hours=3))
+    client.post(f"{BASE}/activities/{a['id']}/complete", json={}, headers=county["leader"])
+    records = client.get(f"{BASE}/hours?status=pending&activity_id={a['id']}", headers=county["admin"]).get_json()
+    assert len(records) == 2
