@@ -38,12 +38,14 @@ def yinghuo_permissions():
 
 @hookimpl
 def yinghuo_nav_items(tenant, member, area):
+    from .notifications.services import unread_count
     items = [NavItem("Home", "pages.tenant_home", order=0),
              NavItem("Activities", "activity_pages.activity_list", order=5)]
     if member is not None:
         items += [NavItem("My activities", "activity_pages.my_activities", order=6),
                   NavItem("My hours", "activity_pages.my_hours", order=7),
-                  NavItem("Messages", "activity_pages.my_notifications", order=8)]
+                  NavItem("Messages", "activity_pages.my_notifications", order=8,
+                          badge=unread_count(member.id) if area == "portal" else 0)]
     for permission, item in (
             ("hours.approve", NavItem("Hours to approve", "activity_pages.admin_hours", area="admin", order=5)),
             ("dashboard.view", NavItem("Dashboard", "activity_pages.dashboard", area="admin", order=4)),
@@ -83,4 +85,6 @@ def yinghuo_verify_code(tenant, code):
 @hookimpl
 def yinghuo_periodic_jobs():
     return [PeriodicJob("yinghuo.sheets.services.purge_expired", interval_seconds=24 * 3600,
-                        name="Drop expired export files and unconfirmed imports")]
+                        name="Drop expired export files and unconfirmed imports"),
+            PeriodicJob("yinghuo.activities.services.remind_tomorrow", interval_seconds=3600,
+                        name="Remind people of the activity they signed up for, the day before")]

@@ -44,6 +44,8 @@ class NavItem:
     area: str = "portal"
     order: int = 100
     icon: str = ""
+    #: a count shown beside the title (unread messages, items waiting); 0 shows nothing
+    badge: int = 0
 
 
 @dataclass(frozen=True)

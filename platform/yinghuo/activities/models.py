@@ -72,6 +72,8 @@ class Signup(TenantModel, Base):
     signed_up_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
+    #: when the day-before reminder went out (set once, by a conditional update)
+    reminded_at: Mapped[datetime | None]
 
 
 class Attendance(TenantModel, Base):

@@ -311,6 +311,38 @@ def sign_up(tenant, activity: Activity, member, *, by=None) -> Signup:
     return signup
 
 
+def remind_tomorrow(tenant_id: int | None = None, now: str | None = None) -> int:
+    """The day-before reminder (a periodic job, hourly): everyone with a place at an
+    activity starting in the next 24 hours hears of it once - each sign-up is marked by a
+    conditional UPDATE, so two workers or two runs never send it twice. Returns how many."""
+    from sqlalchemy import update
+    moment = datetime.fromisoformat(now) if now else utcnow()
+    due = db.session.execute(select(Signup, Activity).join(Activity, Activity.id == Signup.activity_id).where(
+        Signup.status == "confirmed", Signup.reminded_at.is_(None), Activity.status.in_(("published", "closed")),
+        Activity.starts_at > moment, Activity.starts_at <= moment + timedelta(hours=24))).all()
+    sent = 0
+    for signup, activity in due:
+        claimed = db.session.execute(update(Signup).where(Signup.id == signup.id, Signup.reminded_at.is_(None))
+                                     .values(reminded_at=moment)).rowcount
+        if claimed:
+            _tell(signup.member_id, "activity_reminder", activity, place=activity.address or "—")
+            sent += 1
+    db.session.commit()
+    return sent
+
+
+def message_roster(activity: Activity, text: str, *, statuses=("confirmed",), by=None) -> int:
+    """Send ``text`` about ``activity`` to everyone signed up with one of ``statuses``;
+    audited once. Returns how many were told."""
+    if len(text) > 500:
+        raise Invalid("A message is at most 500 characters", fields={"text": ["at most 500 characters"]})
+    ids = [s.member_id for s in roster(activity) if s.status in statuses]
+    for member_id in ids:
+        _tell(member_id, "activity_message", activity, text=text)
+    audit.record("activity.message", "activity", activity.id, after={"people": len(ids), "text": text})
+    return len(ids)
+
+
 def walk_in(tenant, activity: Activity, member, *, by) -> Signup:
     """A leader signs up someone who came without signing up (or has no phone), from the
     activity's pages: the sign-up window does not apply, but the activity must not be over

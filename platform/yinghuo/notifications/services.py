@@ -36,6 +36,8 @@ MESSAGES = {
     "activity_cancelled": ("Activity cancelled", "%(activity)s on %(when)s is cancelled: %(reason)s"),
     "hours_approved": ("Hours approved", "%(hours)s hours for %(content)s were approved."),
     "hours_rejected": ("Hours not approved", "%(hours)s hours for %(content)s were not approved: %(reason)s"),
+    "activity_message": ("About %(activity)s", "%(text)s"),
+    "activity_reminder": ("Tomorrow: %(activity)s", "%(activity)s starts %(when)s at %(place)s. See you there!"),
 }
 
 
@@ -50,7 +52,7 @@ def render(notification: Notification) -> Rendered:
     title, body = MESSAGES.get(notification.kind, (notification.params.get("title", notification.kind),
                                                    notification.params.get("body", "")))
     params = {k: v for k, v in (notification.params or {}).items()}
-    return Rendered(_(title), _(body, **params) if params else _(body))
+    return Rendered(_(title, **params) if params else _(title), _(body, **params) if params else _(body))
 
 
 def notify(member_id: int, kind: str, link: str | None = None, **params) -> Notification:
@@ -117,6 +119,12 @@ def inbox(member_id: int, limit: int = 50) -> tuple[list[Notification], int]:
     unread = db.session.scalar(select(func.count()).select_from(Notification).where(
         Notification.member_id == member_id, Notification.read_at.is_(None)))
     return list(rows), unread
+
+
+def unread_count(member_id: int) -> int:
+    """How many of the person's messages are unread (the menu's badge)."""
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.member_id == member_id, Notification.read_at.is_(None)))
 
 
 def mark_read(member_id: int, notification_id: int | None = None) -> int:

@@ -52,12 +52,26 @@ def local_time(value: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
 @bp.route("/activities")
 @gate.public
 def activity_list():
+    """Activities from today on (or from the day asked for), searchable by title, with the
+    ones I joined marked."""
+    q = request.args.get("q", "").strip()[:50]
+    try:
+        day = date.fromisoformat(request.args["day"]) if request.args.get("day") else None
+    except ValueError:
+        day = None
+    start = datetime.combine(day, datetime.min.time(), CHINA) if day else datetime.now(CHINA) - timedelta(days=1)
     rows, total = services.list_activities(g.member, public_only=g.member is None,
-                                           category=request.args.get("category") or None,
-                                           starts_from=datetime.now(CHINA) - timedelta(days=1), per_page=50)
+                                           category=request.args.get("category") or None, q=q or None,
+                                           starts_from=start, starts_until=start + timedelta(days=1) if day else None,
+                                           per_page=50)
+    joined = set()
+    if g.member is not None and rows:
+        joined = set(db.session.scalars(select(Signup.activity_id).where(
+            Signup.member_id == g.member.id, Signup.status != "cancelled",
+            Signup.activity_id.in_([r.id for r in rows]))))
     categories = services.categories(g.tenant)
     return render_template("activities/list.html", activities=rows, total=total, categories=categories,
-                           manager=services.is_manager(g.member))
+                           manager=services.is_manager(g.member), joined=joined, q=q, day=day)
 
 
 @bp.route("/activities/<int:activity_id>")
@@ -263,6 +277,44 @@ def activity_onsite(activity_id):
                            started=activity.starts_at <= datetime.now(CHINA),
                            qr=qr_data_uri(scan_url), signups=signups, names=names,
                            attendance=attendance, rotate=checkins.QR_ROTATE_SECONDS)
+
+
+@bp.route("/activities/<int:activity_id>/sign-in-sheet.pdf")
+@gate.permission("activities.manage")
+def activity_sheet(activity_id):
+    """A printable sign-in sheet for places without signal: the confirmed roster (phones
+    masked) with a blank signature column, ten blank rows for walk-ins, and a QR to the
+    activity's page."""
+    from ..documents import html_to_pdf
+    from ..people.masking import mask_phone
+    activity = services.get_activity(activity_id)
+    signups = [s for s in services.roster(activity) if s.status == "confirmed"]
+    people = {m.id: m for m in db.session.scalars(select(Member).where(
+        Member.id.in_([s.member_id for s in signups])))} if signups else {}
+    rows = sorted(((people[s.member_id].name, mask_phone(people[s.member_id].phone) if people[s.member_id].phone
+                    else "") for s in signups if s.member_id in people), key=lambda r: r[0])
+    html = render_template("activities/sheet.html", a=activity, rows=rows, blank=10,
+                           qr=qr_data_uri(url_for(".activity_detail", activity_id=activity.id, _external=True)),
+                           printed=datetime.now(CHINA).strftime("%Y-%m-%d %H:%M"))
+    return send_file(io.BytesIO(html_to_pdf(html)), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"sign-in-{activity.id}.pdf")
+
+
+@bp.route("/activities/<int:activity_id>/message", methods=["POST"])
+@gate.permission("activities.manage")
+@form_errors
+def activity_message(activity_id):
+    """Message everyone with a place (and the waitlist, if ticked): into each inbox, and on
+    by the tenant's other channels."""
+    activity = services.get_activity(activity_id)
+    text = (request.form.get("text") or "").strip()
+    if not text:
+        raise Invalid("Write the message", fields={"text": ["required"]})
+    statuses = ("confirmed", "waitlisted") if request.form.get("waitlist") else ("confirmed",)
+    sent = services.message_roster(activity, text, statuses=statuses, by=g.member)
+    db.session.commit()
+    flash(_("Sent to %(n)s people.", n=sent), "ok")
+    return redirect(url_for(".activity_onsite", activity_id=activity.id))
 
 
 def _walk_in(activity):
