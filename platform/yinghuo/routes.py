@@ -25,6 +25,7 @@ def register(app: Flask, host: PluginHost, api) -> None:
     api.register_blueprint(tenant_api)
     csrf.exempt(operator_api.blp)
     csrf.exempt(tenant_api)
+    from .sheets import pages as _sheets_pages  # noqa: F401  (adds pages to views.pages)
     app.register_blueprint(views.pages)
     app.register_blueprint(views.console)
     app.register_blueprint(certificates_api.verify_pages)

@@ -81,7 +81,7 @@ def field_error(name: str) -> str:
 
 @pages.app_context_processor
 def _form_helpers():
-    return {"kept": kept, "field_error": field_error}
+    return {"kept": kept, "field_error": field_error, "allowed": gate.allowed}
 
 
 def load_form(schema, source=None) -> dict:
@@ -246,6 +246,24 @@ def admin_members():
         stmt = stmt.where(Member.name.contains(q, autoescape=True))
     rows = [{**people.member_view(m), "role_names": m.role_names} for m in db.session.scalars(stmt)]
     return render_template("admin/members.html", members=rows, roles=ROLES, units=units.tree(), q=q)
+
+
+@pages.route("/admin/members/new", methods=["GET", "POST"])
+@gate.permission("members.manage")
+@form_errors
+def admin_member_new():
+    """Add a person by hand (a villager without a phone, a new volunteer at the desk)."""
+    if posted():
+        roles = [r for r in request.form.getlist("roles") if r in ROLES] or ["volunteer"]
+        member = people.add_member(g.tenant, {
+            "name": (request.form.get("name") or "").strip(), "phone": (request.form.get("phone") or "").strip(),
+            "id_type": request.form.get("id_type") or None, "id_number": (request.form.get("id_number") or "").strip(),
+            "unit_id": request.form.get("unit_id", type=int), "roles": roles})
+        db.session.commit()
+        flash(_("%(name)s is added.", name=member.name), "ok")
+        return redirect(url_for("pages.admin_members", q=member.name))
+    from .people.models import ID_TYPES
+    return render_template("admin/member_new.html", units=units.tree(), roles=ROLES, id_types=ID_TYPES)
 
 
 @pages.route("/admin/members/<int:member_id>/roles", methods=["POST"])

@@ -181,23 +181,43 @@ def _members(job: ExportJob):
     return stmt
 
 
+def _chinese(*codes: str) -> dict[str, str]:
+    """The Chinese names of codes (roles, states, evidence) for a sheet's cells: the sheets
+    have Chinese headers, and a cell reads 管理员 or 正常, never tenant_admin or active."""
+    from flask_babel import force_locale, gettext
+    with force_locale("zh_Hans_CN"):
+        return {code: gettext(code) for code in codes}
+
+
+def _local(moment) -> str:
+    from ..times import tenant_zone
+    return moment.astimezone(tenant_zone()).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 def _member_rows(job: ExportJob):
+    from ..people.models import ROLES
+    names = _chinese(*ROLES, "active", "inactive", "left")
     units = dict(db.session.execute(select(Unit.id, Unit.name)).all())
     stmt = select(Member).where(Member.id.in_(_members(job))).order_by(Member.id)
     for m in db.session.scalars(stmt.execution_options(yield_per=CHUNK)):
         number = id_number(m)
         yield [m.id, m.name, m.phone if job.reveal else mask_phone(m.phone),
                number if job.reveal else mask_id_number(number), units.get(m.unit_id, ""),
-               "、".join(sorted(m.role_names)), m.status, m.joined_at.strftime("%Y-%m-%d")]
+               "、".join(names.get(r, r) for r in sorted(m.role_names)), names.get(m.status, m.status),
+               _local(m.joined_at)[:10]]
 
 
 def _activity_rows(job: ExportJob):
+    from ..activities.models import STATUSES
+    names = _chinese(*STATUSES)
     for a in db.session.scalars(select(Activity).order_by(Activity.starts_at).execution_options(yield_per=CHUNK)):
-        yield [a.id, a.title, a.category, a.status, a.starts_at.strftime("%Y-%m-%d %H:%M"),
-               a.ends_at.strftime("%Y-%m-%d %H:%M"), a.address, a.capacity, a.confirmed_count]
+        yield [a.id, a.title, a.category, names.get(a.status, a.status), _local(a.starts_at),
+               _local(a.ends_at), a.address, a.capacity, a.confirmed_count]
 
 
 def _hour_rows(job: ExportJob):
+    from ..hours.models import EVIDENCE, STATUSES
+    codes = _chinese(*EVIDENCE, *STATUSES)
     names = dict(db.session.execute(select(Member.id, Member.name)).all())
     stmt = select(HourRecord).where(HourRecord.member_id.in_(_members(job)))
     stmt = stmt.order_by(HourRecord.served_on, HourRecord.id)
@@ -205,7 +225,7 @@ def _hour_rows(job: ExportJob):
         stmt = stmt.where(HourRecord.status == job.filters["status"])
     for r in db.session.scalars(stmt.execution_options(yield_per=CHUNK)):
         yield [r.id, names.get(r.member_id, ""), r.served_on.isoformat(), r.content, r.place,
-               hours(r.minutes), r.evidence, r.status, r.note]
+               hours(r.minutes), codes.get(r.evidence, r.evidence), codes.get(r.status, r.status), r.note]
 
 
 #: kind -> (Chinese headers, model counted, row generator)

@@ -2,12 +2,14 @@
 exports have Chinese headers, mask numbers unless a reason is given, and large ones run
 as a job with progress."""
 import io
+from datetime import datetime
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
 from yinghuo.people.idnumbers import with_check_digit
 from yinghuo.sheets import services as sheets
+from yinghuo.testing import CHINA
 
 BASE = "/t/county/api/v1"
 GOOD_ID = with_check_digit("15010219900101123")
@@ -191,3 +193,14 @@ def test_old_export_files_and_unconfirmed_imports_are_dropped_by_the_daily_job(a
     assert client.get(fresh["file_path"], headers=county["admin"]).status_code == 200
     late = client.post(f"{BASE}/members/imports/{pending['id']}/confirm", headers=county["admin"])
     assert late.status_code == 410 and "张三" not in _member_names(client, county)
+
+
+@pytest.mark.time_machine(datetime(2026, 12, 2, 7, 30, tzinfo=CHINA))   # 23:30 on 1 December in UTC
+def test_export_cells_read_in_chinese_and_china_time(client, county, make_activity):
+    """Cells held tenant_admin, active, published and UTC times; they read as people do."""
+    make_activity(title="晨练", starts_at="2026-12-02T08:00:00+08:00", ends_at="2026-12-02T09:30:00+08:00")
+    members = list(_export(client, county, kind="members").iter_rows(values_only=True))
+    admin = next(r for r in members if r[1] == "admin")
+    assert admin[5] == "管理员" and admin[6] == "正常" and admin[7] == "2026-12-02"
+    [_, morning] = list(_export(client, county, kind="activities").iter_rows(values_only=True))
+    assert morning[3] == "报名中" and morning[4] == "2026-12-02 08:00" and morning[5] == "2026-12-02 09:30"
