@@ -50,6 +50,8 @@ def yinghuo_nav_items(tenant, member, area):
             ("hours.approve", NavItem("Hours to approve", "activity_pages.admin_hours", area="admin", order=5)),
             ("dashboard.view", NavItem("Dashboard", "activity_pages.dashboard", area="admin", order=4)),
             ("members.manage", NavItem("Members", "pages.admin_members", area="admin", order=10)),
+            ("certificates.manage", NavItem("Certificates", "activity_pages.admin_certificates", area="admin",
+                                            order=11)),
             ("sheets.export", NavItem("Exports", "pages.admin_exports", area="admin", order=12)),
             ("members.manage", NavItem("Org tree", "pages.admin_units", area="admin", order=20)),
             ("audit.read", NavItem("Audit log", "pages.admin_audit", area="admin", order=90))):

@@ -102,6 +102,24 @@ def all_certificates():
     return db.session.scalars(select(Certificate).order_by(Certificate.id.desc()).limit(500)).all()
 
 
+class IssueSchema(CertificateRequestSchema):
+    member_id = fields.Integer(required=True)
+
+
+@blp.route("/certificates", methods=["POST"])
+@gate.permission("certificates.manage")
+@blp.arguments(IssueSchema)
+@blp.response(202, CertificateSchema)
+def issue_certificate(data):
+    """Issue a certificate for a member (a villager without a phone asks at the desk); a
+    job makes the PDF."""
+    from ..people.services import get_member
+    cert = services.request_certificate(g.tenant, get_member(data["member_id"]), start=data["period_start"],
+                                        end=data["period_end"], base_url=request.host_url)
+    db.session.commit()
+    return cert
+
+
 @blp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
 @gate.permission("certificates.manage")
 @blp.arguments(RevokeSchema)

@@ -189,6 +189,52 @@ def my_certificate_pdf(certificate_id):
                      download_name=f"{cert.serial}.pdf", as_attachment=True)
 
 
+@bp.route("/admin/certificates", methods=["GET", "POST"])
+@gate.permission("certificates.manage")
+@form_errors
+def admin_certificates():
+    """Certificates of the tenant: find a member and issue one for a period, download,
+    revoke with a reason."""
+    if posted() and request.form.get("revoke"):
+        cert = certificates.get_certificate(request.form.get("revoke", type=int) or 0)
+        certificates.revoke(cert, reason=request.form.get("reason", ""))
+        db.session.commit()
+        flash(_("Certificate %(serial)s is revoked.", serial=cert.serial), "ok")
+        return redirect(url_for(".admin_certificates"))
+    if posted():
+        person = get_member(request.form.get("member_id", type=int) or 0)
+        start = _form_date("period_start", local_today().replace(month=1, day=1))
+        end = _form_date("period_end", local_today())
+        cert = certificates.request_certificate(g.tenant, person, start=start, end=end, base_url=request.host_url)
+        db.session.commit()
+        flash(_("Certificate %(serial)s for %(name)s is being made.", serial=cert.serial, name=person.name), "ok")
+        return redirect(url_for(".admin_certificates"))
+    find = request.args.get("find", "").strip()
+    found = db.session.scalars(select(Member).where(Member.name.contains(find, autoescape=True) | (
+        Member.phone == find)).order_by(Member.name).limit(20)).all() if find else []
+    rows = db.session.scalars(select(Certificate).order_by(Certificate.id.desc()).limit(200)).all()
+    names = member_names(c.member_id for c in rows)
+    return render_template("activities/admin_certificates.html", rows=rows, names=names, find=find, found=found,
+                           year_start=local_today().replace(month=1, day=1), today=local_today())
+
+
+def _form_date(name: str, default: date) -> date:
+    from ..errors import Invalid as Bad
+    raw = request.form.get(name) or ""
+    try:
+        return date.fromisoformat(raw) if raw else default
+    except ValueError:
+        raise Bad("Some fields are invalid", fields={name: ["not a date"]}) from None
+
+
+@bp.route("/admin/certificates/<int:certificate_id>.pdf")
+@gate.permission("certificates.manage")
+def admin_certificate_pdf(certificate_id):
+    cert = certificates.get_certificate(certificate_id)
+    return send_file(io.BytesIO(certificates.pdf_of(cert)), mimetype="application/pdf",
+                     download_name=f"{cert.serial}.pdf", as_attachment=True)
+
+
 @bp.route("/me/notifications", methods=["GET", "POST"])
 @gate.member
 def my_notifications():

@@ -86,3 +86,27 @@ def test_others_cannot_download_or_revoke(client, county, approved_hours):
     assert client.get(f"{BASE}/me/certificates/{cert['id']}/pdf", headers=county["leader"]).status_code == 404
     assert client.post(f"{BASE}/certificates/{cert['id']}/revoke", json={"reason": "x"},
                        headers=county["leader"]).status_code == 403
+
+
+def test_an_admin_issues_downloads_and_revokes_certificates_on_a_page(app, client, county, approved_hours, clock):
+    admin = app.test_client()
+    admin.post("/t/county/login", data={"login": "admin@county.test", "password": "Passw0rd!x"})
+    found = admin.get("/t/county/admin/certificates?find=志愿者").get_data(as_text=True)
+    assert f'name="member_id" value="{approved_hours}"' in found
+    issued = admin.post("/t/county/admin/certificates", data={
+        "member_id": approved_hours, "period_start": clock.day(-30), "period_end": clock.day()}, follow_redirects=True)
+    html = issued.get_data(as_text=True)
+    assert "正在为 志愿者甲 制作证明" in html and "3.5" in html
+    link = html.split('class="download" href="')[1].split('"')[0]
+    assert admin.get(link).data.startswith(b"%PDF")
+    cert_id = int(link.rsplit("/", 1)[1].split(".")[0])
+    no_reason = admin.post("/t/county/admin/certificates", data={"revoke": cert_id, "reason": " "},
+                           follow_redirects=True)
+    assert "flash error" in no_reason.get_data(as_text=True)
+    revoked = admin.post("/t/county/admin/certificates", data={"revoke": cert_id, "reason": "时长记录有误"},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "已撤销" in revoked and "时长记录有误" in revoked
+    future = admin.post("/t/county/admin/certificates", data={
+        "member_id": approved_hours, "period_start": clock.day(-3), "period_end": clock.day(+3)}, follow_redirects=True)
+    assert "flash error" in future.get_data(as_text=True)
+    assert client.get(f"{BASE}/certificates", headers=county["leader"]).status_code == 403
