@@ -244,8 +244,84 @@ def admin_members():
     stmt = select(Member).order_by(Member.id).limit(200)
     if q:
         stmt = stmt.where(Member.name.contains(q, autoescape=True))
-    rows = [{**people.member_view(m), "role_names": m.role_names} for m in db.session.scalars(stmt)]
+    rows = [{**people.member_view(m), "role_names": m.role_names, "has_login": m.account_id is not None}
+            for m in db.session.scalars(stmt)]
     return render_template("admin/members.html", members=rows, roles=ROLES, units=units.tree(), q=q)
+
+
+@pages.route("/me/account", methods=["GET", "POST"])
+@gate.member
+@form_errors
+def my_account():
+    """My name and phone here, and my password."""
+    from .people import passwords
+    if posted() and request.form.get("do") == "password":
+        passwords.change_password(g.account, request.form.get("current_password", ""),
+                                  request.form.get("new_password", ""), request.form.get("repeat_password", ""))
+        db.session.commit()
+        flash(_("Your password is changed."), "ok")
+        return redirect(url_for("pages.my_account"))
+    if posted():
+        people.update_profile(g.member, name=request.form.get("name", ""), phone=request.form.get("phone", ""))
+        db.session.commit()
+        flash(_("Saved."), "ok")
+        return redirect(url_for("pages.my_account"))
+    return render_template("account.html")
+
+
+@pages.route("/reset", methods=["GET", "POST"])
+@gate.public
+@form_errors
+def reset_request():
+    """Forgot the password: a link by email where the platform sends mail; otherwise (and
+    for accounts without email) the page says to ask an admin or leader, who can make one."""
+    from .jobs import enqueue
+    from .people import passwords
+    from .ratelimit import take
+    if posted():
+        take("public_form")
+        account = auth.find_account(request.form.get("login", ""))
+        if account is not None and account.email and current_app.config.get("YINGHUO_SMTP_URL"):
+            link = url_for("pages.reset_password", token=passwords.reset_token(account), _external=True)
+            enqueue("yinghuo.people.passwords.send_reset_link", tenant_id=g.tenant.id, account_id=account.id,
+                    link=link)
+            db.session.commit()
+        flash(_("If this account has an email address, a link to set a new password is on its way. "
+                "Otherwise ask your administrator or leader for a reset link."), "ok")
+        return redirect(url_for("pages.reset_request"))
+    return render_template("reset_request.html", mail=bool(current_app.config.get("YINGHUO_SMTP_URL")))
+
+
+@pages.route("/reset/<token>", methods=["GET", "POST"])
+@gate.public
+@form_errors
+def reset_password(token):
+    from .people import passwords
+    account = passwords.account_for(token) if not posted() else None
+    if posted():
+        account = passwords.reset_password(token, request.form.get("new_password", ""),
+                                           request.form.get("repeat_password", ""))
+        db.session.commit()
+        flash(_("Your new password is set. Sign in with it."), "ok")
+        return redirect(url_for("pages.login"))
+    return render_template("reset_password.html", account=account)
+
+
+@pages.route("/admin/members/<int:member_id>/reset-link", methods=["POST"])
+@gate.permission("members.manage")
+@form_errors
+def admin_reset_link(member_id):
+    """A one-time link (24 hours) for a member to set a new password, shown to the admin to
+    pass on; the member must have a login."""
+    from . import audit
+    from .people import passwords
+    member = people.get_member(member_id)
+    if member.account is None:
+        raise Invalid("%(name)s has no login yet", params={"name": member.name}, fields={"member_id": ["no login"]})
+    link = url_for("pages.reset_password", token=passwords.reset_token(member.account), _external=True)
+    audit.record("account.password.link", "member", member.id)
+    db.session.commit()
+    return render_template("reset_link.html", person=member, link=link, hours=passwords.LINK_HOURS)
 
 
 @pages.route("/admin/members/new", methods=["GET", "POST"])

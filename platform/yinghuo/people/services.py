@@ -57,6 +57,22 @@ def _set_id_number(member: Member, id_type: str | None, number: str | None) -> N
     member.id_number_hash = digest
 
 
+def update_profile(member: Member, *, name: str, phone: str) -> Member:
+    """A member's own name and phone here (their login stays as it is)."""
+    name, phone = (name or "").strip(), (phone or "").strip()
+    errors = check_identity({"name": name, "phone": phone})
+    if not name:
+        errors["name"] = ["required"]
+    if errors:
+        raise Invalid("Please correct the fields marked below", fields=errors)
+    before = {"name": member.name, "phone": member.phone}
+    member.name, member.phone = name[:100], phone or None
+    db.session.flush()
+    audit.record("member.profile", "member", member.id, before=before, after={"name": member.name,
+                                                                              "phone": member.phone})
+    return member
+
+
 def register(tenant, data: dict) -> Member:
     """Self-registration: a global account (new or existing) and a membership here.
 

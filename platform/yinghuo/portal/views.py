@@ -20,9 +20,9 @@ from ..hours.models import HourRecord
 from ..notifications import services as notifications
 from ..people.models import Member
 from ..people.services import get_member, member_names
-from ..times import CHINA, local_today, parse_local
+from ..times import CHINA, local_today
 from ..units.models import Unit
-from ..views import form_errors, posted
+from ..views import form_errors, load_form, posted
 from ..activities import checkins, services
 from ..activities.models import Activity, Signup
 
@@ -253,30 +253,54 @@ def my_notifications():
 @gate.permission("activities.manage")
 @form_errors
 def activity_new():
+    """A new activity, or a series of them, read through the API's schema."""
+    from ..activities.api import ActivityCreateSchema
     if posted():
-        f = request.form
-        data = {"title": f.get("title", "").strip(), "category": f.get("category", ""),
-                "address": f.get("address", ""), "description": f.get("description", ""),
-                "capacity": f.get("capacity", type=int) or 0, "visibility": f.get("visibility", "tenant"),
-                "starts_at": _local(f.get("starts_at")), "ends_at": _local(f.get("ends_at"))}
-        if not data["starts_at"] or not data["ends_at"] or data["capacity"] < 1 or not data["title"]:
-            flash(_("Title, start, end and a capacity of at least 1 are required."), "error")
-            return redirect(request.url)
-        [activity] = services.create_activity(g.tenant, data, creator=g.member)
-        if f.get("publish"):
-            services.transition(g.tenant, activity, "publish")
+        data = load_form(ActivityCreateSchema())
+        count = request.form.get("repeat_count", type=int) or 1
+        repeat = {"count": count, "every_days": request.form.get("repeat_every", type=int) or 7} if count > 1 else None
+        if repeat and not (count <= 52 and 1 <= repeat["every_days"] <= 366):
+            raise Invalid("Some fields are invalid", fields={"repeat": ["count 1-52 and every_days 1-366"]})
+        data.pop("repeat", None)
+        created = services.create_activity(g.tenant, data, creator=g.member, repeat=repeat)
+        if request.form.get("publish"):
+            for activity in created:
+                services.transition(g.tenant, activity, "publish")
         db.session.commit()
+        if len(created) > 1:
+            flash(_("%(n)s activities created.", n=len(created)), "ok")
+        return redirect(url_for(".activity_detail", activity_id=created[0].id))
+    return render_template("activities/form.html", a=None, categories=services.categories(g.tenant),
+                           units=_units())
+
+
+#: fields a change may empty (an empty form field means "none", not "unchanged")
+CLEARABLE = ("unit_id", "latitude", "longitude", "geofence_m", "signup_opens_at", "signup_closes_at",
+             "cancel_deadline", "min_age")
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@gate.permission("activities.manage")
+@form_errors
+def activity_edit(activity_id):
+    """Change an activity that is not over: times, place and check-in radius, unit, places,
+    sign-up window, requirements."""
+    from ..activities.api import ActivityPatchSchema
+    activity = services.get_activity(activity_id)
+    if posted():
+        data = load_form(ActivityPatchSchema())
+        data.update({k: None for k in CLEARABLE if k in request.form and not request.form[k].strip()})
+        services.update_activity(g.tenant, activity, data)
+        db.session.commit()
+        flash(_("Saved."), "ok")
         return redirect(url_for(".activity_detail", activity_id=activity.id))
-    return render_template("activities/form.html",
-                           categories=services.categories(g.tenant))
+    return render_template("activities/form.html", a=activity, categories=services.categories(g.tenant),
+                           units=_units())
 
 
-def _local(value: str | None) -> datetime | None:
-    """A datetime-local form value, read as the tenant's local time."""
-    try:
-        return parse_local(value) if value else None
-    except ValueError:
-        return None
+def _units():
+    from ..units import services as unit_services
+    return unit_services.tree()
 
 
 @bp.route("/activities/<int:activity_id>/<any(publish, complete, close, cancel):action>", methods=["POST"])

@@ -82,3 +82,30 @@ def test_a_refused_transition_names_status_and_action_in_chinese(client, county,
     _page_login(client, "lead@county.test")
     page = client.post(f"/t/county/activities/{a['id']}/publish", follow_redirects=True).get_data(as_text=True)
     assert "状态为“已结束”的活动不能执行“发布”" in page
+
+
+def test_a_leader_creates_a_series_and_changes_an_activity_on_pages(client, county, clock):
+    """The new-activity page makes a weekly series; the change page edits the sign-up window,
+    the check-in radius, the unit and the places, and empties a field left blank; a bad value
+    comes back on the form with the reason beside it."""
+    _page_login(client, "lead@county.test")
+    r = client.post("/t/county/activities/new", data={
+        "title": "每周义诊", "category": "文化服务", "starts_at": clock.local(days=+2, hour=9),
+        "ends_at": clock.local(days=+2, hour=11), "capacity": "8", "repeat_count": "3", "repeat_every": "7",
+        "signup_closes_at": clock.local(days=+1, hour=20), "publish": "on"}, follow_redirects=True)
+    assert "已创建 3 个活动" in r.get_data(as_text=True)
+    listed = client.get("/t/county/api/v1/activities?q=每周义诊", headers=county["leader"]).get_json()
+    series = sorted(listed["items"] if isinstance(listed, dict) else listed, key=lambda a: a["starts_at"])
+    assert len(series) == 3 and all(a["status"] == "published" for a in series)
+    first = series[0]
+    page = client.get(f"/t/county/activities/{first['id']}/edit").get_data(as_text=True)
+    assert f'value="{clock.local(days=+2, hour=9)}"' in page and f'value="{clock.local(days=+1, hour=20)}"' in page
+    bad = client.post(f"/t/county/activities/{first['id']}/edit", data={"title": "每周义诊", "geofence_m": "5",
+                                                                         "capacity": "8"})
+    assert bad.status_code == 422 and 'value="5"' in bad.get_data(as_text=True)
+    client.post(f"/t/county/activities/{first['id']}/edit", data={
+        "title": "每周义诊（改）", "capacity": "12", "geofence_m": "300", "latitude": "40.8", "longitude": "111.7",
+        "signup_closes_at": "", "requirements": "自带水杯"})
+    changed = client.get(f"/t/county/api/v1/activities/{first['id']}", headers=county["leader"]).get_json()
+    assert changed["title"] == "每周义诊（改）" and changed["capacity"] == 12 and changed["geofence_m"] == 300
+    assert changed["signup_closes_at"] is None and changed["requirements"] == "自带水杯"
