@@ -466,6 +466,45 @@ def tenant_detail(slug):
                            plugins=current_app.extensions["yinghuo"].host.manifests)
 
 
+#: the kernel settings the console's settings page edits, by kind of field
+_FLAGS = ("self_registration", "require_totp_for_admins", "listed")
+_NUMBERS = ("session_idle_minutes", "export_retention_days")
+_LINES = ("activity_categories", "unit_types")
+
+
+@console.route("/console/tenants/<slug>/settings", methods=["GET", "POST"])
+@gate.operator
+@form_errors
+def tenant_settings(slug):
+    """A tenant's name, branding (display name, slogan, logo) and the kernel's settings,
+    checked by the same schema as the API; plugins' settings are kept as they are."""
+    tenant = tenancy.get_tenant(slug)
+    if posted():
+        f = request.form
+        settings = dict(tenant.settings or {})
+        settings.update({k: bool(f.get(k)) for k in _FLAGS})
+        settings.update({k: f.get(k, type=int) for k in _NUMBERS if f.get(k)})
+        settings.update({k: [line.strip() for line in f.get(k, "").splitlines() if line.strip()] for k in _LINES})
+        settings["privacy_notice"] = f.get("privacy_notice", "")
+        settings["privacy_notice_version"] = f.get("privacy_notice_version", "").strip() or "1"
+        try:
+            settings["star_thresholds"] = [int(x) for x in f.get("star_thresholds", "").replace("，", ",").split(",")
+                                           if x.strip()]
+        except ValueError:
+            raise Invalid("Tenant settings are invalid", fields={"star_thresholds": ["whole numbers"]}) from None
+        settings["certificate_issuer"] = {k: f.get(f"issuer_{k}", "").strip() for k in (
+            "organisation", "person_in_charge", "handler", "contact") if f.get(f"issuer_{k}", "").strip()}
+        if (tenant.settings or {}).get("certificate_issuer", {}).get("seal"):
+            settings["certificate_issuer"]["seal"] = tenant.settings["certificate_issuer"]["seal"]
+        branding = {k: f.get(k, "").strip() for k in ("display_name", "slogan", "logo") if f.get(k, "").strip()}
+        tenancy.update_tenant(tenant, {"name": f.get("name", "").strip() or tenant.name, "branding": branding,
+                                       "settings": settings})
+        db.session.commit()
+        flash(_("Saved."), "ok")
+        return redirect(url_for("console.tenant_settings", slug=slug))
+    return render_template("console/tenant_settings.html", t=tenant)
+
+
 @console.route("/console/audit")
 @gate.operator
 def operator_audit():

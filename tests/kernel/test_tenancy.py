@@ -119,3 +119,46 @@ def test_hub_rollup_counts_activities_and_approved_hours(client, make_tenant, ma
                 headers=kid)
     [row] = client.get("/t/hub/api/v1/rollup", headers=login("hub", "admin@hub.test")).get_json()
     assert row["stats"]["activities"] == 1 and row["stats"]["hours"] == 3
+
+
+def test_the_operator_edits_settings_and_branding_on_a_page(app, client, make_tenant, operator):
+    """Name, header name, registration, categories, star thresholds and the certificate's
+    issuer from one console page; a bad value comes back with the reason; plugin settings stay."""
+    from yinghuo.tenancy.services import get_tenant
+    make_tenant("county", plugins=["sample"])
+    page = app.test_client()
+    page.post("/login", data={"login": "op@yinghuo.test", "password": "Operat0r!x"})
+    assert 'id="settings"' in page.get("/console/tenants/county").get_data(as_text=True)
+    form = {"name": "和清县", "display_name": "和清县志愿服务", "slogan": "萤火相伴", "self_registration": "on",
+            "listed": "on", "session_idle_minutes": "45", "activity_categories": "助老\n义诊\n",
+            "unit_types": "town\nvillage", "star_thresholds": "10, 20, 30, 40, 50", "export_retention_days": "7",
+            "issuer_organisation": "和清县新时代文明实践中心", "privacy_notice_version": "2"}
+    bad = page.post("/console/tenants/county/settings", data={**form, "star_thresholds": "50, 40, 30, 20, 10"})
+    assert bad.status_code == 422 and 'value="50, 40, 30, 20, 10"' in bad.get_data(as_text=True)
+    assert page.post("/console/tenants/county/settings", data=form).status_code == 302
+    with app.app_context():
+        tenant = get_tenant("county")
+        assert tenant.name == "和清县" and tenant.display_name == "和清县志愿服务"
+        assert tenant.setting("activity_categories") == ["助老", "义诊"] and tenant.setting("session_idle_minutes") == 45
+        assert tenant.setting("star_thresholds") == [10, 20, 30, 40, 50] and tenant.setting("self_registration")
+        assert tenant.setting("require_totp_for_admins") is False
+        assert tenant.setting("certificate_issuer")["organisation"] == "和清县新时代文明实践中心"
+        assert "sample" in (tenant.settings or {}) or tenant.enabled_plugins == ["sample"]
+    assert "和清县志愿服务" in app.test_client().get("/t/county/").get_data(as_text=True)
+    unlisted = page.post("/console/tenants/county/settings", data={k: v for k, v in form.items() if k != "listed"})
+    assert unlisted.status_code == 302
+    assert 'href="/t/county/"' not in app.test_client().get("/").get_data(as_text=True)
+
+
+def test_a_hubs_dashboard_shows_its_child_tenants_counts(app, make_tenant, make_member):
+    make_tenant("city", kind="hub", admin="admin@city.test")
+    make_tenant("east", parent="city")
+    make_tenant("west", parent="city")
+    make_member("east", "v1@east.test")
+    page = app.test_client()
+    page.post("/t/city/login", data={"login": "admin@city.test", "password": "Passw0rd!x"})
+    board = page.get("/t/city/admin/dashboard").get_data(as_text=True)
+    table = board.split('id="children"')[1].split("</table>")[0]
+    assert "下级单位" in board and "Tenant east" in table and "Tenant west" in table
+    east = table.split("Tenant east")[1].split("</tr>")[0]
+    assert 'data-label="成员">1<' in east

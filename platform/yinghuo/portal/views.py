@@ -455,7 +455,11 @@ def admin_hours():
 @bp.route("/admin/dashboard")
 @gate.permission("dashboard.view")
 def dashboard():
-    return render_template("activities/dashboard.html", **dashboard_figures())
+    """This month's figures by unit; a hub also sees each child tenant's counts (never
+    their rows)."""
+    from ..tenancy import services as tenancy
+    children = tenancy.rollup(g.tenant) if g.tenant.kind == "hub" and gate.allowed(g.member, "rollup.read") else []
+    return render_template("activities/dashboard.html", children=children, **dashboard_figures())
 
 
 def dashboard_figures() -> dict:

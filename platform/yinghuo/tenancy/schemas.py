@@ -40,6 +40,8 @@ class KernelSettings(Schema):
     unit_types = fields.List(fields.String(validate=validate.Length(1, 40)),
                              load_default=lambda: ["county", "town", "village"])
     self_registration = fields.Boolean(load_default=True)
+    #: shown in the platform's tenant chooser at /
+    listed = fields.Boolean(load_default=True)
     #: days an export's file and an unconfirmed import are kept before they are dropped
     export_retention_days = fields.Integer(load_default=7, validate=validate.Range(1, 365))
     certificate_issuer = fields.Nested(IssuerSchema, load_default=dict)
