@@ -25,6 +25,18 @@ def apply():
     return render_template("teams/apply.html")
 
 
+@bp.route("/apply/status", methods=["GET", "POST"])
+@gate.public
+@form_errors
+def application_status():
+    """An applicant looks up where their application stands: its number and their mobile."""
+    if posted():
+        found = recruitment.look_up(request.form.get("number", type=int), request.form.get("phone", ""))
+        slot = next((s for s in recruitment.slots() if s.id == found.slot_id), None) if found.slot_id else None
+        return render_template("teams/application_status.html", found=found, slot=slot)
+    return render_template("teams/application_status.html", found=None, slot=None)
+
+
 @bp.route("/applications")
 @gate.permission("teams.admin")
 def applications():

@@ -67,6 +67,17 @@ def get(application_id: int) -> Application:
     return row
 
 
+def look_up(application_id: int | None, phone: str) -> Application:
+    """An applicant's own application, by its number and the mobile number it gave (both
+    must match, so numbers cannot be tried one by one; the public-form limit applies)."""
+    rate_limit("public_form")
+    row = db.session.scalar(select(Application).where(Application.id == (application_id or 0),
+                                                      Application.phone == (phone or "").strip()))
+    if row is None:
+        raise NotFound("No application with this number and mobile number")
+    return row
+
+
 def listing(status: str | None = None) -> list[Application]:
     stmt = select(Application).order_by(Application.created_at, Application.id)
     if status:

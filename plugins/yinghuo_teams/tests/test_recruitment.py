@@ -119,3 +119,15 @@ def test_one_address_may_submit_only_so_many_applications(client, project, tight
     other = client.post(f"{BASE}/applications", json={**FORM, "phone": "15871000005"},
                         environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other.status_code == 201  # another address has its own count
+
+
+def test_an_applicant_looks_up_the_application_by_number_and_mobile(client, project):
+    done = client.post("/t/uni/teams/apply", data=FORM).get_data(as_text=True)
+    number = client.get(f"{BASE}/applications", headers=project["admin"]).get_json()[0]["id"]
+    assert str(number) in done and "查询我的报名进度" in done
+    found = client.post("/t/uni/teams/apply/status", data={"number": number, "phone": FORM["phone"]})
+    assert found.status_code == 200 and "已报名" in found.get_data(as_text=True) and FORM["name"] in found.get_data(
+        as_text=True)
+    wrong = client.post("/t/uni/teams/apply/status", data={"number": number, "phone": "15800000000"})
+    assert wrong.status_code == 404 and "没有找到这个编号和手机号的报名" in wrong.get_data(as_text=True)
+    assert FORM["name"] not in wrong.get_data(as_text=True) and 'value="15800000000"' in wrong.get_data(as_text=True)
