@@ -48,6 +48,7 @@ def yinghuo_nav_items(tenant, member, area):
                           badge=unread_count(member.id) if area == "portal" else 0)]
     for permission, item in (
             ("hours.approve", NavItem("Hours to approve", "activity_pages.admin_hours", area="admin", order=5)),
+            ("hours.enter", NavItem("Enter hours", "activity_pages.hours_new", area="admin", order=6)),
             ("dashboard.view", NavItem("Dashboard", "activity_pages.dashboard", area="admin", order=4)),
             ("members.manage", NavItem("Members", "pages.admin_members", area="admin", order=10)),
             ("certificates.manage", NavItem("Certificates", "activity_pages.admin_certificates", area="admin",

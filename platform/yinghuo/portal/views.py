@@ -409,6 +409,32 @@ def _walk_in(activity):
     return redirect(url_for(".activity_onsite", activity_id=activity.id))
 
 
+@bp.route("/hours/new", methods=["GET", "POST"])
+@gate.permission("hours.enter")
+@form_errors
+def hours_new():
+    """Service done where nothing was scanned (a visit, a paper sign-in sheet): a leader finds
+    the person, enters the hours with a note saying what was done and who saw it. The record
+    waits for approval and shows as entered by hand."""
+    if posted():
+        minutes = round((request.form.get("hours", type=float) or 0) * 60)
+        record = hours.enter_manually(member_id=request.form.get("member_id", type=int) or 0, minutes=minutes,
+                                      served_on=_form_date("served_on", local_today()),
+                                      content=(request.form.get("content") or "").strip(),
+                                      place=(request.form.get("place") or "").strip(),
+                                      note=request.form.get("note", ""), by=g.member)
+        db.session.commit()
+        names = member_names([record.member_id])
+        flash(_("%(hours)s hours for %(name)s are entered and wait for approval.",
+                hours=hours_filter(record.minutes), name=names.get(record.member_id, "")), "ok")
+        return redirect(url_for(".hours_new"))
+    find = request.args.get("find", "").strip()
+    found = db.session.scalars(select(Member).where(Member.name.contains(find, autoescape=True) | (
+        Member.phone == find)).order_by(Member.name).limit(20)).all() if find else []
+    chosen = get_member(request.values.get("member_id", type=int)) if request.values.get("member_id") else None
+    return render_template("activities/hours_new.html", find=find, found=found, chosen=chosen, today=local_today())
+
+
 @bp.route("/admin/hours", methods=["GET", "POST"])
 @gate.permission("hours.approve")
 @form_errors

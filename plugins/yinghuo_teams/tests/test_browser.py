@@ -76,3 +76,47 @@ def _monday_in_china() -> str:
     from zoneinfo import ZoneInfo
     today = datetime.now(timezone.utc).astimezone(ZoneInfo("Asia/Shanghai")).date()
     return (today - timedelta(days=today.weekday())).isoformat()
+
+
+def test_report_edit_submit_return_resubmit_on_a_phone(app, client, project, live_server, browser):
+    """The teams journey: the leader types and taps 提交 straight away (the typed text is what
+    is submitted); the reviewer returns it with a comment; the leader finds the notice in the
+    inbox, the comment on top of the report, changes the text and submits again."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    wait = wait_for(browser)
+
+    _sign_in(browser, live_server, "lead_a@uni.test")
+    browser.get(f"{live_server}/t/uni/teams/")
+    browser.find_element(By.ID, "start-weekly").click()
+    wait.until(EC.presence_of_element_located((By.ID, "submit-report")))
+    browser.find_element(By.CSS_SELECTOR, "textarea[name='section:本周工作']").send_keys("入户走访 8 户。")
+    browser.find_element(By.ID, "submit-report").click()                  # no 保存草稿 first
+    wait.until(EC.text_to_be_present_in_element((By.ID, "report-status"), "已提交"))
+    assert "入户走访 8 户。" in browser.find_element(By.TAG_NAME, "main").text
+    report_path = browser.current_url.split(live_server)[1]
+
+    _sign_in(browser, live_server, "arch@uni.test")
+    browser.get(f"{live_server}{report_path}")
+    browser.find_element(By.NAME, "comment").send_keys("请补充走访照片和户主姓名")
+    browser.find_element(By.ID, "return-report").click()
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash.ok"), "退回"))
+
+    _sign_in(browser, live_server, "lead_a@uni.test")
+    browser.get(f"{live_server}/t/uni/")
+    assert browser.find_elements(By.CSS_SELECTOR, "header .badge")            # the unread badge
+    browser.get(f"{live_server}/t/uni/me/notifications")
+    assert "报告被退回" in browser.find_element(By.TAG_NAME, "main").text
+    browser.find_element(By.CSS_SELECTOR, f"main a[href$='{report_path}']").click()
+    wait.until(EC.presence_of_element_located((By.ID, "return-comment")))
+    assert "请补充走访照片和户主姓名" in browser.find_element(By.ID, "return-comment").text
+    box = browser.find_element(By.CSS_SELECTOR, "textarea[name='section:本周工作']")
+    box.send_keys("户主：王、李、张。")
+    browser.find_element(By.ID, "submit-report").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "report-status"), "已重新提交"))
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+
+    report_id = int(report_path.rstrip("/").split("/")[-1])
+    got = client.get(f"/t/uni/api/v1/teams/reports/{report_id}", headers=project["admin"]).get_json()
+    assert got["status"] == "resubmitted" and "户主：王、李、张。" in got["sections"]["本周工作"]
+    assert [h["action"] for h in got["history"]] == ["submit", "return", "resubmit"]

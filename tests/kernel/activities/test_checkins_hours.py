@@ -443,3 +443,22 @@ def test_a_leader_signs_up_walk_ins_on_site_found_or_added(app, client, county, 
     client.post(f"{BASE}/activities/{a['id']}/complete", json={}, headers=county["leader"])
     records = client.get(f"{BASE}/hours?status=pending&activity_id={a['id']}", headers=county["admin"]).get_json()
     assert len(records) == 2
+
+
+def test_a_leader_enters_hours_by_hand_on_a_page_with_a_note(app, client, county, clock):
+    leader = _leader_pages(app)
+    found = leader.get("/t/county/hours/new?find=志愿者").get_data(as_text=True)
+    me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
+    assert f'name="member_id" value="{me}"' in found   # one match: straight to the form
+    form = {"member_id": me, "served_on": clock.day(-1), "hours": "2.5", "content": "入户走访", "place": "西河村"}
+    no_note = leader.post("/t/county/hours/new", data=form)
+    assert no_note.status_code == 422 and 'value="2.5"' in no_note.get_data(as_text=True)
+    future = leader.post("/t/county/hours/new", data={**form, "note": "纸质签到表第 3 页", "served_on": clock.day(+1)})
+    assert future.status_code == 422
+    done = leader.post("/t/county/hours/new", data={**form, "note": "纸质签到表第 3 页"}, follow_redirects=True)
+    assert "已为 志愿者甲 录入 2.5 小时，等待审核" in done.get_data(as_text=True)
+    [record] = client.get(f"{BASE}/hours?member_id={me}", headers=county["admin"]).get_json()
+    assert record["minutes"] == 150 and record["evidence"] == "manual" and record["status"] == "pending"
+    volunteer = app.test_client()
+    volunteer.post("/t/county/login", data={"login": "vol@county.test", "password": "Passw0rd!x"})
+    assert volunteer.get("/t/county/hours/new").status_code == 403

@@ -39,5 +39,7 @@ def test_the_menu_shows_unread_messages(app, client, county, make_activity):
     client.post(f"{BASE}/activities/{a['id']}/signups", json={}, headers=county["vol"])   # "signed up" notice
     home = page.get("/t/county/").get_data(as_text=True)
     assert re.search(r'消息 <span class="badge" aria-label="1 未读">1</span>', home)
+    inbox = page.get("/t/county/me/notifications").get_data(as_text=True)
+    assert f'href="/t/county/activities/{a["id"]}"' in inbox   # the message leads to its activity
     page.post("/t/county/me/notifications")   # mark all read
     assert 'class="badge"' not in page.get("/t/county/").get_data(as_text=True)
