@@ -196,9 +196,9 @@ def test_old_export_files_and_unconfirmed_imports_are_dropped_by_the_daily_job(a
 
 
 @pytest.mark.time_machine(datetime(2026, 12, 2, 7, 30, tzinfo=CHINA))   # 23:30 on 1 December in UTC
-def test_export_cells_read_in_chinese_and_china_time(client, county, make_activity):
+def test_export_cells_read_in_chinese_and_china_time(client, county, make_activity, clock):
     """Cells held tenant_admin, active, published and UTC times; they read as people do."""
-    make_activity(title="晨练", starts_at="2026-12-02T08:00:00+08:00", ends_at="2026-12-02T09:30:00+08:00")
+    make_activity(title="晨练", starts_at=clock.iso(hour=8), ends_at=clock.iso(hour=9, minute=30))
     members = list(_export(client, county, kind="members").iter_rows(values_only=True))
     admin = next(r for r in members if r[1] == "admin")
     assert admin[5] == "管理员" and admin[6] == "正常" and admin[7] == "2026-12-02"
