@@ -53,10 +53,11 @@ from .notifications.services import inbox, notify
 # --- people, units, activities and hours (helpers below as well) -----------------------------
 from .people.masking import mask_id_number, mask_name, mask_phone
 from .people.services import get_member, member_names, members_in_unit_named, members_with_role
-from .units.services import get_unit, in_subtree
+from .units.services import admin_roots, get_unit, in_subtree, units_under
 
 # --- pages and the API's blueprints --------------------------------------------------------
 from .smorest import Blueprint  # flask-smorest's, argument schemas built once
+from flask import Blueprint as _FlaskBlueprint
 
 __all__ = [
     # hooks and records
@@ -77,11 +78,28 @@ __all__ = [
     "html_to_pdf", "new_verification_code", "qr_data_uri", "inbox", "notify",
     # people, units, activities and hours
     "mask_id_number", "mask_name", "mask_phone", "get_member", "member_names", "members_in_unit_named",
-    "members_with_role", "add_member", "get_unit", "in_subtree", "ensure_unit", "units_of_type",
+    "members_with_role", "add_member", "get_unit", "in_subtree", "admin_roots", "units_under", "ensure_unit",
+    "units_of_type",
     "create_activity", "activity_transition", "activity_count", "activity_summaries", "approved_minutes",
     # pages
-    "Blueprint", "form_errors", "load_form", "posted",
+    "Blueprint", "form_errors", "load_form", "posted", "FeaturePages",
 ]
+
+
+class FeaturePages(_FlaskBlueprint):
+    """A plugin's page blueprint that finds its templates in every feature package:
+    ``FeaturePages("stations_pages", __name__, root=HERE, features=("demands", "slips"))``
+    looks in ``<root>/<feature>/templates/`` for each feature."""
+
+    def __init__(self, name: str, import_name: str, *, root, features: tuple[str, ...], **kwargs):
+        super().__init__(name, import_name, **kwargs)
+        from pathlib import Path
+        self._feature_dirs = [Path(root) / feature / "templates" for feature in features]
+
+    @property
+    def jinja_loader(self):
+        from jinja2 import ChoiceLoader, FileSystemLoader
+        return ChoiceLoader([FileSystemLoader(path) for path in self._feature_dirs])
 
 
 def current_member():

@@ -26,6 +26,8 @@ class Kernel:
         self.settings, self.host = settings, host
         self.rls_state: dict = {"on": False}
         self.api: Api | None = None
+        #: plugin name -> its Flask-Babel domain (its own catalog first), see i18n.plugin_domains
+        self.babel_domains: dict = {}
         self.permissions: dict = {}
         self.rate_limiter = None  # built on first use (ratelimit.py)
 
@@ -88,8 +90,12 @@ def _init_extensions(app: Flask) -> None:
     app.extensions["yinghuo"].api = Api(app)
     csrf.init_app(app)
     manifests = app.extensions["yinghuo"].host.manifests
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs(
-        app, {name: m.translations for name, m in manifests.items() if getattr(m, "translations", None)}))
+    from .i18n import plugin_domains
+    kernel_dir, *plugin_dirs = translation_dirs(
+        app, {name: m.translations for name, m in manifests.items() if getattr(m, "translations", None)})
+    # the kernel's catalog last: on the kernel's pages its own words win over a plugin's
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([*plugin_dirs, kernel_dir])
+    app.extensions["yinghuo"].babel_domains = plugin_domains(kernel_dir, plugin_dirs)
     babel.init_app(app, locale_selector=_locale)
     errors.init_app(app)  # after api.init_app so our error format wins
 

@@ -30,6 +30,29 @@ def translation_dirs(app, plugins: dict[str, str] | None = None) -> list[str]:
     return found
 
 
+def plugin_domains(kernel_dir: str, plugin_dirs: list[str]) -> dict:
+    """One Flask-Babel domain per plugin, for its own pages and API: every catalog, with the
+    plugin's own last, so its words win. Catalogs share one namespace of msgids, and two
+    plugins may say "Accept" differently (验收通过 for a report, 接单 for a demand)."""
+    from flask_babel import Domain
+    domains = {}
+    for mine in plugin_dirs:
+        name = mine.rsplit("translations-", 1)[-1]
+        others = [d for d in plugin_dirs if d != mine]
+        domains[name] = Domain(translation_directories=[*others, kernel_dir, mine])
+    return domains
+
+
+def use_plugin_domain(name: str) -> None:
+    """For this request, translate with the plugin's domain (its own catalog first)."""
+    from flask import current_app
+    from flask_babel import _get_current_context  # the per-request namespace get_domain() reads
+    domain = current_app.extensions["yinghuo"].babel_domains.get(name)
+    context = _get_current_context()
+    if domain is not None and context is not None:
+        context.babel_domain = domain
+
+
 #: how a form field is named to people (translated like any message); keys not listed show as they are
 FIELD_LABELS = {
     "name": "Name", "phone": "Phone", "password": "Password", "email": "Email", "consent": "Privacy notice",

@@ -47,6 +47,8 @@ def _mount(app: Flask, api, name: str, item) -> None:
     def only_where_enabled():
         if g.get("tenant") is None or name not in g.tenant.enabled_plugins:
             abort(404)
+        from .i18n import use_plugin_domain
+        use_plugin_domain(name)
 
     if item.kind == "api":
         api.register_blueprint(bp, url_prefix=f"/t/<tenant>/api/v1/{name}")

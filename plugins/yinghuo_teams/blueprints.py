@@ -3,31 +3,19 @@
 its templates stand beside it in ``<feature>/templates/teams/``."""
 from __future__ import annotations
 
-from functools import cached_property
 from importlib import import_module
 from pathlib import Path
 
-from flask import Blueprint as PageBlueprint
-from jinja2 import ChoiceLoader, FileSystemLoader
-from yinghuo.api import Blueprint
+from yinghuo.api import Blueprint, FeaturePages
 
 HERE = Path(__file__).parent
 FEATURES = ("squads", "reports", "archive", "recruitment", "evaluation", "project")
-
-
-class FeaturePages(PageBlueprint):
-    """A page blueprint that finds its templates in every feature package."""
-
-    @cached_property
-    def jinja_loader(self):
-        return ChoiceLoader([FileSystemLoader(HERE / feature / "templates") for feature in FEATURES])
-
 
 #: mounted at /t/<slug>/api/v1/teams/
 api = Blueprint("teams_api", __name__, description="University teams: squads, reports, archives, recruitment, "
                 "evaluation")
 #: mounted at /t/<slug>/teams/
-pages = FeaturePages("teams_pages", __name__)
+pages = FeaturePages("teams_pages", __name__, root=HERE, features=FEATURES)
 
 
 def load_routes() -> tuple:

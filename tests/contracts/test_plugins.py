@@ -157,3 +157,20 @@ def test_settings_update_while_disabled_keeps_the_plugins_settings(client, opera
     assert r.status_code == 200 and r.get_json()["settings"]["session_idle_minutes"] == 45
     client.patch("/api/v1/tenants/t1", json={"plugins": ["sample"]}, headers=operator)
     assert client.get("/t/t1/api/v1/sample/hello").get_json() == {"greeting": "早上好"}
+
+
+def test_a_plugins_pages_speak_its_own_words_where_catalogs_clash(app, make_tenant, make_member):
+    """Two plugins' catalogs may translate one msgid differently ("Accept": 验收通过 for a
+    teams report, 接单 for a stations demand); each plugin's pages use its own, and the
+    kernel's pages the kernel's ("Hours")."""
+    from flask import render_template_string
+    from yinghuo.i18n import use_plugin_domain
+    make_tenant("both", plugins=["teams", "stations"])
+    with app.test_request_context("/t/both/"):
+        use_plugin_domain("teams")
+        assert render_template_string("{{ _('Accept') }}") == "验收通过"
+    with app.test_request_context("/t/both/"):
+        use_plugin_domain("stations")
+        assert render_template_string("{{ _('Accept') }}") == "接单"
+    with app.test_request_context("/t/both/"):
+        assert render_template_string("{{ _('Hours') }}") == "服务时长（小时）"

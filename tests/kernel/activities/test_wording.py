@@ -31,7 +31,7 @@ def test_hours_read_the_same_on_the_page_in_the_api_and_on_the_certificate(app, 
     assert sorted(r["hours"] for r in records) == [1.8, 2.8]
     assert client.get(f"{BASE}/me/hours", headers=county["vol"]).get_json()["approved_hours"] == 4.6
     page = _page(app, "vol@county.test").get("/t/county/me/hours").get_data(as_text=True)
-    cells = re.findall(r'data-label="时长">([^<]*)<', page)
+    cells = re.findall(r'data-label="服务时长（小时）">([^<]*)<', page)
     assert sorted(cells) == ["1.8", "2.8"] and '<div class="n">4.6</div>' in page
     assert "服务内容" in page and ">操作<" not in page   # the column says what it holds
     cert = client.post(f"{BASE}/me/certificates", json={"period_start": clock.day(-30), "period_end": clock.day()},

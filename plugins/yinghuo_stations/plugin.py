@@ -1,0 +1,82 @@
+"""The stations plugin's hook implementations: its front door."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from yinghuo.api import NavItem, PeriodicJob, Permission, PluginBlueprint, PluginManifest, Stat, allowed, hookimpl
+
+from .settings import StationsSettings
+
+HERE = Path(__file__).parent
+
+
+@hookimpl
+def yinghuo_manifest():
+    return PluginManifest(name="stations", title_zh="新时代文明实践站", title_en="Township stations",
+                          settings_schema=StationsSettings, migrations=str(HERE / "migrations" / "versions"),
+                          translations=str(HERE / "translations"),
+                          description="Residents' demands online and on paper, dispatched to teams and rated.")
+
+
+#: the plugin's permissions: the only place its routes' roles are named
+PERMISSIONS = [
+    Permission("stations.dispatch", "Dispatch, pass up and cancel residents' demands at one's levels",
+               ("tenant_admin", "unit_admin", "clerk")),
+    Permission("stations.serve", "Accept, decline and finish demands sent to one's team", ("leader",)),
+    Permission("stations.intake", "Enter demands for residents (paper slips, calls, visits) and ratings by phone",
+               ("tenant_admin", "unit_admin", "clerk", "leader")),
+]
+
+
+@hookimpl
+def yinghuo_permissions():
+    return PERMISSIONS
+
+
+@hookimpl
+def yinghuo_models():
+    from .demands import models as demands
+    return [demands.Demand, demands.DemandEvent]
+
+
+@hookimpl
+def yinghuo_blueprints():
+    from .blueprints import load_routes
+    api, pages = load_routes()
+    return [PluginBlueprint("api", api), PluginBlueprint("page", pages)]
+
+
+@hookimpl
+def yinghuo_periodic_jobs():
+    return [PeriodicJob("yinghuo_stations.demands.services.escalate_overdue", interval_seconds=900,
+                        name="Pass demands nobody accepted up a level; tell dispatchers of overdue ones")]
+
+
+@hookimpl
+def yinghuo_nav_items(tenant, member, area):
+    if area == "portal":
+        return [NavItem("Ask for help", "stations_pages.ask", order=2),
+                NavItem("Track a request", "stations_pages.track", order=3)]
+    items = []
+    if allowed(member, "stations.dispatch"):
+        items.append(NavItem("Dispatch board", "stations_pages.board", order=1))
+    if allowed(member, "stations.serve"):
+        items.append(NavItem("Team demands", "stations_pages.inbox", order=2))
+    if allowed(member, "stations.intake") and not allowed(member, "stations.dispatch"):
+        items.append(NavItem("Enter a demand", "stations_pages.intake", order=3))
+    return items
+
+
+@hookimpl
+def yinghuo_rollup_stats(tenant):
+    from sqlalchemy import func, select
+    from yinghuo.api import db
+
+    from .demands.models import Demand
+    return [Stat("demands", db.session.scalar(select(func.count()).select_from(Demand)))]
+
+
+@hookimpl
+def yinghuo_demo_data(tenant):
+    from .demo import seed
+    return seed(tenant)

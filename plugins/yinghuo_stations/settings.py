@@ -1,0 +1,32 @@
+"""The plugin's tenant settings, with defaults for anything a tenant has not set."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+from yinghuo.api import current_tenant
+
+
+class StationsSettings(Schema):
+    """Tenant settings under settings.stations."""
+
+    #: the kernel unit types that are stations, and teams a demand can be dispatched to
+    station_unit_type = fields.String(load_default="village", validate=validate.Length(1, 40))
+    team_unit_type = fields.String(load_default="team", validate=validate.Length(1, 40))
+    categories = fields.List(fields.String(validate=validate.Length(1, 60)), load_default=lambda: [
+        "生活照料", "医疗健康", "政策咨询", "文化活动", "维修帮扶", "其他"])
+    #: time limits, in hours, for each state of a demand
+    dispatch_within_hours = fields.Integer(load_default=24, validate=validate.Range(1, 24 * 30))
+    accept_within_hours = fields.Integer(load_default=24, validate=validate.Range(1, 24 * 30))
+    serve_within_hours = fields.Integer(load_default=72, validate=validate.Range(1, 24 * 90))
+    #: the same phone and category within this many hours is flagged as a possible duplicate
+    duplicate_within_hours = fields.Integer(load_default=48, validate=validate.Range(1, 24 * 30))
+    #: the number residents call about their demands, printed on receipts and slips
+    hotline = fields.String(load_default="", validate=validate.Length(max=40))
+
+
+def settings_of(tenant) -> dict:
+    return StationsSettings().load((tenant.settings or {}).get("stations") or {})
+
+
+def settings() -> dict:
+    """The stations settings of the tenant in scope."""
+    return settings_of(current_tenant())
