@@ -8,7 +8,7 @@ from pathlib import Path
 from yinghuo.api import Blueprint, FeaturePages
 
 HERE = Path(__file__).parent
-FEATURES = ("demands",)
+FEATURES = ("demands", "slips", "letterboxes")
 
 #: mounted at /t/<slug>/api/v1/stations/
 api = Blueprint("stations_api", __name__, description="Township stations: residents' demands, dispatch, rating")

@@ -36,7 +36,8 @@ def yinghuo_permissions():
 @hookimpl
 def yinghuo_models():
     from .demands import models as demands
-    return [demands.Demand, demands.DemandEvent]
+    from .letterboxes import models as letterboxes
+    return [demands.Demand, demands.DemandEvent, letterboxes.Letterbox, letterboxes.LetterboxRound]
 
 
 @hookimpl
@@ -62,8 +63,10 @@ def yinghuo_nav_items(tenant, member, area):
         items.append(NavItem("Dispatch board", "stations_pages.board", order=1))
     if allowed(member, "stations.serve"):
         items.append(NavItem("Team demands", "stations_pages.inbox", order=2))
-    if allowed(member, "stations.intake") and not allowed(member, "stations.dispatch"):
+    if allowed(member, "stations.intake"):
         items.append(NavItem("Enter a demand", "stations_pages.intake", order=3))
+        items.append(NavItem("Paper slips", "stations_pages.slips", order=4))
+        items.append(NavItem("Letterboxes", "stations_pages.letterboxes", order=5))
     return items
 
 

@@ -19,6 +19,8 @@ class StationsSettings(Schema):
     serve_within_hours = fields.Integer(load_default=72, validate=validate.Range(1, 24 * 90))
     #: the same phone and category within this many hours is flagged as a possible duplicate
     duplicate_within_hours = fields.Integer(load_default=48, validate=validate.Range(1, 24 * 30))
+    #: a letterbox not emptied within this many days is overdue
+    letterbox_every_days = fields.Integer(load_default=7, validate=validate.Range(1, 90))
     #: the number residents call about their demands, printed on receipts and slips
     hotline = fields.String(load_default="", validate=validate.Length(max=40))
 
