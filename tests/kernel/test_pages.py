@@ -189,3 +189,16 @@ def test_the_audit_log_shows_china_time(app, make_tenant):
     page = pages.get("/t/alpha/admin/audit").get_data(as_text=True)
     assert written.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M") in page
     assert written.strftime("%Y-%m-%d %H:%M") not in page
+
+
+def test_a_server_error_page_speaks_chinese_with_the_tenants_header(app, make_tenant, monkeypatch):
+    """A 500 said "Something went wrong on our side" in English under the tenant's header."""
+    from yinghuo.portal import views
+    make_tenant("alpha")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(views.services, "list_activities", broken)
+    page = app.test_client().get("/t/alpha/activities")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 500 and "服务器出了点问题" in html and "Tenant alpha" in html

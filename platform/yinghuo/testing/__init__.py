@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .clock import CHINA, Clock
 
-__all__ = ["CHINA", "Clock", "wait_for"]
+__all__ = ["CHINA", "Clock", "sign_in", "wait_for"]
 
 
 def wait_for(browser, seconds: float = 10):
@@ -14,3 +14,15 @@ def wait_for(browser, seconds: float = 10):
     from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
     return WebDriverWait(browser, seconds, ignored_exceptions=(StaleElementReferenceException, WebDriverException))
+
+
+def sign_in(browser, base: str, slug: str, email: str, password: str = "Passw0rd!x") -> None:
+    """Sign ``email`` in to tenant ``slug`` in the browser (cookies of anyone before cleared)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    browser.delete_all_cookies()
+    browser.get(f"{base}/t/{slug}/login")
+    browser.find_element(By.NAME, "login").send_keys(email)
+    browser.find_element(By.NAME, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    wait_for(browser).until(EC.url_changes(f"{base}/t/{slug}/login"))

@@ -118,4 +118,5 @@ def demand(demand_id):
     return render_template("stations/demand.html", d=row, steps=steps, units=_unit_names([row]),
                            names=member_names({s.actor_id for s in steps if s.actor_id}),
                            teams=services.teams_for(row) if row.status == "new" else [],
-                           dispatcher=services.may_dispatch(g.member, row), team=services.in_team(g.member, row))
+                           dispatcher=services.may_dispatch(g.member, row), team=services.in_team(g.member, row),
+                           phone_rating=services.follows_station(g.member, row) or services.may_dispatch(g.member, row))

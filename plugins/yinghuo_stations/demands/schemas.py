@@ -53,6 +53,13 @@ class DemandSchema(Schema):
     created_at = fields.DateTime()
 
 
+class StepSchema(Schema):
+    action = fields.String()
+    status = fields.String()
+    at = fields.DateTime()
+    note = fields.String()
+
+
 class PublicDemandSchema(Schema):
     """What the resident sees by receipt and phone: no staff names, the phone masked."""
     receipt = fields.String()
@@ -62,7 +69,7 @@ class PublicDemandSchema(Schema):
     record = fields.String()
     rating = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
-    steps = fields.List(fields.Dict())
+    steps = fields.List(fields.Nested(StepSchema))
 
 
 class ActionSchema(Schema):

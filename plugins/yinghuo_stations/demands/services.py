@@ -130,9 +130,20 @@ def in_team(member, demand: Demand) -> bool:
             and in_subtree(member.unit_id, demand.team_unit_id))
 
 
+def follows_station(member, demand: Demand) -> bool:
+    """The station a demand was asked at keeps following it after passing it up."""
+    if not allowed(member, "stations.intake"):
+        return False
+    roots = admin_roots(member)
+    if roots is None:
+        return True
+    return any(in_subtree(demand.station_id, r) for r in [*roots, member.unit_id] if r)
+
+
 def check_can_see(member, demand: Demand) -> None:
-    """A demand's details (the resident's phone included) are for its dispatchers and its team."""
-    if not (may_dispatch(member, demand) or in_team(member, demand)):
+    """A demand's details (the resident's phone included) are for its dispatchers, its team
+    and the station it was asked at."""
+    if not (may_dispatch(member, demand) or in_team(member, demand) or follows_station(member, demand)):
         raise NotFound("no such demand")
 
 
@@ -143,7 +154,7 @@ PUBLIC_NOTES = {"decline": False, "escalate": False, "cancel": True, "finish": T
 def public_view(demand: Demand) -> dict:
     return {"receipt": demand.receipt, "category": demand.category, "need": demand.need, "status": demand.status,
             "record": demand.record, "rating": demand.rating, "created_at": demand.created_at,
-            "steps": [{"action": e.action, "status": e.to_status, "at": e.at.isoformat(),
+            "steps": [{"action": e.action, "status": e.to_status, "at": e.at,
                        "note": e.note if PUBLIC_NOTES.get(e.action, False) else ""} for e in timeline(demand)]}
 
 
