@@ -201,6 +201,7 @@ def test_export_cells_read_in_chinese_and_china_time(client, county, make_activi
     make_activity(title="晨练", starts_at=clock.iso(hour=8), ends_at=clock.iso(hour=9, minute=30))
     members = list(_export(client, county, kind="members").iter_rows(values_only=True))
     admin = next(r for r in members if r[1] == "admin")
-    assert admin[5] == "管理员" and admin[6] == "正常" and admin[7] == "2026-12-02"
+    assert admin[5] == "管理员" and admin[6] == "正常" and admin[7] == clock.today().isoformat()
     [_, morning] = list(_export(client, county, kind="activities").iter_rows(values_only=True))
-    assert morning[3] == "报名中" and morning[4] == "2026-12-02 08:00" and morning[5] == "2026-12-02 09:30"
+    day = clock.today().isoformat()   # the frozen morning's China date; UTC's was the day before
+    assert morning[3] == "报名中" and morning[4] == f"{day} 08:00" and morning[5] == f"{day} 09:30"
