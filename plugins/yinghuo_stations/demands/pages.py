@@ -99,6 +99,20 @@ def inbox():
     return render_template("stations/inbox.html", rows=rows, units=_unit_names(rows))
 
 
+@bp.route("/demands/<int:demand_id>/slip")
+@gate.member
+def slip_photo(demand_id):
+    """The photo of the paper slip a demand was entered from (for those who may see the demand)."""
+    from flask import Response
+    from yinghuo.api import NotFound
+    row = services.get_demand(demand_id)
+    services.check_can_see(g.member, row)
+    if not row.slip_photo:
+        raise NotFound("no photo of a slip")
+    kind = "image/png" if row.slip_photo.startswith(b"\x89PNG") else "image/jpeg"
+    return Response(row.slip_photo, mimetype=kind, headers={"Cache-Control": "private, max-age=3600"})
+
+
 @bp.route("/demands/<int:demand_id>", methods=["GET", "POST"])
 @gate.member
 @form_errors
@@ -119,4 +133,5 @@ def demand(demand_id):
                            names=member_names({s.actor_id for s in steps if s.actor_id}),
                            teams=services.teams_for(row) if row.status == "new" else [],
                            dispatcher=services.may_dispatch(g.member, row), team=services.in_team(g.member, row),
-                           phone_rating=services.follows_station(g.member, row) or services.may_dispatch(g.member, row))
+                           phone_rating=services.follows_station(g.member, row) or services.may_dispatch(g.member, row),
+                           has_photo=services.has_slip_photo(row))

@@ -130,6 +130,11 @@ def in_team(member, demand: Demand) -> bool:
             and in_subtree(member.unit_id, demand.team_unit_id))
 
 
+def has_slip_photo(demand: Demand) -> bool:
+    """Whether a photo of the slip was kept (without loading it)."""
+    return db.session.scalar(select(Demand.slip_photo.is_not(None)).where(Demand.id == demand.id)) or False
+
+
 def follows_station(member, demand: Demand) -> bool:
     """The station a demand was asked at keeps following it after passing it up."""
     if not allowed(member, "stations.intake"):

@@ -124,6 +124,13 @@ def test_a_paper_slip_entered_by_a_clerk_keeps_channel_serial_and_photo(app, cli
     assert d["channel"] == "letterbox" and d["slip_serial"] == "SLIP-0042"
     steps = client.get(f"{BASE}/demands/{d['id']}/timeline", headers=county["s1"]).get_json()
     assert steps[0]["note"] == "letterbox"
+    shown = page.get(f"/t/county/stations/demands/{d['id']}").get_data(as_text=True)
+    assert 'id="slip-photo"' in shown
+    photo = page.get(f"/t/county/stations/demands/{d['id']}/slip")
+    assert photo.status_code == 200 and photo.mimetype == "image/jpeg" and photo.data.startswith(b"\xff\xd8")
+    outsider = app.test_client()
+    outsider.post("/t/county/login", data={"login": "corps@county.test", "password": "Passw0rd!x"})
+    assert outsider.get(f"/t/county/stations/demands/{d['id']}/slip").status_code == 404
 
 
 def test_a_repeat_request_is_flagged_not_refused(client, county):
