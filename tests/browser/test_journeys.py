@@ -7,20 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from openpyxl import Workbook
 
-from yinghuo.testing import wait_for
+from yinghuo.testing import sign_in, wait_for
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(browser, base, slug, email, password="Passw0rd!x"):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
-    browser.delete_all_cookies()
-    browser.get(f"{base}/t/{slug}/login")
-    browser.find_element(By.NAME, "login").send_keys(email)
-    browser.find_element(By.NAME, "password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-    wait_for(browser).until(EC.url_changes(f"{base}/t/{slug}/login"))
 
 
 def _sees(browser, text, where="main"):
@@ -54,7 +43,7 @@ def test_leader_signs_up_a_walk_in_checks_in_for_others_and_finishes(
     client.post(f"/t/county/api/v1/activities/{a['id']}/signups", json={}, headers=login("county", "vol@county.test"))
     onsite = f"{live_server}/t/county/activities/{a['id']}/onsite"
 
-    _sign_in(browser, live_server, "county", "lead@county.test")
+    sign_in(browser, live_server, "county", "lead@county.test")
     browser.get(onsite)
     _fits(browser)
     browser.find_element(By.CSS_SELECTOR, "#add-walk-in").find_element(By.XPATH, "..").click()   # open <details>
@@ -65,7 +54,7 @@ def test_leader_signs_up_a_walk_in_checks_in_for_others_and_finishes(
     row.find_element(By.TAG_NAME, "button").click()                      # proxy check-in
     _sees(browser, "刘志愿: 已签到")
     time_machine.move_to(now + timedelta(hours=2))
-    _sign_in(browser, live_server, "county", "lead@county.test")            # idle sessions end
+    sign_in(browser, live_server, "county", "lead@county.test")            # idle sessions end
     browser.get(onsite)
     browser.find_element(By.CSS_SELECTOR, "#complete input[name=confirm]").click()
     browser.find_element(By.CSS_SELECTOR, "#complete button").click()
@@ -90,7 +79,7 @@ def test_admin_imports_members_approves_hours_and_issues_a_certificate(
     sheet = tmp_path / "名单.xlsx"
     book.save(sheet)
 
-    _sign_in(browser, live_server, "county", "admin@county.test")
+    sign_in(browser, live_server, "county", "admin@county.test")
     browser.get(f"{live_server}/t/county/admin/members")
     browser.find_element(By.LINK_TEXT, "导入成员").click()
     browser.find_element(By.CSS_SELECTOR, "#upload input[type=file]").send_keys(str(sheet))
@@ -111,7 +100,7 @@ def test_admin_imports_members_approves_hours_and_issues_a_certificate(
     time_machine.move_to(now + timedelta(hours=2))
     client.post(f"/t/county/api/v1/activities/{a['id']}/complete", json={}, headers=leader)
 
-    _sign_in(browser, live_server, "county", "admin@county.test")           # idle sessions end
+    sign_in(browser, live_server, "county", "admin@county.test")           # idle sessions end
     browser.get(f"{live_server}/t/county/admin/hours?activity_id={a['id']}")
     browser.find_element(By.ID, "tick-all").click()
     browser.find_element(By.ID, "approve-selected").click()

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from yinghuo.testing import CHINA
+from yinghuo.testing import CHINA, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -91,19 +91,6 @@ def _findings(browser, lang: str, msgids: set[str]) -> list[str]:
     return found
 
 
-def _sign_in(browser, base, slug, email, password):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
-
-    from yinghuo.testing import wait_for
-    browser.delete_all_cookies()
-    browser.get(f"{base}/t/{slug}/login")
-    browser.find_element(By.NAME, "login").send_keys(email)
-    browser.find_element(By.NAME, "password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-    wait_for(browser).until(EC.url_changes(f"{base}/t/{slug}/login"))
-
-
 def _links(browser, selector: str, base: str, slug: str) -> list[str]:
     hrefs = browser.execute_script(
         "return Array.from(document.querySelectorAll(arguments[0])).map(a => a.href)", selector)
@@ -117,7 +104,7 @@ def audit_tenant(browser, base: str, slug: str, lang: str, msgids: set[str]) -> 
     for role in ROLES:
         browser.delete_all_cookies()
         if role != "visitor":
-            _sign_in(browser, base, slug, f"{role}@{slug}.demo", DEMO_PASSWORD)
+            sign_in(browser, base, slug, f"{role}@{slug}.demo", DEMO_PASSWORD)
         browser.get(f"{base}/t/{slug}/?lang={lang}")
         menu = list(dict.fromkeys(_links(browser, "header nav a", base, slug) + [f"{base}/t/{slug}/"]))
         seen_patterns: set[str] = set()

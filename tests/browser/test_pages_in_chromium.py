@@ -2,7 +2,7 @@
 volunteer's way from sign-up to certificate."""
 import pytest
 
-from yinghuo.testing import wait_for
+from yinghuo.testing import sign_in, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -40,17 +40,6 @@ def test_form_without_csrf_token_is_refused(app, live_server):
     assert err.value.code == 400
 
 
-def _sign_in(browser, base, slug, email, password="Passw0rd!x"):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
-    browser.delete_all_cookies()
-    browser.get(f"{base}/t/{slug}/login")
-    browser.find_element(By.NAME, "login").send_keys(email)
-    browser.find_element(By.NAME, "password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-    wait_for(browser).until(EC.url_changes(f"{base}/t/{slug}/login"))
-
-
 def _click(browser, selector):
     from selenium.webdriver.common.by import By
     browser.find_element(By.CSS_SELECTOR, selector).click()
@@ -78,23 +67,23 @@ def test_volunteer_signs_up_scans_in_gets_hours_approved_and_downloads_certifica
     client.post(f"/t/county/api/v1/activities/{activity['id']}/publish", json={}, headers=admin)
     detail = f"{live_server}/t/county/activities/{activity['id']}"
 
-    _sign_in(browser, live_server, "county", "vol@county.test")           # the volunteer signs up
+    sign_in(browser, live_server, "county", "vol@county.test")           # the volunteer signs up
     browser.get(detail)
     _click(browser, "main form button")
     _flash(browser, "报名成功")
 
-    _sign_in(browser, live_server, "county", "admin@county.test")         # the leader shows the QR
+    sign_in(browser, live_server, "county", "admin@county.test")         # the leader shows the QR
     browser.get(f"{detail}/onsite")
     assert browser.find_element(By.CSS_SELECTOR, "figure.qr img").get_attribute("src").startswith("data:image/svg")
     scan_url = browser.find_element(By.ID, "scan-link").get_attribute("href")
 
-    _sign_in(browser, live_server, "county", "vol@county.test")           # the volunteer scans it
+    sign_in(browser, live_server, "county", "vol@county.test")           # the volunteer scans it
     browser.get(scan_url)
     _click(browser, "#scan button")
     _flash(browser, "已签到")
 
     time_machine.move_to(now + timedelta(hours=1, minutes=30))            # the activity is over
-    _sign_in(browser, live_server, "county", "admin@county.test")         # complete, approve
+    sign_in(browser, live_server, "county", "admin@county.test")         # complete, approve
     browser.get(f"{detail}/onsite")
     _click(browser, "#complete input[name=confirm]")
     _click(browser, "#complete button")
@@ -106,7 +95,7 @@ def test_volunteer_signs_up_scans_in_gets_hours_approved_and_downloads_certifica
     _click(browser, "button[name=approve_one]")
     _flash(browser, "已保存")
 
-    _sign_in(browser, live_server, "county", "vol@county.test")           # hours, then the certificate
+    sign_in(browser, live_server, "county", "vol@county.test")           # hours, then the certificate
     browser.get(f"{live_server}/t/county/me/hours")
     assert "★" in browser.page_source or "☆" in browser.page_source
     browser.get(f"{live_server}/t/county/me/certificates")
@@ -127,7 +116,7 @@ def test_form_pages_fit_a_phone(make_tenant, live_server, browser):
     """Forms are as wide as the phone, not as wide as their fields: at 390 px the page does
     not scroll sideways (a 20-character field in a Chinese font is wider than the screen)."""
     make_tenant("county", admin="admin@county.test")
-    _sign_in(browser, live_server, "county", "admin@county.test")
+    sign_in(browser, live_server, "county", "admin@county.test")
     for path in ("/t/county/activities/new", "/t/county/admin/units", "/t/county/admin/members", "/t/county/register"):
         browser.get(f"{live_server}{path}")
         assert browser.execute_script("return document.documentElement.scrollWidth") <= 390, path

@@ -57,6 +57,16 @@ def _set_id_number(member: Member, id_type: str | None, number: str | None) -> N
     member.id_number_hash = digest
 
 
+def find_members(text: str, limit: int = 20) -> list[Member]:
+    """Members whose name contains ``text`` or whose phone is ``text``, by name (the search
+    a leader or clerk types on a page to find someone)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    return list(db.session.scalars(select(Member).where(Member.name.contains(text, autoescape=True) | (
+        Member.phone == text)).order_by(Member.name).limit(limit)))
+
+
 def update_profile(member: Member, *, name: str, phone: str) -> Member:
     """A member's own name and phone here (their login stays as it is)."""
     name, phone = (name or "").strip(), (phone or "").strip()

@@ -19,7 +19,7 @@ from ..hours import services as hours
 from ..hours.models import HourRecord
 from ..notifications import services as notifications
 from ..people.models import Member
-from ..people.services import get_member, member_names
+from ..people.services import find_members, get_member, member_names
 from ..times import CHINA, local_today
 from ..units.models import Unit
 from ..views import form_errors, load_form, posted
@@ -210,8 +210,7 @@ def admin_certificates():
         flash(_("Certificate %(serial)s for %(name)s is being made.", serial=cert.serial, name=person.name), "ok")
         return redirect(url_for(".admin_certificates"))
     find = request.args.get("find", "").strip()
-    found = db.session.scalars(select(Member).where(Member.name.contains(find, autoescape=True) | (
-        Member.phone == find)).order_by(Member.name).limit(20)).all() if find else []
+    found = find_members(find)
     rows = db.session.scalars(select(Certificate).order_by(Certificate.id.desc()).limit(200)).all()
     names = member_names(c.member_id for c in rows)
     return render_template("activities/admin_certificates.html", rows=rows, names=names, find=find, found=found,
@@ -340,9 +339,7 @@ def activity_onsite(activity_id):
     found = []
     if find:
         signed = {s.member_id for s in signups}
-        found = [m for m in db.session.scalars(select(Member).where(
-            Member.name.contains(find, autoescape=True) | (Member.phone == find)).order_by(Member.name).limit(20))
-            if m.id not in signed]
+        found = [m for m in find_members(find) if m.id not in signed]
     return render_template("activities/onsite.html", a=activity, kind=kind, scan_url=scan_url, find=find, found=found,
                            started=activity.starts_at <= datetime.now(CHINA),
                            qr=qr_data_uri(scan_url), signups=signups, names=names,
@@ -429,8 +426,7 @@ def hours_new():
                 hours=hours_filter(record.minutes), name=names.get(record.member_id, "")), "ok")
         return redirect(url_for(".hours_new"))
     find = request.args.get("find", "").strip()
-    found = db.session.scalars(select(Member).where(Member.name.contains(find, autoescape=True) | (
-        Member.phone == find)).order_by(Member.name).limit(20)).all() if find else []
+    found = find_members(find)
     chosen = get_member(request.values.get("member_id", type=int)) if request.values.get("member_id") else None
     return render_template("activities/hours_new.html", find=find, found=found, chosen=chosen, today=local_today())
 

@@ -3,22 +3,11 @@ attaches a photo and submits it; a reviewer of the archive group accepts it from
 from datetime import datetime, timezone
 
 import pytest
-from yinghuo.testing import wait_for
+from yinghuo.testing import sign_in, wait_for
 
 pytestmark = pytest.mark.browser
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def _sign_in(browser, live_server, email):
-    from selenium.webdriver.common.by import By
-    browser.delete_all_cookies()
-    browser.get(f"{live_server}/t/uni/login")
-    browser.find_element(By.NAME, "login").send_keys(email)
-    browser.find_element(By.NAME, "password").send_keys("Passw0rd!x")
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    from selenium.webdriver.support import expected_conditions as EC
-    wait_for(browser).until(EC.url_changes(f"{live_server}/t/uni/login"))   # signed in: sent on
 
 
 def test_leader_drafts_and_submits_reviewer_accepts(app, client, project, live_server, browser, tmp_path):
@@ -26,7 +15,7 @@ def test_leader_drafts_and_submits_reviewer_accepts(app, client, project, live_s
     from selenium.webdriver.support import expected_conditions as EC
     wait = wait_for(browser)
 
-    _sign_in(browser, live_server, "lead_a@uni.test")
+    sign_in(browser, live_server, "uni", "lead_a@uni.test")
     browser.get(f"{live_server}/t/uni/teams/")
     wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "本周任务"))
     browser.find_element(By.ID, "start-weekly").click()
@@ -52,7 +41,7 @@ def test_leader_drafts_and_submits_reviewer_accepts(app, client, project, live_s
         .map(e => e.tagName + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)""")
     assert width <= 390, f"the page is {width}px wide on a 390px phone: {wide}"
 
-    _sign_in(browser, live_server, "arch@uni.test")
+    sign_in(browser, live_server, "uni", "arch@uni.test")
     browser.get(f"{live_server}/t/uni/teams/review")
     wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "待审报告"))
     browser.find_element(By.CSS_SELECTOR, f"a[href$='{report_url.split('/t/uni')[1]}']").click()
@@ -86,7 +75,7 @@ def test_report_edit_submit_return_resubmit_on_a_phone(app, client, project, liv
     from selenium.webdriver.support import expected_conditions as EC
     wait = wait_for(browser)
 
-    _sign_in(browser, live_server, "lead_a@uni.test")
+    sign_in(browser, live_server, "uni", "lead_a@uni.test")
     browser.get(f"{live_server}/t/uni/teams/")
     browser.find_element(By.ID, "start-weekly").click()
     wait.until(EC.presence_of_element_located((By.ID, "submit-report")))
@@ -96,13 +85,13 @@ def test_report_edit_submit_return_resubmit_on_a_phone(app, client, project, liv
     assert "入户走访 8 户。" in browser.find_element(By.TAG_NAME, "main").text
     report_path = browser.current_url.split(live_server)[1]
 
-    _sign_in(browser, live_server, "arch@uni.test")
+    sign_in(browser, live_server, "uni", "arch@uni.test")
     browser.get(f"{live_server}{report_path}")
     browser.find_element(By.NAME, "comment").send_keys("请补充走访照片和户主姓名")
     browser.find_element(By.ID, "return-report").click()
     wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash.ok"), "退回"))
 
-    _sign_in(browser, live_server, "lead_a@uni.test")
+    sign_in(browser, live_server, "uni", "lead_a@uni.test")
     browser.get(f"{live_server}/t/uni/")
     assert browser.find_elements(By.CSS_SELECTOR, "header .badge")            # the unread badge
     browser.get(f"{live_server}/t/uni/me/notifications")
