@@ -96,7 +96,7 @@ def test_lookup_needs_the_phone_suffix_and_shows_no_staff(client, county):
     assert seen["status"] == "new" and "contact_phone" not in seen and seen["steps"][0]["action"] == "submit"
 
 
-def test_each_level_sees_its_own_subtree(client, county):
+def test_each_level_sees_its_own_subtree(app, client, county):
     east = ask(client, county, station="s1")
     west = ask(client, county, station="s3", contact_phone="13900002222")
     assert {d["id"] for d in client.get(f"{BASE}/demands", headers=county["admin"]).get_json()} == {east["id"],
@@ -104,6 +104,10 @@ def test_each_level_sees_its_own_subtree(client, county):
     assert [d["id"] for d in client.get(f"{BASE}/demands", headers=county["east"]).get_json()] == [east["id"]]
     assert [d["id"] for d in client.get(f"{BASE}/demands", headers=county["s1"]).get_json()] == [east["id"]]
     assert client.get(f"{BASE}/demands/{west['id']}", headers=county["s1"]).status_code == 404
+    page = app.test_client()
+    page.post("/t/county/login", data={"login": "s1@county.test", "password": "Passw0rd!x"})
+    hidden = page.get(f"/t/county/stations/demands/{west['id']}")
+    assert hidden.status_code == 404 and "没有这个需求" in hidden.get_data(as_text=True)   # in Chinese, not English
     act(client, west["id"], "escalate", county["east"], status=403, note="不是我们的")
 
 
