@@ -75,14 +75,14 @@ __all__ = [
     # jobs, audit, rate limits
     "audit", "enqueue", "record_progress", "rate_limit",
     # documents, verification, notifications
-    "html_to_pdf", "new_verification_code", "qr_data_uri", "inbox", "notify",
+    "html_to_pdf", "new_verification_code", "qr_data_uri", "inbox", "notify", "keyed_digest",
     # people, units, activities and hours
     "mask_id_number", "mask_name", "mask_phone", "get_member", "member_names", "members_in_unit_named",
     "members_with_role", "add_member", "get_unit", "in_subtree", "admin_roots", "units_under", "ensure_unit",
-    "units_of_type",
+    "units_of_type", "all_units", "activities_between", "get_activity",
     "create_activity", "activity_transition", "activity_count", "activity_summaries", "approved_minutes",
     # pages
-    "Blueprint", "form_errors", "load_form", "posted", "FeaturePages",
+    "Blueprint", "form_errors", "load_form", "posted", "FeaturePages", "sheet_file",
 ]
 
 
@@ -181,6 +181,52 @@ def units_of_type(type: str) -> list:
     from sqlalchemy import select
     from .units.models import Unit
     return list(db.session.scalars(select(Unit).where(Unit.type == type).order_by(Unit.name)))
+
+
+def all_units() -> list:
+    """Every unit of the tenant, in tree order (by path)."""
+    from sqlalchemy import select
+    from .units.models import Unit
+    return list(db.session.scalars(select(Unit).order_by(Unit.path)))
+
+
+def keyed_digest(value: str) -> str:
+    """A keyed hash of ``value`` (a phone, an ID number) in the current tenant: equal values
+    match, the value itself cannot be read back; for "one answer per phone" rules."""
+    from .people.crypto import keyed_hash
+    return keyed_hash(value, tenant_id=current_tenant_id())
+
+
+def get_activity(activity_id: int):
+    """An activity of the current tenant (NotFound otherwise)."""
+    from .activities.services import get_activity as get
+    return get(activity_id)
+
+
+def activities_between(unit_ids, start, end, *, held_only: bool = True) -> list:
+    """Activities of these units starting in [start, end) (aware datetimes); with
+    ``held_only`` neither drafts nor cancelled ones. ``unit_ids`` may be a select of ids."""
+    from sqlalchemy import select
+    from .activities.models import Activity
+    stmt = select(Activity).where(Activity.unit_id.in_(unit_ids), Activity.starts_at >= start,
+                                  Activity.starts_at < end)
+    if held_only:
+        stmt = stmt.where(Activity.status.in_(("published", "closed", "completed")))
+    return list(db.session.scalars(stmt.order_by(Activity.starts_at, Activity.id)))
+
+
+def sheet_file(title: str, headers: list[str], rows) -> bytes:
+    """An .xlsx workbook of one sheet: Chinese headers, then the rows, as bytes to send."""
+    import io
+    from openpyxl import Workbook
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(list(row))
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
 
 
 def load_form(schema, source=None) -> dict:

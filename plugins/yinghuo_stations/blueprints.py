@@ -8,7 +8,7 @@ from pathlib import Path
 from yinghuo.api import Blueprint, FeaturePages
 
 HERE = Path(__file__).parent
-FEATURES = ("demands", "slips", "letterboxes")
+FEATURES = ("demands", "slips", "letterboxes", "sites", "menus", "ledgers", "rankings")
 
 #: mounted at /t/<slug>/api/v1/stations/
 api = Blueprint("stations_api", __name__, description="Township stations: residents' demands, dispatch, rating")

@@ -25,6 +25,10 @@ PERMISSIONS = [
     Permission("stations.serve", "Accept, decline and finish demands sent to one's team", ("leader",)),
     Permission("stations.intake", "Enter demands for residents (paper slips, calls, visits) and ratings by phone",
                ("tenant_admin", "unit_admin", "clerk", "leader")),
+    Permission("stations.propose", "Propose projects for the library that one's team will serve",
+               ("tenant_admin", "unit_admin", "leader")),
+    Permission("stations.ledger", "Keep station ledgers; see the compliance report and the ranking of one's levels",
+               ("tenant_admin", "unit_admin", "clerk")),
 ]
 
 
@@ -36,8 +40,14 @@ def yinghuo_permissions():
 @hookimpl
 def yinghuo_models():
     from .demands import models as demands
+    from .ledgers import models as ledgers
     from .letterboxes import models as letterboxes
-    return [demands.Demand, demands.DemandEvent, letterboxes.Letterbox, letterboxes.LetterboxRound]
+    from .menus import models as menus
+    from .rankings import models as rankings
+    from .sites import models as sites
+    return [demands.Demand, demands.DemandEvent, letterboxes.Letterbox, letterboxes.LetterboxRound,
+            sites.SiteProfile, menus.Project, menus.MenuItem, menus.ProjectMonth, ledgers.LedgerEntry,
+            ledgers.LedgerPhoto, rankings.StationSurvey]
 
 
 @hookimpl
@@ -57,7 +67,8 @@ def yinghuo_periodic_jobs():
 def yinghuo_nav_items(tenant, member, area):
     if area == "portal":
         return [NavItem("Ask for help", "stations_pages.ask", order=2),
-                NavItem("Track a request", "stations_pages.track", order=3)]
+                NavItem("Track a request", "stations_pages.track", order=3),
+                NavItem("Stations", "stations_pages.sites", order=4)]
     items = []
     if allowed(member, "stations.dispatch"):
         items.append(NavItem("Dispatch board", "stations_pages.board", order=1))
@@ -67,6 +78,13 @@ def yinghuo_nav_items(tenant, member, area):
         items.append(NavItem("Enter a demand", "stations_pages.intake", order=3))
         items.append(NavItem("Paper slips", "stations_pages.slips", order=4))
         items.append(NavItem("Letterboxes", "stations_pages.letterboxes", order=5))
+    if allowed(member, "stations.propose") or allowed(member, "stations.dispatch"):
+        items.append(NavItem("Project library", "stations_pages.projects", order=6))
+    if allowed(member, "stations.ledger"):
+        items.append(NavItem("Station ledgers", "stations_pages.ledger", order=7))
+        items.append(NavItem("Station ranking", "stations_pages.ranking", order=8))
+    if allowed(member, "stations.dispatch"):
+        items.append(NavItem("Stations", "stations_pages.sites", order=9))
     return items
 
 

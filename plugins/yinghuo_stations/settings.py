@@ -5,6 +5,13 @@ from marshmallow import Schema, fields, validate
 from yinghuo.api import current_tenant
 
 
+class RankingWeights(Schema):
+    activities = fields.Integer(load_default=30, validate=validate.Range(0, 100))
+    on_time = fields.Integer(load_default=30, validate=validate.Range(0, 100))
+    rating = fields.Integer(load_default=20, validate=validate.Range(0, 100))
+    survey = fields.Integer(load_default=20, validate=validate.Range(0, 100))
+
+
 class StationsSettings(Schema):
     """Tenant settings under settings.stations."""
 
@@ -21,6 +28,10 @@ class StationsSettings(Schema):
     duplicate_within_hours = fields.Integer(load_default=48, validate=validate.Range(1, 24 * 30))
     #: a letterbox not emptied within this many days is overdue
     letterbox_every_days = fields.Integer(load_default=7, validate=validate.Range(1, 90))
+    #: a station holds at least this many activities a month (the compliance report)
+    ledger_min_activities = fields.Integer(load_default=2, validate=validate.Range(0, 100))
+    #: how the quarterly ranking weighs activities held, on-time demands, ratings and surveys
+    ranking_weights = fields.Nested(RankingWeights, load_default=lambda: RankingWeights().load({}))
     #: the number residents call about their demands, printed on receipts and slips
     hotline = fields.String(load_default="", validate=validate.Length(max=40))
 

@@ -55,6 +55,10 @@ class Demand(TenantModel, Base):
     rated_by_phone: Mapped[bool] = mapped_column(default=False)
     #: an earlier demand of the same phone and category shortly before (flagged, not refused)
     duplicate_of: Mapped[int | None] = mapped_column(BigInteger)
+    #: the project of a station's menu it was ordered from
+    project_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: whether it was served within the time limit (set when finished; for the ranking)
+    finished_on_time: Mapped[bool | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

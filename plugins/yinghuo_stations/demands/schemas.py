@@ -50,6 +50,8 @@ class DemandSchema(Schema):
     rating_comment = fields.String()
     rated_by_phone = fields.Boolean()
     duplicate_of = fields.Integer(allow_none=True)
+    project_id = fields.Integer(allow_none=True)
+    finished_on_time = fields.Boolean(allow_none=True)
     created_at = fields.DateTime()
 
 

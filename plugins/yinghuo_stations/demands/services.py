@@ -221,12 +221,29 @@ def _values_for(demand: Demand, action: str, *, note: str, team_unit_id, rating,
     if action == "finish" and not note.strip():
         raise Invalid("Say what was done", fields={"note": ["required"]})
     if action == "finish":
-        return {"record": note.strip()[:2000]}
+        due = demand.due_at
+        if due is not None and due.tzinfo is None:
+            due = due.replace(tzinfo=utcnow().tzinfo)
+        return {"record": note.strip()[:2000], "finished_on_time": due is None or utcnow() <= due}
     if action == "rate":
         if rating is None or not 1 <= rating <= 5:
             raise Invalid("Give 1 to 5 stars", fields={"rating": ["1 to 5"]})
         return {"rating": rating, "rating_comment": note.strip()[:500], "rated_by_phone": by_phone}
     return {}
+
+
+def send_to_team(demand: Demand, *, team_unit_id: int, level_unit_id: int, project_id: int | None = None) -> Demand:
+    """A new demand ordered from a station's menu goes straight to the project's team,
+    handled by the level holding both (it comes back there if the team declines)."""
+    now = utcnow()
+    if not change_if(demand, status="new", values={"status": "dispatched", "team_unit_id": team_unit_id,
+                                                   "level_unit_id": level_unit_id, "project_id": project_id,
+                                                   "due_at": _due("dispatched", now)}):
+        raise Conflict("Someone else acted on this demand first", code="bad_transition")
+    _event(demand, "order", "new", "dispatched", None, note="")
+    audit("stations.demand.order", "demand", demand.id, after={"team_unit_id": team_unit_id,
+                                                               "project_id": project_id})
+    return demand
 
 
 def look_up(receipt: str, phone_tail: str) -> Demand:

@@ -1,0 +1,47 @@
+"""Which levels a person acts on: every feature asks here. Tenant admins reach the whole
+tree; a unit admin the subtrees of their admin roles; anyone else with a stations
+permission the subtree of their own unit (a station's clerk: their station)."""
+from __future__ import annotations
+
+from yinghuo.api import admin_roots, get_unit, in_subtree, units_under
+
+
+def roots_of(member) -> list[int] | None:
+    """The units whose subtrees ``member`` reaches; None for the whole tenant."""
+    roots = admin_roots(member)
+    if roots is None:
+        return None
+    return roots or ([member.unit_id] if member is not None and member.unit_id else [])
+
+
+def covers(member, unit_id: int | None) -> bool:
+    """Whether ``unit_id`` lies in ``member``'s reach."""
+    if member is None or unit_id is None:
+        return False
+    roots = roots_of(member)
+    return roots is None or any(unit_id == r or in_subtree(unit_id, r) for r in roots)
+
+
+def reached(member):
+    """A statement of the unit ids in ``member``'s reach (None: every unit)."""
+    roots = roots_of(member)
+    return None if roots is None else units_under(roots)
+
+
+def at_top(member) -> bool:
+    """Whether ``member`` reaches a root of the tree: the centre's own people."""
+    roots = roots_of(member)
+    return roots is None or any(get_unit(r).parent_id is None for r in roots)
+
+
+def stations_by_unit(units, kind: str) -> dict[int, int]:
+    """Each unit's station (itself or its nearest unit of type ``kind`` above), from the
+    paths of ``units`` alone."""
+    types = {u.id: u.type for u in units}
+    out = {}
+    for u in units:
+        for ancestor in reversed([int(i) for i in u.path.strip("/").split("/")]):
+            if types.get(ancestor) == kind:
+                out[u.id] = ancestor
+                break
+    return out
