@@ -8,7 +8,7 @@ import hashlib
 import json
 import os
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import psycopg
 from flask import Flask, Response, request
@@ -155,3 +155,90 @@ def checkin(slug, activity_id):
                    {"member": member[1], "how": "qr"})
     return json_response({"member_id": member[1], "member_name": member[3], "checked_in_at": now,
                           "checked_out_at": None, "in_method": "qr", "out_method": None})
+
+
+# --- the stations plugin: the dispatch board and a resident's demand (bench/stations.py) ---
+
+DEMAND_COLS = ("id, receipt, category, need, place, preferred_time, contact_name, contact_phone, channel, "
+               "slip_serial, station_id, level_unit_id, team_unit_id, status, due_at, record, rating, "
+               "rating_comment, rated_by_phone, duplicate_of, project_id, finished_on_time, created_at")
+
+
+def _tenant_only(cur, slug):
+    """A public form: the tenant (cached like Yinghuo's) and its RLS settings, no account."""
+    cached = _TENANTS.get(slug)
+    if cached is None or time.monotonic() - cached[0] > 5:
+        cur.execute("SELECT id, slug, name, kind, parent_id, status, suspended_reason, settings, branding, "
+                    "created_at FROM tenants WHERE slug = %s", (slug,))
+        cached = _TENANTS[slug] = (time.monotonic(), cur.fetchone())
+    tenant = cached[1]
+    cur.execute(f"SET LOCAL ROLE yinghuo_app; SET LOCAL app.tenant_ids = '{int(tenant[0])}'; "
+                "SET LOCAL app.operator = 'off'")
+    return tenant
+
+
+@app.get("/t/<slug>/api/v1/stations/demands")
+def demand_board(slug):
+    """The dispatcher's reach (their unit's subtree), the level asked for, the state; count and page."""
+    with conn().transaction(), conn().cursor() as cur:
+        tenant, _, member = identify(cur, slug)
+        tid, per_page = tenant[0], int(request.args.get("per_page", 50))
+        page = int(request.args.get("page", 1))
+        levels = None
+        for unit_id in (member[8], int(request.args["level_unit_id"])):
+            cur.execute("SELECT path FROM units WHERE id = %s AND tenant_id = %s", (unit_id, tid))
+            path = cur.fetchone()[0].replace("/", "//")
+            cur.execute("SELECT id FROM units WHERE path LIKE %s || '%%' ESCAPE '/' AND tenant_id = %s", (path, tid))
+            found = {r[0] for r in cur.fetchall()}
+            levels = found if levels is None else levels & found
+        ids = sorted(levels)
+        where = (f"FROM stations_demands WHERE level_unit_id IN ({', '.join(['%s'] * len(ids))}) AND status = %s "
+                 "AND tenant_id = %s")
+        params = (*ids, request.args["status"], tid)
+        cur.execute(f"SELECT count(*) {where}", params)
+        total = cur.fetchone()[0]
+        cur.execute(f"SELECT {DEMAND_COLS} {where} ORDER BY id DESC LIMIT %s OFFSET %s",
+                    (*params, per_page, (page - 1) * per_page))
+        names = [d.name for d in cur.description]
+        rows = [dict(zip(names, r)) for r in cur.fetchall()]
+    resp = json_response(rows)
+    resp.headers["X-Total-Count"] = str(total)
+    return resp
+
+
+@app.post("/t/<slug>/api/v1/stations/demands")
+def submit_demand(slug):
+    body = request.get_json()
+    now = datetime.now(timezone.utc)
+    with conn().transaction(), conn().cursor() as cur:
+        tenant = _tenant_only(cur, slug)
+        tid = tenant[0]
+        cur.execute("SELECT tenant_id, id, parent_id, name, type, path, depth FROM units WHERE tenant_id = %s AND "
+                    "id = %s AND tenant_id = %s", (tid, body["station_id"], tid))
+        cur.fetchone()
+        cur.execute("SELECT id FROM stations_demands WHERE contact_phone = %s AND category = %s AND created_at >= %s "
+                    "AND tenant_id = %s ORDER BY id DESC LIMIT 1",
+                    (body["contact_phone"], body["category"], now - timedelta(hours=48), tid))
+        earlier = cur.fetchone()
+        cur.execute("INSERT INTO stations_demands (tenant_id, id, receipt, category, need, place, preferred_time, "
+                    "contact_name, contact_phone, channel, station_id, level_unit_id, status, due_at, record, "
+                    "rating_comment, rated_by_phone, duplicate_of, created_at) VALUES (%s, nextval('yinghuo_id_seq'), "
+                    "'pending', %s, %s, %s, %s, %s, %s, 'online', %s, %s, 'new', %s, '', '', false, %s, %s) "
+                    "RETURNING id",
+                    (tid, body["category"], body["need"], body.get("place", ""), body.get("preferred_time", ""),
+                     body["contact_name"], body["contact_phone"], body["station_id"], body["station_id"],
+                     now + timedelta(hours=24), earlier[0] if earlier else None, now))
+        demand_id = cur.fetchone()[0]
+        receipt = f"{now:%y%m}{demand_id:06d}"
+        cur.execute("UPDATE stations_demands SET receipt = %s WHERE tenant_id = %s AND id = %s",
+                    (receipt, tid, demand_id))
+        cur.execute("INSERT INTO stations_demand_events (tenant_id, id, demand_id, action, from_status, to_status, "
+                    "actor_id, unit_id, note, at) VALUES (%s, nextval('yinghuo_id_seq'), %s, 'submit', 'new', 'new', "
+                    "NULL, %s, 'online', %s) RETURNING id", (tid, demand_id, body["station_id"], now))
+        cur.execute("INSERT INTO audit_log (at, tenant_id, actor_account_id, actor, action, target_type, target_id, "
+                    "before, after, reason, ip) VALUES (%s, %s, NULL, 'anonymous', 'stations.demand.submit', "
+                    "'demand', %s, NULL, %s, NULL, %s)",
+                    (now, tid, str(demand_id), json.dumps({"category": body["category"], "channel": "online"}),
+                     request.remote_addr))
+    return json_response({"id": demand_id, "receipt": receipt, "status": "new", "station_id": body["station_id"],
+                          "duplicate_of": earlier[0] if earlier else None}, 201)

@@ -1,5 +1,7 @@
 -- wrk script: each request uses the next bearer token (distinct people), optional JSON body.
--- env: TOKENS (file, one token per line), METHOD, BODY (may contain {qr}), QR
+-- env: TOKENS (file, one token per line), METHOD, BODY (may contain {qr}, and {n}: a number of
+-- 8 digits, different for every request), QR; NOAUTH=1 sends no token (a public form) and
+-- XFF=1 an X-Forwarded-For of its own for every request (each resident from their own address)
 local counter = 0
 local threads = {}
 
@@ -16,14 +18,24 @@ function init(args)
   index = id + 1
   method = os.getenv("METHOD") or "GET"
   body = (os.getenv("BODY") or ""):gsub("{qr}", os.getenv("QR") or "")
+  noauth = os.getenv("NOAUTH") == "1"
+  xff = os.getenv("XFF") == "1"
+  sent = 0
 end
 
 function request()
   local token = tokens[index]
   index = index + step
   if index > #tokens then index = id + 1 end
-  local headers = {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}
-  return wrk.format(method, nil, headers, method == "GET" and nil or body)
+  local headers = {["Content-Type"] = "application/json"}
+  if not noauth then headers["Authorization"] = "Bearer " .. token end
+  sent = sent + 1
+  local n = id * 10000000 + sent
+  if xff then
+    headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
+  end
+  local payload = body:gsub("{n}", string.format("%08d", n % 100000000))
+  return wrk.format(method, nil, headers, method == "GET" and nil or payload)
 end
 
 function done(summary, latency, requests)

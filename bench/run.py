@@ -6,7 +6,9 @@ Production topology on this machine: gunicorn with (2 x cores) + 1 sync workers,
 PostgreSQL, Redis; wrk on loopback. Scenarios: (a) a volunteer's activity list,
 (b) a sign-up burst on one large activity, (c) QR check-in; each against Yinghuo and
 against the bare app issuing the same SQL on the same tables; then (a) with row-level
-security on and off. Each comparison runs in rounds, the two sides back to back in each
+security on and off; then the stations plugin's hot paths (bench/stations.py): (d) a
+county's dispatch board over a year of demands, filtered by level and state, 50 a page,
+and (e) a resident's demand on the public form. Each comparison runs in rounds, the two sides back to back in each
 (which goes first alternates), every measurement after VACUUM ANALYZE and CHECKPOINT, with
 autovacuum off on the benchmark's tables; writing scenarios get a fresh activity per
 measurement. Prints the median requests/s and p50/p95/p99 of each side, the median of the
@@ -34,6 +36,8 @@ from pathlib import Path
 
 import psycopg
 
+import stations
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PG = os.environ.get("BENCH_PG", "postgresql://root@127.0.0.1:5432")
@@ -56,11 +60,12 @@ def main() -> None:
         admin.execute(f'CREATE DATABASE "{dbname}"')
     env = {**os.environ, "DATABASE_URL": f"{PG}/{dbname}", "SECRET_KEY": SECRET, "REDIS_URL": REDIS,
            "YINGHUO_INSTANCE": str(work / "instance"),
-           "YINGHUO_DATA_KEY": "k1:" + "B" * 43 + "="}
+           "YINGHUO_DATA_KEY": "k1:" + "B" * 43 + "=", "YINGHUO_PROXIES": "1"}
     servers = []
     try:
         _run([sys.executable, "-m", "yinghuo.cli", "db", "upgrade"], env)
         ids = seed(env, work, args.members, args.rounds)
+        ids["county"] = stations.seed(env, work, ROOT)
         workers = multiprocessing.cpu_count() * 2 + 1
         app_port, bare_port = _free_port(), _free_port()
         servers.append(_serve(["yinghuo.wsgi:app"], app_port, workers, env, ROOT))
@@ -85,6 +90,8 @@ def _args():
     parser.add_argument("--duration", type=int, default=6, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--members", type=int, default=12_000, help="distinct volunteers with tokens")
+    parser.add_argument("--only", default="abcder",
+                        help="the scenarios to run, by letter (r: RLS on and off); default all")
     parser.add_argument("--rounds", type=int, default=5,
                         help="rounds, each measuring both sides back to back; medians are reported")
     return parser.parse_args()
@@ -193,9 +200,10 @@ def qr(env, ids, key) -> str:
     return URLSafeTimedSerializer(SECRET, salt="yinghuo-checkin").dumps({"t": ids["tenant"], "a": ids[key], "k": "in"})
 
 
-def wrk(port, path, args, work, *, method="GET", body="", qr_token="", duration=None) -> dict:
-    env = {**os.environ, "TOKENS": str(work / "tokens.txt"), "METHOD": method, "BODY": body, "QR": qr_token,
-           "THREADS": "2"}
+def wrk(port, path, args, work, *, method="GET", body="", qr_token="", duration=None, tokens="tokens.txt",
+        public=False) -> dict:
+    env = {**os.environ, "TOKENS": str(work / tokens), "METHOD": method, "BODY": body, "QR": qr_token,
+           "THREADS": "2", "NOAUTH": "1" if public else "0", "XFF": "1" if public else "0"}
     out = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{duration or args.duration}s", "--timeout", "10s",
                           "-s", str(HERE / "load.lua"), f"http://127.0.0.1:{port}{path}"],
                          env=env, capture_output=True, text=True, check=True).stdout
@@ -220,19 +228,31 @@ def scenarios(args, env, ids, app_port, bare_port, work) -> dict:
 
     for port in (app_port, bare_port):  # warm every worker up (imports, pools, statement caches)
         wrk(port, f"{base}?per_page=20", args, work, duration=6)
-    for r in range(args.rounds):
+    for r in range(args.rounds if "a" in args.only else 0):
         for who, port in sides(r):
             measure("a", who, port, f"{base}?per_page=20")
-    for r in range(args.rounds):
+    for r in range(args.rounds if "b" in args.only else 0):
         for who, port in sides(r):
             measure("b", who, port, f"{base}/{ids[f'signup_{who}_{r}']}/signups", method="POST", body="{}")
-    for r in range(args.rounds):
+    for r in range(args.rounds if "c" in args.only else 0):
         for who, port in sides(r):
             key = f"checkin_{who}_{r}"
             measure("c", who, port, f"{base}/{ids[key]}/checkins", method="POST", body='{"token": "{qr}"}',
                     qr_token=qr(env, ids, key))
+    county = ids["county"]
+    board = (f"/t/{stations.SLUG}/api/v1/stations/demands?status=new&level_unit_id={county['institutes'][2]}"
+             "&per_page=50")
+    for port in (app_port, bare_port):
+        wrk(port, board, args, work, duration=3, tokens="tokens_board.txt")
+    for r in range(args.rounds if "d" in args.only else 0):
+        for who, port in sides(r):
+            measure("d", who, port, board, tokens="tokens_board.txt")
+    for r in range(args.rounds if "e" in args.only else 0):
+        for who, port in sides(r):
+            measure("e", who, port, f"/t/{stations.SLUG}/api/v1/stations/demands", method="POST",
+                    body=stations.submission_body(county), public=True)
     try:
-        for r in range(args.rounds):
+        for r in range(args.rounds if "r" in args.only else 0):
             for who, enabled in ((("rls on", True), ("rls off", False)) if r % 2 == 0 else
                                  (("rls off", False), ("rls on", True))):
                 _rls(env, enabled=enabled)
@@ -273,8 +293,11 @@ def report(runs: dict, workers: int, args) -> None:
           f"medians of {args.rounds} rounds\n")
     print(f"{'scenario':<28}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
     rows = [("a", "app", "bare", "(a) activity list ", 0.60), ("b", "app", "bare", "(b) sign-up burst ", 0.60),
-            ("c", "app", "bare", "(c) QR check-in ", 0.60), ("a", "rls on", "rls off", "(a) ", 0.95)]
+            ("c", "app", "bare", "(c) QR check-in ", 0.60), ("d", "app", "bare", "(d) dispatch board ", 0.60),
+            ("e", "app", "bare", "(e) demand submitted ", 0.60), ("a", "rls on", "rls off", "(a) ", 0.95)]
     for key, one, other, label, target in rows:
+        if (key, one) not in runs:
+            continue
         for who in (one, other):
             found = runs[(key, who)]
             print(f"{label + who:<28}" + "".join(f"{_median([r[m] for r in found]):>9.{1 if m == 'rps' else 2}f}"
@@ -284,6 +307,9 @@ def report(runs: dict, workers: int, args) -> None:
         ratio = _median(ratios)
         print(f"{'   ratio ' + one + '/' + other:<28}{ratio:>9.3f}   target >= {target:.2f}: "
               f"{'met' if ratio >= target else 'NOT met'} (rounds: {' '.join(f'{x:.2f}' for x in ratios)})")
+        if key == "d":
+            p95 = _median([r["p95"] for r in runs[("d", "app")]])
+            print(f"{'   p95 of the app':<28}{p95:>9.2f}   target <= 50 ms: {'met' if p95 <= 50 else 'NOT met'}")
 
 
 def check_overbooking(env, ids, app_port, work, args) -> None:

@@ -31,7 +31,7 @@ class TooManyRequests(DomainError):
 
 def take(name: str) -> None:
     """Count one use of ``name`` by this client; refuse with 429 and when to come back once
-    any of its limits is used up. A refused use is not counted. Outside a
+    any of its limits is used up. The limit that refuses does not count the use. Outside a
     request (the CLI, the demo, jobs) there is no stranger to limit."""
     if not has_request_context():
         return
@@ -49,14 +49,15 @@ def take(name: str) -> None:
 
 
 def _take(limiter, limits, who) -> None:
-    for limit in limits:
-        if not limiter.test(limit, *who):
+    """One atomic take-if-allowed per limit, shortest window first (one round trip each):
+    the limit that refuses does not count the use; a shorter one that let it through has
+    counted it, which matters nothing while the longer one refuses."""
+    for limit in sorted(limits, key=lambda item: item.get_expiry()):
+        if not limiter.hit(limit, *who):
             wait = max(1, int(limiter.get_window_stats(limit, *who).reset_time - time.time()))
             refused = TooManyRequests("Too many submissions from here; please try again later")
             refused.retry_after = wait
             raise refused
-    for limit in limits:
-        limiter.hit(limit, *who)
 
 
 def reset() -> None:

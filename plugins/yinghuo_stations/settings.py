@@ -36,10 +36,25 @@ class StationsSettings(Schema):
     hotline = fields.String(load_default="", validate=validate.Length(max=40))
 
 
+_SCHEMA = StationsSettings()
+
+
 def settings_of(tenant) -> dict:
-    return StationsSettings().load((tenant.settings or {}).get("stations") or {})
+    return _SCHEMA.load((tenant.settings or {}).get("stations") or {})
 
 
 def settings() -> dict:
-    """The stations settings of the tenant in scope."""
-    return settings_of(current_tenant())
+    """The stations settings of the tenant in scope (loaded once per distinct value: the
+    schema's load costs more than some requests' own work)."""
+    import json
+    raw = (current_tenant().settings or {}).get("stations") or {}
+    key = json.dumps(raw, sort_keys=True, ensure_ascii=False)
+    found = _LOADED.get(key)
+    if found is None:
+        if len(_LOADED) > 256:
+            _LOADED.clear()
+        found = _LOADED[key] = _SCHEMA.load(raw)
+    return dict(found)
+
+
+_LOADED: dict[str, dict] = {}

@@ -1,7 +1,7 @@
 """Org tree rules: create units under a parent, subtree queries by path prefix."""
 from __future__ import annotations
 
-from sqlalchemy import false, or_, select
+from sqlalchemy import bindparam, false, or_, select
 
 from .. import audit
 from ..db.context import current_tenant_id
@@ -11,7 +11,11 @@ from .models import Unit
 
 
 def get_unit(unit_id: int) -> Unit:
-    unit = db.session.get(Unit, (current_tenant_id(), unit_id))
+    """A unit of the current tenant: from the session when already loaded, else one Core read."""
+    from ..db.rows import find_one
+    unit = db.session.identity_map.get((Unit.__mapper__._identity_class, (current_tenant_id(), unit_id), None))
+    if unit is None:
+        unit = find_one(Unit, id=unit_id)
     if unit is None:
         raise NotFound("no such unit")
     return unit
@@ -74,6 +78,29 @@ def units_under(roots: list[int]):
     if not paths:
         return select(Unit.id).where(false())
     return select(Unit.id).where(or_(*[Unit.path.startswith(p, autoescape=True) for p in paths]))
+
+
+def _ids_under_statement():
+    """Built once: the ids of the units under one root, the pattern being the root's own
+    path column (never a bound parameter: a prepared statement's generic plan for
+    ``path LIKE $1 || '%'`` inside a subquery rescans the paths once per unit)."""
+    unit, root = Unit.__table__, Unit.__table__.alias("root_unit")
+    return (select(unit.c.id).select_from(unit.join(root, (root.c.tenant_id == unit.c.tenant_id)
+                                                    & unit.c.path.startswith(root.c.path, autoescape=False)))
+            .where(unit.c.tenant_id == bindparam("yh_tenant"), root.c.id == bindparam("root")))
+
+
+_IDS_UNDER = _ids_under_statement()
+
+
+def unit_ids_under(roots: list[int]) -> set[int]:
+    """The ids of every unit in the subtrees of ``roots`` (one prebuilt statement a root)."""
+    from ..db.rows import fetch
+    tenant_id = current_tenant_id()
+    found: set[int] = set()
+    for root in sorted(set(roots or ())):
+        found.update(r.id for r in fetch(_IDS_UNDER, {"yh_tenant": tenant_id, "root": root}))
+    return found
 
 
 def check_may_add_under(member, parent_id: int | None) -> None:

@@ -4,13 +4,15 @@ step is a conditional update (two dispatchers at once: one wins, the other gets 
 audited and written to the demand's timeline."""
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, BigInteger, any_, bindparam, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from yinghuo.api import (
-    Conflict, Forbidden, Invalid, NotFound, admin_roots, allowed, audit, change_if, db, get_unit,
-    in_subtree, rate_limit, units_under, utcnow,
+    Conflict, Forbidden, Invalid, NotFound, admin_roots, allowed, audit, change_if, current_tenant_id, db, fetch,
+    get_unit, in_subtree, insert_row, rate_limit, unit_ids_under, units_under, utcnow,
 )
 
 from ..settings import settings
@@ -85,6 +87,16 @@ def check(data: dict) -> dict:
     return {**clean, "station_id": int(station), "channel": channel}
 
 
+_T = Demand.__table__
+#: built once: the latest demand of a phone and category since a moment; a receipt written
+_EARLIER = (select(_T.c.id).where(_T.c.tenant_id == bindparam("yh_tenant"), _T.c.contact_phone == bindparam("phone"),
+                                  _T.c.category == bindparam("category"),
+                                  _T.c.created_at >= bindparam("since", type_=_T.c.created_at.type))
+            .order_by(_T.c.id.desc()).limit(1))
+_SET_RECEIPT = (update(_T).where(_T.c.tenant_id == bindparam("yh_tenant"), _T.c.id == bindparam("demand_id"))
+                .values(receipt=bindparam("new_receipt")))
+
+
 def submit(data: dict, *, member=None, entered_by=None, slip_photo: bytes | None = None) -> Demand:
     """A new demand at a station, online (the resident) or entered for them (a clerk or a
     firefly volunteer, with the paper slip's channel, serial and photo). A demand of the
@@ -93,17 +105,19 @@ def submit(data: dict, *, member=None, entered_by=None, slip_photo: bytes | None
         rate_limit("public_form")
     clean = check(data)
     now = utcnow()
-    earlier = db.session.scalar(select(Demand.id).where(
-        Demand.contact_phone == clean["contact_phone"], Demand.category == clean["category"],
-        Demand.created_at >= now - timedelta(hours=settings()["duplicate_within_hours"]))
-        .order_by(Demand.id.desc()).limit(1))
-    demand = Demand(**clean, slip_serial=(data.get("slip_serial") or None), slip_photo=slip_photo,
-                    member_id=member.id if member else None, entered_by=entered_by.id if entered_by else None,
-                    level_unit_id=clean["station_id"], status="new", due_at=_due("new", now),
-                    duplicate_of=earlier, receipt="pending", created_at=now)
-    db.session.add(demand)
-    db.session.flush()
-    demand.receipt = f"{now:%y%m}{demand.id % 1_000_000:06d}"
+    tenant_id = current_tenant_id()
+    found = fetch(_EARLIER, {"yh_tenant": tenant_id, "phone": clean["contact_phone"], "category": clean["category"],
+                             "since": now - timedelta(hours=settings()["duplicate_within_hours"])})
+    earlier = found[0].id if found else None
+    demand = insert_row(Demand, **clean, slip_serial=(data.get("slip_serial") or None), slip_photo=slip_photo,
+                        member_id=member.id if member else None,
+                        entered_by=entered_by.id if entered_by else None, level_unit_id=clean["station_id"],
+                        status="new", due_at=_due("new", now), duplicate_of=earlier, receipt="pending",
+                        created_at=now)
+    # the month, then the whole id (unique, unlike a part of it once ids pass a million)
+    receipt = f"{now:%y%m}{demand.id:06d}"
+    fetch(_SET_RECEIPT, {"yh_tenant": tenant_id, "demand_id": demand.id, "new_receipt": receipt})
+    set_committed_value(demand, "receipt", receipt)
     _event(demand, "submit", "new", "new", entered_by or member, note=clean["channel"])
     audit("stations.demand.submit", "demand", demand.id, after={"category": demand.category,
                                                                 "channel": demand.channel})
@@ -111,9 +125,8 @@ def submit(data: dict, *, member=None, entered_by=None, slip_photo: bytes | None
 
 
 def _event(demand: Demand, action: str, before: str, after: str, actor, *, note: str = "") -> None:
-    db.session.add(DemandEvent(demand_id=demand.id, action=action, from_status=before, to_status=after,
-                               actor_id=actor.id if actor is not None else None, unit_id=demand.level_unit_id,
-                               note=note or ""))
+    insert_row(DemandEvent, demand_id=demand.id, action=action, from_status=before, to_status=after,
+               actor_id=actor.id if actor is not None else None, unit_id=demand.level_unit_id, note=note or "")
 
 
 def may_dispatch(member, demand: Demand) -> bool:
@@ -261,24 +274,48 @@ def timeline(demand: Demand) -> list[DemandEvent]:
                                    .order_by(DemandEvent.at, DemandEvent.id)))
 
 
+#: what the board lists of a demand: no resident's name or phone (the demand's own page has them)
+BOARD_FIELDS = ("id", "receipt", "category", "need", "place", "preferred_time", "channel", "slip_serial", "station_id",
+                "level_unit_id", "team_unit_id", "status", "due_at", "rating", "duplicate_of", "project_id",
+                "created_at")
+
+
 def board(member, *, status: str | None = None, level_unit_id: int | None = None, overdue: bool = False,
-          page: int = 1, per_page: int = 50) -> tuple[list[Demand], int]:
+          page: int = 1, per_page: int = 50) -> tuple[list, int]:
     """The dispatch board: demands at levels inside the viewer's subtree (all for tenant
-    admins), newest first, filtered by state, level and overdue."""
-    stmt = select(Demand)
+    admins), newest first, filtered by state, level and overdue; rows of BOARD_FIELDS."""
+    levels = None
     roots = admin_roots(member)
     if roots is not None:
-        mine = roots or ([member.unit_id] if member.unit_id else [])
-        stmt = stmt.where(Demand.level_unit_id.in_(units_under(mine)))
-    if status:
-        stmt = stmt.where(Demand.status == status)
+        levels = unit_ids_under(roots or ([member.unit_id] if member.unit_id else []))
     if level_unit_id:
-        stmt = stmt.where(Demand.level_unit_id.in_(units_under([level_unit_id])))
+        asked = unit_ids_under([level_unit_id])
+        levels = asked if levels is None else levels & asked
+    if levels is not None and not levels:
+        return [], 0
+    count, rows = _board_statements(levels is not None, bool(status), overdue, db.engine.dialect.name)
+    params = {"yh_tenant": current_tenant_id(), "levels": sorted(levels or ()), "status": status,
+              "now": utcnow(), "limit": per_page, "offset": (page - 1) * per_page}
+    return fetch(rows, params), fetch(count, params)[0][0]
+
+
+@functools.lru_cache(maxsize=16)
+def _board_statements(by_level: bool, by_status: bool, overdue: bool, dialect: str):
+    """The board's count and page statements, built once per shape; the levels are one
+    array on PostgreSQL (one prepared statement whatever their number)."""
+    t = Demand.__table__
+    where = [t.c.tenant_id == bindparam("yh_tenant")]
+    if by_level:
+        where.append(t.c.level_unit_id == any_(bindparam("levels", type_=ARRAY(BigInteger))) if dialect ==
+                     "postgresql" else t.c.level_unit_id.in_(bindparam("levels", expanding=True)))
+    if by_status:
+        where.append(t.c.status == bindparam("status"))
     if overdue:
-        stmt = stmt.where(Demand.status.in_(OPEN), Demand.due_at < utcnow())
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(stmt.order_by(Demand.id.desc()).limit(per_page).offset((page - 1) * per_page)).all()
-    return list(rows), total
+        where += [t.c.status.in_(OPEN), t.c.due_at < bindparam("now", type_=t.c.due_at.type)]
+    count = select(func.count()).select_from(t).where(*where)
+    page = (select(*[t.c[name] for name in BOARD_FIELDS]).where(*where).order_by(t.c.id.desc())
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+    return count, page
 
 
 def team_inbox(member) -> list[Demand]:

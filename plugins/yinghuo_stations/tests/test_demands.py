@@ -156,3 +156,20 @@ def test_a_resident_asks_on_a_page_and_gets_a_receipt(app, county):
                                                        "need": "打扫", "contact_name": "王奶奶",
                                                        "contact_phone": "13912345678"})
     assert 'class="big-number"' in ok.get_data(as_text=True)
+
+
+def test_the_board_lists_what_its_schema_says_without_the_residents_phone(client, county):
+    """The board's fast path (rows straight to JSON) gives what BoardRowSchema would."""
+    from yinghuo_stations.demands.schemas import BoardRowSchema
+    d = ask(client, county)
+    [row] = client.get(f"{BASE}/demands", headers=county["admin"]).get_json()
+    detail = client.get(f"{BASE}/demands/{d['id']}", headers=county["admin"]).get_json()
+    assert set(row) == set(BoardRowSchema().fields) and "contact_phone" not in row
+    assert row == {k: detail[k] for k in row}
+
+
+def test_a_submission_answers_what_its_schema_says(client, county):
+    """The submission's fast path (the demand straight to JSON) gives what DemandSchema would."""
+    d = ask(client, county)
+    detail = client.get(f"{BASE}/demands/{d['id']}", headers=county["admin"]).get_json()
+    assert d == detail
