@@ -155,10 +155,10 @@ def create_activity(data: dict, *, creator=None):
     return create(current_tenant(), data, creator=creator)[0]
 
 
-def activity_transition(activity, action: str):
-    """publish, close, complete or cancel a kernel activity."""
+def activity_transition(activity, action: str, *, reason: str | None = None):
+    """publish, close, complete or cancel (with the reason) a kernel activity."""
     from .activities.services import transition
-    return transition(current_tenant(), activity, action)
+    return transition(current_tenant(), activity, action, reason=reason)
 
 
 def activity_count(*, category: str | None = None) -> int:

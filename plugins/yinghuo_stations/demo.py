@@ -148,13 +148,28 @@ def _activities(stations, admin, rng) -> int:
                                             "capacity": 40, "visibility": "public"}, creator=admin)
                 activity_transition(activity, "publish")
                 held += 1
+                if begins < utcnow() and (i + n) % 3 < 2:
+                    activity_transition(activity, ("complete", "close")[(i + n) % 3])
                 if (i + n) % 4 == 3 or begins > utcnow():
                     continue                                                  # no ledger yet
                 ledgers.save_entry(activity.id, {"record": f"{station.name}开展{activity.title}，村民 {20 + n * 5} 人参加",
                                                  "evaluation_score": 4 + n % 2, "evaluation": "组织有序，效果良好",
                                                  "feedback": "" if (i + n) % 5 == 2 else "希望多办几次"}, by=admin)
                 ledgers.add_photo(activity.id, PNG, by=admin)
+    _not_held(stations[0], admin)
     return held
+
+
+def _not_held(station, admin) -> None:
+    """A draft and a cancelled activity: neither counts in the ledger."""
+    begins = utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(days=5)
+    for title, cancel in (("秋冬防火宣传（草稿）", False), ("露天电影（因雨取消）", True)):
+        activity = create_activity({"title": title, "category": "文化服务", "unit_id": station.id,
+                                    "address": f"{station.name}广场", "starts_at": begins,
+                                    "ends_at": begins + timedelta(hours=2), "capacity": 40}, creator=admin)
+        if cancel:
+            activity_transition(activity, "publish")
+            activity_transition(activity, "cancel", reason="天气原因，改期举行")
 
 
 def _surveys(stations, rng) -> None:

@@ -66,9 +66,12 @@ def yinghuo_periodic_jobs():
 @hookimpl
 def yinghuo_nav_items(tenant, member, area):
     if area == "portal":
-        return [NavItem("Ask for help", "stations_pages.ask", order=2),
-                NavItem("Track a request", "stations_pages.track", order=3),
-                NavItem("Stations", "stations_pages.sites", order=4)]
+        items = [NavItem("Ask for help", "stations_pages.ask", order=2),
+                 NavItem("Track a request", "stations_pages.track", order=3),
+                 NavItem("Stations", "stations_pages.sites", order=4)]
+        if member is not None:
+            items.append(NavItem("My requests", "stations_pages.mine", order=5))
+        return items
     items = []
     if allowed(member, "stations.dispatch"):
         items.append(NavItem("Dispatch board", "stations_pages.board", order=1))

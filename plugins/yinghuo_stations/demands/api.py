@@ -8,7 +8,7 @@ from ..blueprints import api as blp
 from . import services
 from .schemas import (
     ActionSchema, BoardQuery, BoardRowSchema, DemandInSchema, DemandSchema, EventSchema, LookupSchema,
-    PublicDemandSchema, RateSchema,
+    MyRatingSchema, PublicDemandSchema, RateSchema,
 )
 
 
@@ -85,6 +85,25 @@ def demand_timeline(demand_id):
 def team_inbox():
     """Open demands dispatched to my team."""
     return services.team_inbox(g.member)
+
+
+@blp.route("/demands/mine")
+@gate.member
+@blp.response(200, PublicDemandSchema(many=True))
+def my_demands():
+    """The demands I asked for myself (signed in), newest first, as I may see them."""
+    return [services.public_view(d) for d in services.mine(g.member)]
+
+
+@blp.route("/demands/<int:demand_id>/my-rating", methods=["POST"])
+@gate.member
+@blp.arguments(MyRatingSchema)
+@blp.response(200, PublicDemandSchema)
+def rate_mine(data, demand_id):
+    """I rate a demand of my own once it is done (1-5 and a comment)."""
+    demand = services.rate_own(demand_id, g.member, rating=data["rating"], note=data["comment"])
+    db.session.commit()
+    return services.public_view(demand)
 
 
 @blp.route("/lookup", methods=["POST"])

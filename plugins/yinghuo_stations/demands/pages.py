@@ -75,6 +75,21 @@ def track():
     return render_template("stations/track.html", view=None, form={})
 
 
+@bp.route("/mine", methods=["GET", "POST"])
+@gate.member
+@form_errors
+def mine():
+    """A signed-in resident's own requests, where each stands, and the rating of a served one."""
+    if posted():
+        services.rate_own(request.form.get("demand_id", type=int), g.member,
+                          rating=request.form.get("rating", type=int), note=request.form.get("comment", ""))
+        db.session.commit()
+        flash(_("Thank you for rating the service."), "ok")
+        return redirect(url_for(".mine"))
+    rows = services.mine(g.member)
+    return render_template("stations/mine.html", rows=[(d, services.public_view(d)) for d in rows])
+
+
 @bp.route("/board")
 @gate.permission("stations.dispatch")
 def board():

@@ -84,6 +84,11 @@ class StepSchema(Schema):
     note = fields.String()
 
 
+class MyRatingSchema(Schema):
+    rating = fields.Integer(required=True, validate=validate.Range(1, 5))
+    comment = fields.String(load_default="", validate=validate.Length(max=500))
+
+
 class PublicDemandSchema(Schema):
     """What the resident sees by receipt and phone: no staff names, the phone masked."""
     receipt = fields.String()

@@ -269,6 +269,20 @@ def look_up(receipt: str, phone_tail: str) -> Demand:
     return demand
 
 
+def mine(member, limit: int = 50) -> list[Demand]:
+    """The demands a signed-in resident asked for themselves, newest first."""
+    return list(db.session.scalars(select(Demand).where(Demand.member_id == member.id)
+                                   .order_by(Demand.id.desc()).limit(limit)))
+
+
+def rate_own(demand_id: int, member, *, rating, note: str = "") -> Demand:
+    """A signed-in resident rates a demand of their own once it is done."""
+    demand = get_demand(demand_id)
+    if demand.member_id is None or demand.member_id != member.id:
+        raise NotFound("no such demand")
+    return transition(demand, "rate", None, note=note, rating=rating)
+
+
 def timeline(demand: Demand) -> list[DemandEvent]:
     return list(db.session.scalars(select(DemandEvent).where(DemandEvent.demand_id == demand.id)
                                    .order_by(DemandEvent.at, DemandEvent.id)))

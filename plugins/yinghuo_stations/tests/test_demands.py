@@ -173,3 +173,28 @@ def test_a_submission_answers_what_its_schema_says(client, county):
     d = ask(client, county)
     detail = client.get(f"{BASE}/demands/{d['id']}", headers=county["admin"]).get_json()
     assert d == detail
+
+
+def test_a_signed_in_resident_sees_and_rates_their_own_requests(app, client, county, make_member, login):
+    make_member("county", "granny@county.test", name="王奶奶", roles=["volunteer"])
+    make_member("county", "other@county.test", name="李四", roles=["volunteer"])
+    me, other = login("county", "granny@county.test"), login("county", "other@county.test")
+    body = {"station_id": county["units"]["s1"], "category": "生活照料", "need": "需要代买药品",
+            "contact_name": "王奶奶", "contact_phone": "13912340000"}
+    d = client.post(f"{BASE}/demands", json=body, headers=me).get_json()
+    ask(client, county)                                                        # someone else's, not signed in
+    assert [x["receipt"] for x in client.get(f"{BASE}/demands/mine", headers=me).get_json()] == [d["receipt"]]
+    assert client.get(f"{BASE}/demands/mine", headers=other).get_json() == []
+    act(client, d["id"], "escalate", county["s1"], note="上报")
+    act(client, d["id"], "dispatch", county["east"], team_unit_id=county["units"]["east_team"])
+    act(client, d["id"], "accept", county["lead"])
+    act(client, d["id"], "finish", county["lead"], note="已送药上门")
+    assert client.post(f"{BASE}/demands/{d['id']}/my-rating", json={"rating": 5},
+                       headers=other).status_code == 404                       # not theirs
+    page = app.test_client()
+    page.post("/t/county/login", data={"login": "granny@county.test", "password": "Passw0rd!x"})
+    html = page.get("/t/county/stations/mine").get_data(as_text=True)
+    assert "我的求助" in html and "已送药上门" in html
+    assert page.post("/t/county/stations/mine", data={"demand_id": d["id"], "rating": "4"}).status_code == 302
+    [mine] = client.get(f"{BASE}/demands/mine", headers=me).get_json()
+    assert (mine["status"], mine["rating"]) == ("rated", 4)
