@@ -196,6 +196,14 @@ def yinghuo_hours_approved(tenant: Tenant, record: HourRecord) -> None:
     """
 
 
+@hookspec
+def yinghuo_hours_voided(tenant: Tenant, record: HourRecord) -> None:
+    """A service-hours record that had been approved was voided (a correction voids it and
+    enters a new pending record). Fires once per record, inside the void's transaction: a
+    plugin that credited points for it writes the counter-entry, keyed on the record.
+    """
+
+
 # --- decisions: the first answer wins ----------------------------------------------------
 
 @hookspec(firstresult=True)

@@ -119,8 +119,15 @@ def reject(record: HourRecord, *, reason: str, by) -> HourRecord:
 
 
 def void(record: HourRecord, *, reason: str, by) -> HourRecord:
-    """Records are never deleted: a void keeps the row and says why."""
-    return _close(record, "voided", reason, by, allowed={"pending", "approved", "rejected"})
+    """Records are never deleted: a void keeps the row and says why. Voiding an approved
+    record fires ``yinghuo_hours_voided`` (once: the change is conditional)."""
+    was = record.status
+    _close(record, "voided", reason, by, allowed={"pending", "approved", "rejected"})
+    if was == "approved":
+        from ..tenancy.context import current_tenant
+        tenant = current_tenant()
+        _hooks(tenant).yinghuo_hours_voided(tenant=tenant, record=record)
+    return record
 
 
 def _close(record: HourRecord, status: str, reason: str, by, *, allowed: set[str]) -> HourRecord:

@@ -272,3 +272,19 @@ def browser(tmp_path):
                                                          "downloadPath": str(tmp_path / "downloads")})
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def raw_sql(app):
+    """``raw_sql("UPDATE …")`` runs SQL straight on the test database as its owner, outside
+    the app and its row-level security: what someone with database access could do (the
+    tamper-evidence tests plant their changes this way)."""
+    from sqlalchemy import text
+
+    from yinghuo.extensions import db
+
+    def run(sql: str, **params):
+        with app.app_context(), db.engine.begin() as conn:
+            result = conn.execute(text(sql), params)
+            return result.rowcount
+    return run
