@@ -126,12 +126,13 @@ def audit_tenant(browser, base: str, slug: str, lang: str, msgids: set[str]) -> 
 
 
 @pytest.fixture
-def demo(app, time_machine):
+def demo(app, time_machine, request):
+    """The demo, its people and data for the tenant under test only (the others exist)."""
     time_machine.move_to(_frozen_moment(), tick=True)
     from yinghuo.demo import load
     from yinghuo.extensions import db
     with app.app_context():
-        load()
+        load(only={request.node.callspec.params["slug"]})
         db.session.commit()
 
 
