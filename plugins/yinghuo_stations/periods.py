@@ -58,3 +58,13 @@ def months_before(month: str, count: int) -> list[str]:
         if number == 0:
             year, number = year - 1, 12
     return out
+
+
+def quarters_before(quarter: str, count: int) -> list[str]:
+    """``count`` quarters ending with ``quarter``, newest first (for a quarter picker)."""
+    year, number = int(quarter[:4]), int(quarter[-1])
+    out = []
+    for _ in range(count):
+        out.append(f"{year}Q{number}")
+        year, number = (year - 1, 4) if number == 1 else (year, number - 1)
+    return out

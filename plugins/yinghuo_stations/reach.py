@@ -3,7 +3,7 @@ tree; a unit admin the subtrees of their admin roles; anyone else with a station
 permission the subtree of their own unit (a station's clerk: their station)."""
 from __future__ import annotations
 
-from yinghuo.api import admin_roots, get_unit, in_subtree, units_under
+from yinghuo.api import activities_between, admin_roots, all_units, get_unit, in_subtree, unit_ids_under
 
 
 def roots_of(member) -> list[int] | None:
@@ -20,12 +20,6 @@ def covers(member, unit_id: int | None) -> bool:
         return False
     roots = roots_of(member)
     return roots is None or any(unit_id == r or in_subtree(unit_id, r) for r in roots)
-
-
-def reached(member):
-    """A statement of the unit ids in ``member``'s reach (None: every unit)."""
-    roots = roots_of(member)
-    return None if roots is None else units_under(roots)
 
 
 def at_top(member) -> bool:
@@ -45,3 +39,20 @@ def stations_by_unit(units, kind: str) -> dict[int, int]:
                 out[u.id] = ancestor
                 break
     return out
+
+
+def stations_with_activities(member, start, end) -> tuple[list, dict, dict]:
+    """The stations in ``member``'s reach (tree order), every unit by id (for parents), and
+    the activities each station (or a unit under it) held in [start, end): what the ledger
+    report and the ranking count."""
+    from .settings import settings
+    kind = settings()["station_unit_type"]
+    units = all_units()
+    roots = roots_of(member)
+    visible = None if roots is None else unit_ids_under(roots)
+    stations = [u for u in units if u.type == kind and (visible is None or u.id in visible)]
+    by_unit = stations_by_unit(units, kind)
+    held: dict[int, list] = {s.id: [] for s in stations}
+    for activity in activities_between([u for u, s in by_unit.items() if s in held], start, end) if held else []:
+        held[by_unit[activity.unit_id]].append(activity)
+    return stations, {u.id: u for u in units}, held

@@ -2,7 +2,6 @@
 and answers the first entry; no balance below zero unless the tenant allows it; the check
 finds each planted tampering and names the entry."""
 import pytest
-from sqlalchemy import text
 
 from .conftest import BASE, adjust, balance, hours
 

@@ -55,26 +55,12 @@ class DemandSchema(Schema):
     created_at = fields.DateTime()
 
 
-class BoardRowSchema(Schema):
+class BoardRowSchema(DemandSchema):
     """A demand as the dispatch board lists it: no resident's name or phone (those are on
     the demand itself, for those who may see it)."""
-    id = fields.Integer()
-    receipt = fields.String()
-    category = fields.String()
-    need = fields.String()
-    place = fields.String()
-    preferred_time = fields.String()
-    channel = fields.String()
-    slip_serial = fields.String(allow_none=True)
-    station_id = fields.Integer()
-    level_unit_id = fields.Integer()
-    team_unit_id = fields.Integer(allow_none=True)
-    status = fields.String()
-    due_at = fields.DateTime(allow_none=True)
-    rating = fields.Integer(allow_none=True)
-    duplicate_of = fields.Integer(allow_none=True)
-    project_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
+
+    class Meta:
+        exclude = ("contact_name", "contact_phone", "record", "rating_comment", "rated_by_phone", "finished_on_time")
 
 
 class StepSchema(Schema):

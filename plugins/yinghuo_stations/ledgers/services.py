@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from yinghuo.api import (
-    Forbidden, Invalid, NotFound, activities_between, all_units, audit, db, get_activity, get_unit, utcnow,
+    Forbidden, Invalid, NotFound, activities_between, audit, db, get_activity, get_unit, utcnow,
 )
 
 from ..periods import month_bounds
-from ..reach import covers, reached, stations_by_unit
+from ..reach import covers, stations_with_activities
 from ..settings import settings
 from .models import LedgerEntry, LedgerPhoto
 
@@ -154,25 +154,16 @@ def report(month: str, *, by) -> list[dict]:
     complete ledger entry, and the flags (under the minimum, incomplete records)."""
     start, end = month_bounds(month)
     minimum = settings()["ledger_min_activities"]
-    units = all_units()
-    reach = reached(by)
-    visible = None if reach is None else set(db.session.scalars(reach))
-    kind = settings()["station_unit_type"]
-    stations = [u for u in units if u.type == kind and (visible is None or u.id in visible)]
-    station_by_unit = stations_by_unit(units, kind)
-    held: dict[int, list[int]] = {s.id: [] for s in stations}
-    activities = activities_between([u.id for u in units if station_by_unit.get(u.id) in held], start, end) \
-        if stations else []
-    for a in activities:
-        held[station_by_unit[a.unit_id]].append(a.id)
+    stations, units, held = stations_with_activities(by, start, end)
+    activities = [a for found in held.values() for a in found]
     entries = {e.activity_id: e for e in db.session.scalars(
         select(LedgerEntry).where(LedgerEntry.activity_id.in_([a.id for a in activities])))} if activities else {}
     counts = photo_counts(e.id for e in entries.values())
-    parents = {u.id: u for u in units}
     rows = []
     for s in stations:
-        complete = sum(1 for i in held[s.id] if i in entries and not missing(entries[i], counts.get(entries[i].id, 0)))
-        rows.append({"station": s, "parent": parents.get(s.parent_id), "held": len(held[s.id]), "complete": complete,
+        complete = sum(1 for a in held[s.id] if a.id in entries
+                       and not missing(entries[a.id], counts.get(entries[a.id].id, 0)))
+        rows.append({"station": s, "parent": units.get(s.parent_id), "held": len(held[s.id]), "complete": complete,
                      "incomplete": len(held[s.id]) - complete, "under_minimum": len(held[s.id]) < minimum})
     return rows
 

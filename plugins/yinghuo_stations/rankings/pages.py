@@ -8,7 +8,7 @@ from yinghuo.api import db, form_errors, gate, posted, sheet_file
 
 from ..blueprints import pages as bp
 from ..ledgers.api import XLSX
-from ..periods import quarter_bounds, this_quarter
+from ..periods import quarter_bounds, quarters_before, this_quarter
 from ..settings import settings
 from ..sites import services as sites
 from . import services
@@ -32,21 +32,12 @@ def _quarter() -> str:
     return quarter
 
 
-def _quarters(count: int = 6) -> list[str]:
-    year, number = int(this_quarter()[:4]), int(this_quarter()[-1])
-    out = []
-    for _n in range(count):
-        out.append(f"{year}Q{number}")
-        year, number = (year - 1, 4) if number == 1 else (year, number - 1)
-    return out
-
-
 @bp.route("/ranking")
 @gate.permission("stations.ledger")
 def ranking():
     quarter = _quarter()
     return render_template("stations/ranking.html", rows=services.ranking(quarter, by=g.member), quarter=quarter,
-                           quarters=_quarters(), weights=settings()["ranking_weights"], parts=services.PARTS)
+                           quarters=quarters_before(this_quarter(), 6), weights=settings()["ranking_weights"], parts=services.PARTS)
 
 
 @bp.route("/ranking.xlsx")

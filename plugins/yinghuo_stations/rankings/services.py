@@ -4,21 +4,20 @@ survey scores, weighed by the tenant's settings. Each level ranks its own subtre
 from __future__ import annotations
 
 import math
-import re
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from yinghuo.api import (
-    Conflict, Invalid, NotFound, activities_between, all_units, audit, db, get_unit, keyed_digest, rate_limit,
+    Conflict, Invalid, NotFound, audit, db, get_unit, keyed_digest, rate_limit,
 )
 
 from ..demands.models import Demand
+from ..demands.services import PHONE
 from ..periods import quarter_bounds, this_quarter
-from ..reach import reached, stations_by_unit
+from ..reach import stations_with_activities
 from ..settings import settings
 from .models import StationSurvey
 
-PHONE = re.compile(r"^1[3-9]\d{9}$")
 PARTS = ("activities", "on_time", "rating", "survey")
 
 
@@ -52,16 +51,9 @@ def ranking(quarter: str, *, by) -> list[dict]:
     start, end = quarter_bounds(quarter)
     conf = settings()
     weights = conf["ranking_weights"]
-    kind = conf["station_unit_type"]
-    units = all_units()
-    reach = reached(by)
-    visible = None if reach is None else set(db.session.scalars(reach))
-    stations = [u for u in units if u.type == kind and (visible is None or u.id in visible)]
+    stations, units, activities = stations_with_activities(by, start, end)
     ids = [s.id for s in stations]
-    by_unit = stations_by_unit(units, kind)
-    held = {i: 0 for i in ids}
-    for a in activities_between([u for u, s in by_unit.items() if s in held], start, end) if ids else []:
-        held[by_unit[a.unit_id]] += 1
+    held = {i: len(activities[i]) for i in ids}
     in_quarter = (Demand.station_id.in_(ids), Demand.created_at >= start, Demand.created_at < end)
     finished = dict(db.session.execute(select(Demand.station_id, func.count()).where(
         *in_quarter, Demand.finished_on_time.is_not(None)).group_by(Demand.station_id)).all())
@@ -72,7 +64,6 @@ def ranking(quarter: str, *, by) -> list[dict]:
     surveys = dict(db.session.execute(select(StationSurvey.station_id, func.avg(StationSurvey.score)).where(
         StationSurvey.station_id.in_(ids), StationSurvey.quarter == quarter).group_by(StationSurvey.station_id)).all())
     target = 3 * conf["ledger_min_activities"]
-    parents = {u.id: u for u in units}
     rows = []
     for s in stations:
         raw = {"activities": held[s.id],
@@ -85,7 +76,7 @@ def ranking(quarter: str, *, by) -> list[dict]:
                 "survey": (raw["survey"] - 1) / 4 if raw["survey"] is not None else 0.0}
         total_weight = sum(weights[p] for p in PARTS) or 1
         score = round(100 * sum(weights[p] * part[p] for p in PARTS) / total_weight, 1)
-        rows.append({"station": s, "parent": parents.get(s.parent_id), "raw": raw, "part": part, "score": score})
+        rows.append({"station": s, "parent": units.get(s.parent_id), "raw": raw, "part": part, "score": score})
     rows.sort(key=lambda r: (-r["score"], r["station"].name))
     top = math.ceil(len(rows) / 3)
     for place, row in enumerate(rows, 1):

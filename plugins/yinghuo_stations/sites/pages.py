@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from yinghuo.api import current_member, db, form_errors, gate, posted
+from yinghuo.api import allowed, current_member, db, form_errors, gate, posted
 
 from ..blueprints import pages as bp
 from ..reach import covers
@@ -25,7 +25,7 @@ def site(unit_id):
     """A site's profile; its own level (and the levels above) edit it here."""
     found = services.site(unit_id)
     member = current_member()
-    may_edit = member is not None and covers(member, unit_id) and _may_dispatch(member)
+    may_edit = member is not None and covers(member, unit_id) and allowed(member, "stations.dispatch")
     if posted():
         gate.demand("stations.dispatch")
         services.save_profile(unit_id, {**request.form.to_dict(), "platforms": request.form.getlist("platforms")},
@@ -35,11 +35,6 @@ def site(unit_id):
         return redirect(url_for(".site", unit_id=unit_id))
     return render_template("stations/site.html", s=found, p=found["profile"], platforms=PLATFORMS,
                            may_edit=may_edit, menu=_menu(unit_id) if found["station"] else [])
-
-
-def _may_dispatch(member) -> bool:
-    from yinghuo.api import allowed
-    return allowed(member, "stations.dispatch")
 
 
 def _menu(unit_id: int) -> list:
