@@ -52,7 +52,7 @@ from .notifications.services import inbox, notify
 
 # --- people, units, activities and hours (helpers below as well) -----------------------------
 from .people.masking import mask_id_number, mask_name, mask_phone
-from .people.services import get_member, member_names, members_in_unit_named, members_with_role
+from .people.services import find_members, get_member, member_names, members_in_unit_named, members_with_role
 from .units.services import admin_roots, get_unit, in_subtree, unit_ids_under, units_under
 
 # --- pages and the API's blueprints --------------------------------------------------------
@@ -77,7 +77,7 @@ __all__ = [
     # documents, verification, notifications
     "html_to_pdf", "new_verification_code", "qr_data_uri", "inbox", "notify", "keyed_digest",
     # people, units, activities and hours
-    "mask_id_number", "mask_name", "mask_phone", "get_member", "member_names", "members_in_unit_named",
+    "mask_id_number", "mask_name", "mask_phone", "find_members", "get_member", "member_names", "members_in_unit_named",
     "members_with_role", "add_member", "get_unit", "in_subtree", "admin_roots", "units_under", "unit_ids_under",
     "ensure_unit",
     "units_of_type", "all_units", "activities_between", "get_activity",

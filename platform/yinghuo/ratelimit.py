@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 DEFAULTS = {
     #: a public sign-up or application form, per client address
     "public_form": "10/minute;60/day",
+    #: a PIN typed on a shared page (a merchant's code check), per client address
+    "pin_attempt": "5/minute;30/hour",
 }
 
 

@@ -22,7 +22,11 @@ def yinghuo_manifest():
 #: the plugin's permissions: the only place its roles are named
 PERMISSIONS = [
     Permission("points.view", "See people's points and the ledger", ("tenant_admin", "unit_admin", "clerk")),
-    Permission("points.adjust", "Adjust a person's points with a reason; check the ledger", ("tenant_admin",)),
+    Permission("points.award", "Award listed items, serve the supermarket counter, enter stock",
+               ("tenant_admin", "unit_admin", "clerk")),
+    Permission("points.manage", "Keep the item list, households, supermarkets, goods and merchants",
+               ("tenant_admin", "unit_admin")),
+    Permission("points.adjust", "Adjust points with a reason, decide objections, check the ledger", ("tenant_admin",)),
 ]
 
 
@@ -33,8 +37,14 @@ def yinghuo_permissions():
 
 @hookimpl
 def yinghuo_models():
-    from .ledger import models
-    return [models.PointsAccount, models.PointsEntry, models.PointsChain]
+    from .households.models import Household, HouseholdMember
+    from .items.models import Award, Item, Objection
+    from .ledger.models import PointsAccount, PointsChain, PointsEntry
+    from .merchants.models import Merchant, Voucher
+    from .orders.models import Order, OrderLine
+    from .shops.models import Good, Shop, StockMove
+    return [PointsAccount, PointsEntry, PointsChain, Household, HouseholdMember, Item, Award, Objection, Shop, Good,
+            StockMove, Order, OrderLine, Merchant, Voucher]
 
 
 @hookimpl
@@ -47,7 +57,11 @@ def yinghuo_blueprints():
 @hookimpl
 def yinghuo_periodic_jobs():
     return [PeriodicJob("yinghuo_points.ledger.services.nightly", interval_seconds=24 * 3600,
-                        name="Check the points ledger's chain and balances; record its head")]
+                        name="Check the points ledger's chain, balances and stock; record its head"),
+            PeriodicJob("yinghuo_points.items.services.credit_due", interval_seconds=15 * 60,
+                        name="Credit awards whose public notice is over"),
+            PeriodicJob("yinghuo_points.orders.services.expire_due", interval_seconds=10 * 60,
+                        name="Expire orders not picked up; give back points and stock")]
 
 
 @hookimpl

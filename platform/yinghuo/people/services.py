@@ -58,13 +58,16 @@ def _set_id_number(member: Member, id_type: str | None, number: str | None) -> N
 
 
 def find_members(text: str, limit: int = 20) -> list[Member]:
-    """Members whose name contains ``text`` or whose phone is ``text``, by name (the search
-    a leader or clerk types on a page to find someone)."""
+    """Members whose name contains ``text``, whose phone is ``text`` or whose ID number is
+    ``text`` (matched by its keyed hash), by name: the search a leader or clerk types on a
+    page to find someone."""
     text = (text or "").strip()
     if not text:
         return []
-    return list(db.session.scalars(select(Member).where(Member.name.contains(text, autoescape=True) | (
-        Member.phone == text)).order_by(Member.name).limit(limit)))
+    found = Member.name.contains(text, autoescape=True) | (Member.phone == text)
+    if len(text) >= 15 and text[:-1].isdigit():
+        found = found | (Member.id_number_hash == crypto.keyed_hash(normalise_id(text), tenant_id=current_tenant_id()))
+    return list(db.session.scalars(select(Member).where(found).order_by(Member.name).limit(limit)))
 
 
 def update_profile(member: Member, *, name: str, phone: str) -> Member:

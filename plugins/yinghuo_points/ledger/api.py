@@ -22,6 +22,8 @@ class PointsEntryOut(Schema):
 class MemberPointsOut(Schema):
     member_id = fields.Integer()
     balance = fields.Integer()
+    household_id = fields.Integer(allow_none=True, metadata={"description": "whose account it is, with household "
+                                                                           "earning"})
     entries = fields.List(fields.Nested(PointsEntryOut))
 
 
@@ -39,14 +41,21 @@ class PointsCheckOut(Schema):
     entries = fields.Integer()
     broken = fields.Dict(allow_none=True)
     balances = fields.List(fields.Dict())
+    stock = fields.List(fields.Dict(), metadata={"description": "goods whose stock differs from their moves"})
     head = fields.String()
 
 
 def points_view(member_id: int) -> dict:
-    rows = services.entries_of(member_id)
-    return {"member_id": member_id, "balance": services.balance_of(member_id),
-            "entries": [{**{k: getattr(e, k) for k in ("id", "seq", "kind", "amount", "note", "created_at")},
-                         "change": services.signed(e, member_id)} for e in rows]}
+    """A person's points: their account's (or, with household earning, their household's)."""
+    from ..households.services import holder_account
+    acc = holder_account(member_id)
+    return {"member_id": member_id, "balance": acc.balance, "household_id": acc.household_id,
+            "entries": [entry_view(e, acc.id) for e in services.entries_of(acc.id)]}
+
+
+def entry_view(entry, account_id: int) -> dict:
+    return {**{k: getattr(entry, k) for k in ("id", "seq", "kind", "amount", "note", "created_at")},
+            "change": services.signed(entry, account_id)}
 
 
 @blp.route("/me")
@@ -73,8 +82,7 @@ def adjust(data):
     key = request.headers.get("Idempotency-Key") or data["idempotency_key"]
     entry, _ = services.adjust(data["member_id"], data["amount"], reason=data["reason"], key=key, by=g.member)
     db.session.commit()
-    return {**{k: getattr(entry, k) for k in ("id", "seq", "kind", "amount", "note", "created_at")},
-            "change": services.signed(entry, data["member_id"])}
+    return entry_view(entry, entry.credit_account_id if data["amount"] > 0 else entry.debit_account_id)
 
 
 @blp.route("/check")

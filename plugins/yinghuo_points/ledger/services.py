@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from yinghuo.api import Conflict, Invalid, NotFound, audit, bump, db, get_member, utcnow
+from yinghuo.api import Conflict, Invalid, NotFound, audit, bump, db, find_one, get_member, utcnow
 
 from ..settings import settings
 from .chain import GENESIS, digest, first_break
@@ -17,14 +17,14 @@ from .models import PointsAccount, PointsChain, PointsEntry
 SYSTEM = ("issuing", "redemption")
 
 
-def account(key: str, *, member_id: int | None = None) -> PointsAccount:
+def account(key: str, *, member_id: int | None = None, household_id: int | None = None) -> PointsAccount:
     """The account of this key, opened on first use."""
     found = db.session.scalar(select(PointsAccount).where(PointsAccount.key == key))
     if found is not None:
         return found
     try:
         with db.session.begin_nested():
-            found = PointsAccount(key=key, member_id=member_id, balance=0)
+            found = PointsAccount(key=key, member_id=member_id, household_id=household_id, balance=0)
             db.session.add(found)
     except IntegrityError:
         found = db.session.scalar(select(PointsAccount).where(PointsAccount.key == key))
@@ -47,6 +47,10 @@ def _head() -> PointsChain:
             pass
         head = db.session.scalar(stmt)
     return head
+
+
+#: taken first by every write that posts: a tenant's entries are written one after another
+lock_chain = _head
 
 
 def find(source: str, source_id) -> PointsEntry | None:
@@ -95,7 +99,8 @@ def credit_hours(record) -> PointsEntry | None:
     points = round(record.minutes * settings()["points_per_hour"] / 60)
     if points <= 0:
         return None
-    entry, _ = post(account("issuing"), member_account(record.member_id), points, kind="hours", source="hours",
+    from ..households.services import holder_account
+    entry, _ = post(account("issuing"), holder_account(record.member_id), points, kind="hours", source="hours",
                     source_id=record.id, note=(record.content or "")[:200])
     return entry
 
@@ -106,7 +111,8 @@ def reverse_hours(record) -> PointsEntry | None:
     original = find("hours", record.id)
     if original is None:
         return None
-    entry, _ = post(member_account(record.member_id), account("issuing"), original.amount, kind="hours_void",
+    credited = find_one(PointsAccount, id=original.credit_account_id)
+    entry, _ = post(credited, account("issuing"), original.amount, kind="hours_void",
                     source="hours_void", source_id=record.id, reverses_id=original.id, may_go_negative=True,
                     note="voided")
     return entry
@@ -124,7 +130,8 @@ def adjust(member_id: int, amount: int, *, reason: str, key: str, by) -> tuple[P
         errors["amount"] = ["a whole number, not zero"]
     if errors:
         raise Invalid("Please correct the fields marked below", fields=errors)
-    person, issuing = member_account(member_id), account("issuing")
+    from ..households.services import holder_account
+    person, issuing = holder_account(member_id), account("issuing")
     debit, credit = (issuing, person) if amount > 0 else (person, issuing)
     entry, new = post(debit, credit, abs(amount), kind="adjust", source="adjust", source_id=key.strip()[:80],
                       note=reason.strip(), by=by)
@@ -133,29 +140,21 @@ def adjust(member_id: int, amount: int, *, reason: str, key: str, by) -> tuple[P
     return entry, new
 
 
-def balance_of(member_id: int) -> int:
-    found = db.session.scalar(select(PointsAccount.balance).where(PointsAccount.key == f"member:{member_id}"))
-    return found or 0
-
-
-def entries_of(member_id: int, limit: int = 50) -> list[PointsEntry]:
-    acc = db.session.scalar(select(PointsAccount.id).where(PointsAccount.key == f"member:{member_id}"))
-    if acc is None:
-        return []
+def entries_of(account_id: int, limit: int = 50) -> list[PointsEntry]:
+    """An account's latest entries, newest first."""
     return list(db.session.scalars(select(PointsEntry).where(
-        (PointsEntry.debit_account_id == acc) | (PointsEntry.credit_account_id == acc))
+        (PointsEntry.debit_account_id == account_id) | (PointsEntry.credit_account_id == account_id))
         .order_by(PointsEntry.seq.desc()).limit(limit)))
 
 
-def signed(entry: PointsEntry, member_id: int) -> int:
-    """The entry as it moved this member's balance: + credited, - debited."""
-    acc = db.session.scalar(select(PointsAccount.id).where(PointsAccount.key == f"member:{member_id}"))
-    return entry.amount if entry.credit_account_id == acc else -entry.amount
+def signed(entry: PointsEntry, account_id: int) -> int:
+    """The entry as it moved this account's balance: + credited, - debited."""
+    return entry.amount if entry.credit_account_id == account_id else -entry.amount
 
 
 def check() -> dict:
-    """The whole ledger checked: the chain (the first entry that does not follow) and every
-    cached balance against the sum of its entries."""
+    """The whole ledger checked: the chain (the first entry that does not follow), every
+    cached balance against the sum of its entries, every good's stock against its moves."""
     head = db.session.scalar(select(PointsChain))
     entries = db.session.scalars(select(PointsEntry).order_by(PointsEntry.seq, PointsEntry.id)
                                  .execution_options(yield_per=1000))
@@ -169,8 +168,10 @@ def check() -> dict:
         expected = int(credits.get(acc.id) or 0) - int(debits.get(acc.id) or 0)
         if acc.balance != expected:
             wrong.append({"account": acc.key, "cached": acc.balance, "ledger": expected})
-    return {"ok": broken is None and not wrong, "entries": head.seq if head else 0, "broken": broken,
-            "balances": wrong, "head": head.head_hash if head else GENESIS}
+    from ..shops.services import check_stock
+    stock = check_stock()
+    return {"ok": broken is None and not wrong and not stock, "entries": head.seq if head else 0, "broken": broken,
+            "balances": wrong, "stock": stock, "head": head.head_hash if head else GENESIS}
 
 
 def nightly(tenant_id: int | None = None, now: str | None = None) -> dict:

@@ -3,7 +3,7 @@ and answers the first entry; no balance below zero unless the tenant allows it; 
 finds each planted tampering and names the entry."""
 import pytest
 
-from .conftest import BASE, adjust, balance, hours
+from .conftest import BASE, adjust, balance, hours, set_points
 
 
 def test_hook_hours_voided_reverses_what_hours_approved_credited_once(client, village, clock):
@@ -45,9 +45,7 @@ def test_no_deduction_below_zero_unless_the_tenant_allows_it(client, village, op
     refused = adjust(client, village, -25, "b", status=409)
     assert refused["error"]["code"] == "insufficient_points" and "20" in refused["error"]["message"]
     assert balance(client, village) == 20
-    r = client.patch("/api/v1/tenants/village", headers=operator, json={"settings": {"points": {
-        "points_per_hour": 10, "allow_negative": True}}})
-    assert r.status_code == 200, r.get_json()
+    set_points(client, operator, allow_negative=True)
     adjust(client, village, -25, "c")
     assert balance(client, village) == -5
     assert "reason" in client.post(f"{BASE}/adjustments", headers={**village["admin"], "Idempotency-Key": "d"},
