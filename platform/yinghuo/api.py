@@ -52,7 +52,8 @@ from .notifications.services import inbox, notify
 
 # --- people, units, activities and hours (helpers below as well) -----------------------------
 from .people.masking import mask_id_number, mask_name, mask_phone
-from .people.services import find_members, get_member, member_names, members_in_unit_named, members_with_role
+from .people.services import (find_members, get_member, member_names, member_units, members_in_unit_named,
+                              members_with_role)
 from .units.services import admin_roots, get_unit, in_subtree, unit_ids_under, units_under
 
 # --- pages and the API's blueprints --------------------------------------------------------
@@ -77,7 +78,8 @@ __all__ = [
     # documents, verification, notifications
     "html_to_pdf", "new_verification_code", "qr_data_uri", "inbox", "notify", "keyed_digest",
     # people, units, activities and hours
-    "mask_id_number", "mask_name", "mask_phone", "find_members", "get_member", "member_names", "members_in_unit_named",
+    "mask_id_number", "mask_name", "mask_phone", "find_members", "masked_member", "get_member", "member_names",
+    "member_units", "members_in_unit_named",
     "members_with_role", "add_member", "get_unit", "in_subtree", "admin_roots", "units_under", "unit_ids_under",
     "ensure_unit",
     "units_of_type", "all_units", "activities_between", "get_activity",
@@ -107,6 +109,13 @@ def current_member():
     """The signed-in member of the current tenant, or None."""
     from flask import g
     return g.get("member")
+
+
+def masked_member(member) -> dict:
+    """A member as a clerk's page shows them: name, unit, phone and ID number masked
+    (``138****5678``, ``110***********1234``), to tell two people of one name apart."""
+    from .people.services import member_view
+    return member_view(member)
 
 
 def add_member(data: dict, *, audit_action: str = "member.create"):

@@ -7,7 +7,7 @@ from pathlib import Path
 from yinghuo.api import Blueprint, FeaturePages
 
 HERE = Path(__file__).parent
-FEATURES = ("ledger", "households", "items", "shops", "orders", "merchants")
+FEATURES = ("ledger", "households", "items", "shops", "orders", "merchants", "reports")
 
 #: mounted at /t/<slug>/api/v1/points/
 api = Blueprint("points_api", __name__, description="Points: a tamper-evident ledger of good deeds")

@@ -79,5 +79,19 @@ def yinghuo_hours_voided(tenant, record):
 @hookimpl
 def yinghuo_nav_items(tenant, member, area):
     if area == "portal":
-        return [NavItem("My points", "points_pages.mine", order=6)] if member is not None else []
-    return [NavItem("Points ledger", "points_pages.ledger", order=20)] if allowed(member, "points.view") else []
+        items = [NavItem("Points supermarkets", "points_pages.shops", order=7)]
+        return ([NavItem("My points", "points_pages.mine", order=6)] + items) if member is not None else items
+    items = []
+    if allowed(member, "points.award"):
+        items.append(NavItem("Supermarket counter", "points_pages.counter", order=19))
+    if allowed(member, "points.view"):
+        from .items.services import open_objections
+        waiting = len(open_objections()) if allowed(member, "points.adjust") else 0
+        items.append(NavItem("Points", "points_pages.home", order=20, badge=waiting))
+    return items
+
+
+@hookimpl
+def yinghuo_demo_data(tenant):
+    from .demo import seed
+    return seed(tenant)

@@ -202,6 +202,14 @@ def member_names(member_ids) -> dict[int, str]:
     return dict(db.session.execute(select(Member.id, Member.name).where(Member.id.in_(ids))).all())
 
 
+def member_units(member_ids) -> dict[int, int | None]:
+    """Each member's unit id, by member id (one query): for reports grouped by village."""
+    ids = list(set(member_ids))
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Member.id, Member.unit_id).where(Member.id.in_(ids))).all())
+
+
 def members_in_unit_named(name: str) -> list[int]:
     """Ids of the members of the unit(s) with this name (e.g. a working group)."""
     return list(db.session.scalars(select(Member.id).join(Unit, Unit.id == Member.unit_id)

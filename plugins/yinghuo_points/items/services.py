@@ -88,7 +88,7 @@ def award(data: dict, *, by, key: str, photo: bytes | None = None) -> tuple[Awar
     if earlier is not None:
         return earlier, False
     item = get_item(data.get("item_id"))
-    gate.demand(AWARD_PERMISSION[item.awarded_by])
+    gate.demand(AWARD_PERMISSION[item.awarded_by], by)
     target_unit, member_id, household_id = _target(data)
     unit_id = data.get("unit_id") or target_unit
     errors = {}
@@ -144,7 +144,7 @@ def _check_balance(award_row: Award) -> None:
                        params={"balance": target.balance})
 
 
-def credit(award_row: Award) -> None:
+def credit(award_row: Award, *, at=None) -> None:
     """Post the award to the ledger (once: the award's id is the entry's source). A deduction
     the balance no longer covers fails and is reported, never taken below zero."""
     target, issuing = _account_of(award_row), account("issuing")
@@ -152,12 +152,12 @@ def credit(award_row: Award) -> None:
     try:
         with db.session.begin_nested():
             entry, _ = post(debit, credit_to, abs(award_row.points), kind="item", source="award",
-                            source_id=award_row.id, note=award_row.note[:200])
+                            source_id=award_row.id, note=award_row.note[:200], at=at)
     except DomainError as refused:
         award_row.status, award_row.outcome = "failed", refused.message
         audit("points.award.fail", "points_award", award_row.id, after={"outcome": award_row.outcome})
         return
-    award_row.status, award_row.entry_id, award_row.credited_at = "credited", entry.id, utcnow()
+    award_row.status, award_row.entry_id, award_row.credited_at = "credited", entry.id, at or utcnow()
     audit("points.award.credit", "points_award", award_row.id, after={"entry": entry.seq})
 
 
@@ -277,3 +277,10 @@ def notice_rows(unit_id: int, *, masked: bool = True) -> list[dict]:
                     "who": mask_name(who) if masked and r.member_id else who, "status": r.status,
                     "notice_until": r.notice_until, "award": r})
     return out
+
+
+def who(award_row: Award) -> str:
+    """The name of the person or household an award is for."""
+    if award_row.household_id:
+        return get_household(award_row.household_id).name
+    return get_member(award_row.member_id).name

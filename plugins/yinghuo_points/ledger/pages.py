@@ -5,17 +5,30 @@ import secrets
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from yinghuo.api import allowed, db, form_errors, gate, get_member, posted
+from yinghuo.api import allowed, db, find_members, form_errors, gate, get_member, posted
 
 from ..blueprints import pages as bp
 from . import services
 from .api import points_view
 
 
+@bp.route("/")
+@gate.permission("points.view")
+def home():
+    """The points work of a tenant, one card per task the signed-in person may do."""
+    from ..items.services import open_objections
+    waiting = len(open_objections()) if allowed(g.member, "points.adjust") else 0
+    return render_template("points/home.html", waiting=waiting)
+
+
 @bp.route("/mine")
 @gate.member
 def mine():
-    return render_template("points/mine.html", view=points_view(g.member.id))
+    """My points (or my household's), my orders waiting for pickup, my merchant codes."""
+    from ..households.services import household_of
+    from ..orders.services import orders_of
+    return render_template("points/mine.html", view=points_view(g.member.id), household=household_of(g.member.id),
+                           orders=orders_of(g.member.id, limit=10))
 
 
 @bp.route("/ledger", methods=["GET", "POST"])
@@ -34,7 +47,8 @@ def ledger():
         return redirect(url_for(".ledger", member_id=member_id))
     member_id = request.args.get("member_id", type=int)
     person = get_member(member_id) if member_id else None
+    find = request.args.get("find", "")
     may_adjust = allowed(g.member, "points.adjust")
     return render_template("points/ledger.html", report=services.check() if may_adjust else None, person=person,
                            view=points_view(person.id) if person else None, may_adjust=may_adjust,
-                           key=secrets.token_hex(8))
+                           key=secrets.token_hex(8), find=find, found=find_members(find) if find else [])

@@ -59,10 +59,11 @@ def find(source: str, source_id) -> PointsEntry | None:
 
 
 def post(debit: PointsAccount, credit: PointsAccount, amount: int, *, kind: str, source: str, source_id,
-         note: str = "", by=None, reverses_id: int | None = None, may_go_negative: bool = False
+         note: str = "", by=None, reverses_id: int | None = None, may_go_negative: bool = False, at=None
          ) -> tuple[PointsEntry, bool]:
     """Move ``amount`` points from ``debit`` to ``credit``. Returns the entry and whether it
-    is new (False: this source was posted before; nothing changed)."""
+    is new (False: this source was posted before; nothing changed). ``at`` dates it (the
+    demo's month of history); otherwise it is now."""
     if not isinstance(amount, int) or amount <= 0:
         raise Invalid("Give a whole number of points above zero", fields={"amount": ["above zero"]})
     head = _head()
@@ -74,7 +75,7 @@ def post(debit: PointsAccount, credit: PointsAccount, amount: int, *, kind: str,
         raise Conflict("Not enough points: the balance is %(balance)s", code="insufficient_points",
                        params={"balance": _balance_now(debit)})
     bump(PointsAccount, credit.id, "balance", amount)
-    now = utcnow()
+    now = at or utcnow()
     seq = head.seq + 1
     fields = {"seq": seq, "debit_account_id": debit.id, "credit_account_id": credit.id, "amount": amount,
               "kind": kind, "source": source, "source_id": str(source_id), "reverses_id": reverses_id,

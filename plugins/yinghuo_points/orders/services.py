@@ -87,9 +87,9 @@ def _new_code() -> str:
             return code
 
 
-def place(shop_id: int, member_id: int, lines, *, by, key: str) -> tuple[Order, bool]:
+def place(shop_id: int, member_id: int, lines, *, by, key: str, at=None) -> tuple[Order, bool]:
     """Reserve the goods and their points for ``member_id``. The same key from the same
-    person again answers the first order and changes nothing."""
+    person again answers the first order and changes nothing. (``at``: the demo's history.)"""
     if not (key or "").strip():
         raise Invalid("Please correct the fields marked below", fields={"idempotency_key": ["required"]})
     key = key.strip()[:80]
@@ -98,7 +98,7 @@ def place(shop_id: int, member_id: int, lines, *, by, key: str) -> tuple[Order, 
     if earlier is not None:
         return earlier, False
     if member_id != by.id:
-        gate.demand("points.award")  # a clerk at the counter, for someone else
+        gate.demand("points.award", by)  # a clerk at the counter, for someone else
     person = get_member(member_id)
     shop = get_shop(shop_id)
     if not shop.active:
@@ -112,14 +112,15 @@ def place(shop_id: int, member_id: int, lines, *, by, key: str) -> tuple[Order, 
     payer = holder_account(person.id)
     order = Order(shop_id=shop.id, member_id=person.id, account_id=payer.id, placed_by=by.id, idempotency_key=key,
                   code=_new_code(), points=sum(g.price * q for g, q in chosen), status="reserved",
-                  expires_at=utcnow() + timedelta(hours=settings()["pickup_hours"]))
+                  expires_at=(at or utcnow()) + timedelta(hours=settings()["pickup_hours"]),
+                  **({"created_at": at} if at else {}))
     db.session.add(order)
     db.session.flush()
     for good, quantity in chosen:
         db.session.add(OrderLine(order_id=order.id, good_id=good.id, quantity=quantity, price=good.price))
-        move(good, -quantity, kind="redeem", source="order", source_id=f"{order.id}:{good.id}", by=by)
+        move(good, -quantity, kind="redeem", source="order", source_id=f"{order.id}:{good.id}", by=by, at=at)
     entry, _ = post(payer, account("redemption"), order.points, kind="redeem", source="order", source_id=order.id,
-                    note=shop.name, by=by)
+                    note=shop.name, by=by, at=at)
     order.entry_id = entry.id
     db.session.flush()
     audit("points.order.place", "points_order", order.id, after={"points": order.points, "member_id": person.id})
@@ -131,7 +132,7 @@ def hand_over(code: str, *, by) -> Order:
     order = by_code(code)
     if order.status != "reserved" or not change_if(order, status="reserved", values={
             "status": "picked_up", "handed_by": by.id, "closed_at": utcnow()}):
-        raise Conflict("This order is %(status)s", code="not_reserved", params={"status": order.status})
+        raise Conflict("This order has been picked up, cancelled or has expired", code="not_reserved")
     audit("points.order.hand_over", "points_order", order.id)
     return order
 
@@ -157,9 +158,9 @@ def cancel(order_id: int, *, by) -> Order:
     """The person (or a clerk) calls an order off before pickup."""
     order = get_order(order_id)
     if order.member_id != by.id and order.placed_by != by.id:
-        gate.demand("points.award")
+        gate.demand("points.award", by)
     if not _give_back(order, "cancelled", by=by):
-        raise Conflict("This order is %(status)s", code="not_reserved", params={"status": order.status})
+        raise Conflict("This order has been picked up, cancelled or has expired", code="not_reserved")
     return order
 
 
@@ -188,5 +189,5 @@ def visible_order(order_id: int, member) -> Order:
     """An order as its person (or whoever placed it) sees it; others need the counter's permission."""
     order = get_order(order_id)
     if member.id not in (order.member_id, order.placed_by):
-        gate.demand("points.award")
+        gate.demand("points.award", member)
     return order

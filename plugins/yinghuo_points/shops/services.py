@@ -87,7 +87,7 @@ def save_good(shop_id: int, data: dict, *, good: Good | None = None, photo: byte
     return good
 
 
-def move(good: Good, change: int, *, kind: str, source: str, source_id, note: str = "", by=None
+def move(good: Good, change: int, *, kind: str, source: str, source_id, note: str = "", by=None, at=None
          ) -> tuple[StockMove, bool]:
     """Stock in (> 0) or out (< 0) of a good, with its move; once per source. Refused (409)
     where it would leave less than nothing."""
@@ -102,7 +102,8 @@ def move(good: Good, change: int, *, kind: str, source: str, source_id, note: st
     try:
         with db.session.begin_nested():
             row = StockMove(good_id=good.id, change=change, kind=kind, source=source, source_id=str(source_id)[:100],
-                            note=(note or "")[:300], created_by=by.id if by is not None else None)
+                            note=(note or "")[:300], created_by=by.id if by is not None else None,
+                            **({"created_at": at} if at else {}))
             db.session.add(row)
     except IntegrityError:  # the same key at once from elsewhere: that one counts
         raise Conflict("This stock change was entered twice at once; look at the stock before retrying",
