@@ -1,5 +1,5 @@
 """The bare baseline: Flask + psycopg, no ORM, issuing the same SQL on the same tables as
-Yinghuo's three benchmarked endpoints (same lookups, same RLS settings, same writes).
+Yinghuo's benchmarked endpoints (same lookups, same RLS settings, same writes).
 
 One connection per gunicorn worker (a sync worker serves one request at a time)."""
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -242,3 +243,118 @@ def submit_demand(slug):
                      request.remote_addr))
     return json_response({"id": demand_id, "receipt": receipt, "status": "new", "station_id": body["station_id"],
                           "duplicate_of": earlier[0] if earlier else None}, 201)
+
+
+# --- the points plugin: a redemption order (bench/points.py) ------------------------------------
+
+ORDER_COLS = ("tenant_id, id, shop_id, member_id, account_id, placed_by, idempotency_key, code, points, status, "
+              "expires_at, entry_id, refund_entry_id, handed_by, closed_at, created_at")
+ACCOUNT_COLS = "tenant_id, id, key, member_id, household_id, balance, created_at"
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+#: the ledger's append, as the plugin's: lock the chain head, insert the entry hashed on the
+#: head's hash, move the head
+APPEND = """
+WITH h AS (SELECT id, seq, head_hash FROM points_chain WHERE tenant_id = %(t)s FOR UPDATE),
+e AS (
+  INSERT INTO points_entries (tenant_id, id, seq, debit_account_id, credit_account_id, amount, kind, source, source_id,
+                              reverses_id, note, created_by, created_at, prev_hash, hash)
+  SELECT %(t)s, nextval('yinghuo_id_seq'), h.seq + 1, %(debit)s, %(credit)s, %(amount)s, CAST(%(kind)s AS TEXT),
+         CAST(%(source)s AS TEXT), CAST(%(source_id)s AS TEXT), CAST(%(rev)s AS BIGINT), CAST(%(note)s AS TEXT),
+         CAST(%(by)s AS BIGINT), CAST(%(at)s AS TIMESTAMPTZ), h.head_hash,
+         encode(sha256(convert_to(concat_ws('|', h.head_hash, h.seq + 1, %(debit)s, %(credit)s, %(amount)s,
+                CAST(%(kind)s AS TEXT), CAST(%(source)s AS TEXT), CAST(%(source_id)s AS TEXT), CAST(%(reverses)s AS TEXT),
+                %(micros)s), 'UTF8')), 'hex')
+  FROM h
+  ON CONFLICT (tenant_id, source, source_id) DO NOTHING
+  RETURNING id, seq, prev_hash, hash),
+u AS (UPDATE points_chain SET seq = e.seq, head_hash = e.hash FROM e, h
+      WHERE points_chain.tenant_id = %(t)s AND points_chain.id = h.id),
+d AS (UPDATE points_accounts SET balance = points_accounts.balance - %(amount)s FROM e
+      WHERE points_accounts.tenant_id = %(t)s AND points_accounts.id = %(debit)s AND CAST(%(debit_cached)s AS BOOLEAN)
+        AND (CAST(%(floor)s AS INTEGER) IS NULL OR points_accounts.balance - %(amount)s >= CAST(%(floor)s AS INTEGER))
+      RETURNING points_accounts.id),
+c AS (UPDATE points_accounts SET balance = points_accounts.balance + %(amount)s FROM e
+      WHERE points_accounts.tenant_id = %(t)s AND points_accounts.id = %(credit)s AND CAST(%(credit_cached)s AS BOOLEAN)
+      RETURNING points_accounts.id)
+SELECT id, seq, prev_hash, hash, (SELECT count(*) FROM d) AS debited, (SELECT count(*) FROM c) AS credited FROM e
+"""
+
+
+@app.post("/t/<slug>/api/v1/points/orders")
+def redeem(slug):
+    """An order of goods, statement for statement as Yinghuo's: the idempotency key, the shop
+    and goods, the order row under a savepoint, stock by a conditional UPDATE and its move,
+    then under the ledger's lock the points by conditional UPDATEs and the hash-chained
+    entry, the audit row; the lines read back for the answer."""
+    body, key = request.get_json(), request.headers.get("Idempotency-Key", "")
+    now = datetime.now(timezone.utc)
+    with conn().transaction(), conn().cursor() as cur:
+        tenant, account, member = identify(cur, slug)
+        tid, member_id = tenant[0], member[1]
+        cur.execute(f"SELECT {ORDER_COLS} FROM points_orders WHERE tenant_id = %s AND idempotency_key = %s "
+                    "AND placed_by = %s", (tid, key, member_id))
+        if cur.fetchone() is not None:
+            return json_response({"error": {"code": "replayed"}}, 200)
+        cur.execute("SELECT tenant_id, id, unit_id, name, address, opening_hours, active, created_at FROM points_shops "
+                    "WHERE tenant_id = %s AND id = %s", (tid, body["shop_id"]))
+        shop = cur.fetchone()
+        line = body["lines"][0]
+        cur.execute("SELECT tenant_id, id, shop_id, name, price, stock, limit_per_month, limit_by, photo, photo_type, "
+                    "active, created_at FROM points_goods WHERE tenant_id = %s AND id = %s", (tid, line["good_id"]))
+        good = cur.fetchone()
+        cur.execute(f"SELECT {ACCOUNT_COLS} FROM points_accounts WHERE tenant_id = %s AND key IN (%s, %s)",
+                    (tid, f"member:{member_id}", "redemption"))
+        found = {r[2]: r for r in cur.fetchall()}
+        payer, redemption = found[f"member:{member_id}"], found["redemption"]
+        points = good[4] * line["quantity"]
+        code = f"{secrets.randbelow(9 * 10 ** 7) + 10 ** 7}"
+        cur.execute("SELECT id FROM points_orders WHERE code = %s AND tenant_id = %s", (code, tid))
+        cur.fetchone()
+        cur.execute("SAVEPOINT order_row")
+        cur.execute(f"SET LOCAL ROLE yinghuo_app; SET LOCAL app.tenant_ids = '{int(tid)}'; "
+                    "SET LOCAL app.operator = 'off'")
+        cur.execute(f"INSERT INTO points_orders ({ORDER_COLS}) VALUES (%s, nextval('yinghuo_id_seq'), %s, %s, %s, %s, "
+                    "%s, %s, %s, 'reserved', %s, NULL, NULL, NULL, NULL, %s) RETURNING id",
+                    (tid, shop[1], member_id, payer[1], member_id, key, code, points, now + timedelta(hours=48), now))
+        order_id = cur.fetchone()[0]
+        cur.execute("RELEASE SAVEPOINT order_row")
+        cur.execute("INSERT INTO points_order_lines (tenant_id, id, order_id, good_id, quantity, price) VALUES "
+                    "(%s, nextval('yinghuo_id_seq'), %s, %s, %s, %s) RETURNING id",
+                    (tid, order_id, good[1], line["quantity"], good[4]))
+        cur.execute("UPDATE points_goods SET stock = stock + %s WHERE tenant_id = %s AND id = %s AND stock >= %s",
+                    (-line["quantity"], tid, good[1], line["quantity"]))
+        if cur.rowcount != 1:
+            raise _Refused("out_of_stock")
+        cur.execute("INSERT INTO points_stock_moves (tenant_id, id, good_id, change, kind, source, source_id, note, "
+                    "created_by, created_at) VALUES (%s, nextval('yinghuo_id_seq'), %s, %s, 'redeem', 'order', %s, '', "
+                    "%s, %s) RETURNING id", (tid, good[1], -line["quantity"], f"{order_id}:{good[1]}", member_id, now))
+        _audit(cur, tid, account, "points.order.place", "points_order", order_id,
+               {"points": points, "member_id": member_id})
+        cur.execute(APPEND, {"t": tid, "debit": payer[1], "credit": redemption[1], "amount": points, "kind": "redeem",
+                             "source": "order", "source_id": str(order_id), "rev": None, "reverses": "",
+                             "micros": (now - _EPOCH) // timedelta(microseconds=1), "note": shop[3],
+                             "by": member_id, "at": now, "floor": 0, "debit_cached": True, "credit_cached": False})
+        entry_id, _, _, _, debited, _ = cur.fetchone()
+        if not debited:
+            raise _Refused("insufficient_points")
+        cur.execute("UPDATE points_orders SET entry_id = %s WHERE tenant_id = %s AND id = %s", (entry_id, tid, order_id))
+    with conn().transaction(), conn().cursor() as cur:
+        cur.execute(f"SET LOCAL ROLE yinghuo_app; SET LOCAL app.tenant_ids = '{int(tid)}'; "
+                    "SET LOCAL app.operator = 'off'")
+        cur.execute("SELECT tenant_id, id, order_id, good_id, quantity, price FROM points_order_lines "
+                    "WHERE order_id = %s AND tenant_id = %s ORDER BY id", (order_id, tid))
+        lines = [{"good_id": r[3], "quantity": r[4], "price": r[5]} for r in cur.fetchall()]
+    return json_response({"id": order_id, "shop_id": shop[1], "member_id": member_id, "code": code, "points": points,
+                          "status": "reserved", "expires_at": (now + timedelta(hours=48)).isoformat(),
+                          "lines": lines}, 201)
+
+
+class _Refused(Exception):
+    """A refusal inside the transaction: it rolls back and answers 409, as Yinghuo's does."""
+
+
+@app.errorhandler(_Refused)
+def _refused(exc):
+    return json_response({"error": {"code": str(exc)}}, 409)

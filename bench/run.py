@@ -8,7 +8,9 @@ PostgreSQL, Redis; wrk on loopback. Scenarios: (a) a volunteer's activity list,
 against the bare app issuing the same SQL on the same tables; then (a) with row-level
 security on and off; then the stations plugin's hot paths (bench/stations.py): (d) a
 county's dispatch board over a year of demands, filtered by level and state, 50 a page,
-and (e) a resident's demand on the public form. Each comparison runs in rounds, the two sides back to back in each
+and (e) a resident's demand on the public form; the points plugin's (bench/points.py): (f) a burst of 200
+redemption orders against a small stock, (g) approving hours with points credited against the same
+approvals in a tenant without the plugin. Each comparison runs in rounds, the two sides back to back in each
 (which goes first alternates), every measurement after VACUUM ANALYZE and CHECKPOINT, with
 autovacuum off on the benchmark's tables; writing scenarios get a fresh activity per
 measurement. Prints the median requests/s and p50/p95/p99 of each side, the median of the
@@ -36,6 +38,7 @@ from pathlib import Path
 
 import psycopg
 
+import points
 import stations
 
 HERE = Path(__file__).resolve().parent
@@ -66,6 +69,7 @@ def main() -> None:
         _run([sys.executable, "-m", "yinghuo.cli", "db", "upgrade"], env)
         ids = seed(env, work, args.members, args.rounds)
         ids["county"] = stations.seed(env, work, ROOT)
+        ids["points"] = points.seed(env, work, ROOT, args.rounds)
         workers = multiprocessing.cpu_count() * 2 + 1
         app_port, bare_port = _free_port(), _free_port()
         servers.append(_serve(["yinghuo.wsgi:app"], app_port, workers, env, ROOT))
@@ -76,6 +80,8 @@ def main() -> None:
         runs = scenarios(args, env, ids, app_port, bare_port, work)
         report(runs, workers, args)
         check_overbooking(env, ids, app_port, work, args)
+        if "f" in args.only:
+            print(points.check(env, ids["points"], app_port))
     finally:
         for proc in servers:
             proc.send_signal(signal.SIGTERM)
@@ -90,7 +96,7 @@ def _args():
     parser.add_argument("--duration", type=int, default=6, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--members", type=int, default=12_000, help="distinct volunteers with tokens")
-    parser.add_argument("--only", default="abcder",
+    parser.add_argument("--only", default="abcdefgr",
                         help="the scenarios to run, by letter (r: RLS on and off); default all")
     parser.add_argument("--rounds", type=int, default=5,
                         help="rounds, each measuring both sides back to back; medians are reported")
@@ -201,9 +207,10 @@ def qr(env, ids, key) -> str:
 
 
 def wrk(port, path, args, work, *, method="GET", body="", qr_token="", duration=None, tokens="tokens.txt",
-        public=False) -> dict:
+        public=False, paths="") -> dict:
     env = {**os.environ, "TOKENS": str(work / tokens), "METHOD": method, "BODY": body, "QR": qr_token,
-           "THREADS": "2", "NOAUTH": "1" if public else "0", "XFF": "1" if public else "0"}
+           "THREADS": "2", "NOAUTH": "1" if public else "0", "XFF": "1" if public else "0",
+           "PATHS": str(work / paths) if paths else ""}
     out = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{duration or args.duration}s", "--timeout", "10s",
                           "-s", str(HERE / "load.lua"), f"http://127.0.0.1:{port}{path}"],
                          env=env, capture_output=True, text=True, check=True).stdout
@@ -251,6 +258,14 @@ def scenarios(args, env, ids, app_port, bare_port, work) -> dict:
         for who, port in sides(r):
             measure("e", who, port, f"/t/{stations.SLUG}/api/v1/stations/demands", method="POST",
                     body=stations.submission_body(county), public=True)
+    for r in range(args.rounds if "f" in args.only else 0):
+        for who, port in sides(r):
+            quiesce(env)
+            runs.setdefault(("f", who), []).append(points.burst(port, ids["points"], f"{who}_{r}", r))
+    for r in range(args.rounds if "g" in args.only else 0):
+        for who, slug in (("points", points.SLUG), ("no points", points.PLAIN))[::1 if r % 2 == 0 else -1]:
+            measure("g", who, app_port, f"/t/{slug}/api/v1/hours", method="POST", body="{}",
+                    tokens=f"tokens_{slug}_admin.txt", paths=f"paths_{slug}_{r}.txt")
     try:
         for r in range(args.rounds if "r" in args.only else 0):
             for who, enabled in ((("rls on", True), ("rls off", False)) if r % 2 == 0 else
@@ -294,7 +309,8 @@ def report(runs: dict, workers: int, args) -> None:
     print(f"{'scenario':<28}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
     rows = [("a", "app", "bare", "(a) activity list ", 0.60), ("b", "app", "bare", "(b) sign-up burst ", 0.60),
             ("c", "app", "bare", "(c) QR check-in ", 0.60), ("d", "app", "bare", "(d) dispatch board ", 0.60),
-            ("e", "app", "bare", "(e) demand submitted ", 0.60), ("a", "rls on", "rls off", "(a) ", 0.95)]
+            ("e", "app", "bare", "(e) demand submitted ", 0.60), ("f", "app", "bare", "(f) redemption burst ", 0.60),
+            ("g", "points", "no points", "(g) hours approved ", 0.91), ("a", "rls on", "rls off", "(a) ", 0.95)]
     for key, one, other, label, target in rows:
         if (key, one) not in runs:
             continue

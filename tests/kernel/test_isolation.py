@@ -167,6 +167,9 @@ def test_core_row_helpers_state_the_tenant(app, two_tenants):
             assert rows.find_one(Unit, id=two_tenants["unit_b"]) is None
             assert rows.find_one(Unit, id=two_tenants["unit_a"]).name == "Alpha town"
             assert rows.find_one(Member, id=two_tenants["member_b"]) is None
+            both = [two_tenants["unit_a"], two_tenants["unit_b"]]
+            assert [u.id for u in rows.find_all(Unit, id=both)] == [two_tenants["unit_a"]]
+            assert [u.name for u in rows.find_all(Unit, id=both, type="town")] == ["Alpha town"]
             assert rows.bump(Unit, two_tenants["unit_b"], "depth", 1) is False
             db.session.rollback()
         with tenant_scope(_tenant_id(app, "beta")):
@@ -174,6 +177,23 @@ def test_core_row_helpers_state_the_tenant(app, two_tenants):
         with pytest.raises(ScopeError):
             rows.find_one(Unit, id=two_tenants["unit_a"])
         db.session.rollback()
+
+
+def test_a_failed_core_insert_rolls_back_to_its_savepoint_only(app, two_tenants):
+    """insert_row inside begin_nested(): a unique violation is SQLAlchemy's IntegrityError,
+    undoes the savepoint only, and the transaction goes on (the idempotency-key pattern)."""
+    from sqlalchemy.exc import IntegrityError
+    from yinghuo.db import rows
+    with app.app_context():
+        with tenant_scope(_tenant_id(app, "alpha")):
+            first = rows.insert_row(Unit, name="Alpha village", type="village", parent_id=two_tenants["unit_a"],
+                                    path="/x/", depth=1)
+            db.session.expunge(first)  # the clash is the database's to find, not the identity map's
+            with pytest.raises(IntegrityError):
+                with db.session.begin_nested():
+                    rows.insert_row(Unit, id=first.id, name="Clash", type="village", path="/y/", depth=1)
+            assert rows.find_one(Unit, id=first.id).name == "Alpha village"      # still usable, still there
+            db.session.rollback()
 
 
 def _run_and_roll_back(dbapi, sql, params, times):

@@ -129,8 +129,10 @@ def _follow(orm_state):
 def aligned_connection(session):
     """The session's connection for a Core statement, its settings those of the scope (the
     ORM's statements get this through ``do_orm_execute``; a transaction begun before the
-    tenant was known has none). One connection lookup per transaction."""
-    transaction = session.get_transaction()
+    tenant was known has none). One connection lookup per transaction, and per savepoint:
+    inside ``begin_nested()`` the lookup is what emits the SAVEPOINT, so that a failed Core
+    statement rolls back to it as an ORM one would."""
+    transaction = session.get_nested_transaction() or session.get_transaction()
     cached = session.info.get("yh_connection")
     if cached is not None and transaction is not None and cached[0] is transaction:
         connection = cached[1]

@@ -10,7 +10,9 @@ import functools
 from sqlalchemy import JSON, bindparam, insert, inspect, select, update
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
+import psycopg
 from psycopg.types.json import Json
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from .context import ScopeError, current_scope
@@ -81,6 +83,29 @@ def find_one(model, **where):
     read with the tenant criterion explicit (row-level security applies too)."""
     rows = fetch(_find_statement(model, tuple(sorted(where))), {**where, "yh_tenant": scope_tenant()})
     return attach(model, rows[0]._asdict()) if rows else None
+
+
+def find_all(model, **where) -> list:
+    """The tenant rows with these column values, as session objects, in one Core read; a
+    list or tuple value matches any of its items (``find_all(Account, key=["a", "b"])``)."""
+    shape = tuple(sorted((k, len(v) if isinstance(v, (list, tuple)) else None) for k, v in where.items()))
+    params = {"yh_tenant": scope_tenant()}
+    for key, value in where.items():
+        if isinstance(value, (list, tuple)):
+            params.update({f"{key}_{i}": item for i, item in enumerate(value)})
+        else:
+            params[key] = value
+    return [attach(model, row._asdict()) for row in fetch(_find_all_statement(model, shape), params)]
+
+
+@functools.lru_cache(maxsize=128)
+def _find_all_statement(model, shape: tuple):
+    t = model.__table__
+    where = [t.c.tenant_id == bindparam("yh_tenant")]
+    for key, count in shape:
+        where.append(t.c[key] == bindparam(key) if count is None else
+                     t.c[key].in_([bindparam(f"{key}_{i}") for i in range(count)]))
+    return select(*t.columns).where(*where)
 
 
 @functools.lru_cache(maxsize=128)
@@ -178,7 +203,10 @@ def fetch(stmt, params: dict) -> list:
         if params.get(key) is not None:
             params = {**params, key: Json(params[key])}
     cursor = _cursor(conn.connection)
-    cursor.execute(sql, params)
+    try:
+        cursor.execute(sql, params)
+    except psycopg.IntegrityError as exc:  # as SQLAlchemy's own execution would raise it
+        raise IntegrityError(sql, params, exc) from exc
     if row_type is None:
         return [None] * max(cursor.rowcount, 0)  # one entry per changed row
     return [row_type._make(r) for r in cursor.fetchall()]

@@ -105,9 +105,10 @@ def approve(tenant, record: HourRecord, *, by) -> bool:
     if changed:
         audit.record("hours.approve", "hour_record", record.id, before={"status": "pending"},
                      after={"status": "approved"})
-        _hooks(tenant).yinghuo_hours_approved(tenant=tenant, record=record)
         notify(record.member_id, "hours_approved", link="/me/hours", hours=hours_text(record.minutes),
                content=record.content)
+        # last: a plugin may take a lock here (the points ledger's) that it holds until commit
+        _hooks(tenant).yinghuo_hours_approved(tenant=tenant, record=record)
     return changed
 
 

@@ -93,15 +93,19 @@ def set_head(household: Household, member_id: int) -> None:
     audit("points.household.head", "household", household.id, after={"head_member_id": member_id})
 
 
-def holder_account(member_id: int):
+def holder_account(member_id: int, *, with_account: str | None = None):
     """The account a person's points go to and are spent from: the household's where the
-    tenant chooses household earning and the person belongs to one, else their own."""
-    from ..ledger.services import account, member_account
+    tenant chooses household earning and the person belongs to one, else their own. With
+    ``with_account`` (a key such as "redemption"), that account too, read in the same query."""
+    from ..ledger.services import account, accounts, member_account
+    key, owner = f"member:{member_id}", {"member_id": member_id}
     if settings()["household_earning"]:
         household = household_of(member_id)
         if household is not None:
-            return account(f"household:{household.id}", household_id=household.id)
-    return member_account(member_id)
+            key, owner = f"household:{household.id}", {"household_id": household.id}
+    if with_account is not None:
+        return accounts(key, with_account, **owner)
+    return account(key, **owner) if "household_id" in owner else member_account(member_id)
 
 
 def household_account(household_id: int):

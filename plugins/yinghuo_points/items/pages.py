@@ -79,6 +79,17 @@ def notice(unit_id):
                            items=services.items(unit_id), objecting=request.args.get("object", type=int))
 
 
+@bp.route("/awards/<int:award_id>/withdraw", methods=["POST"])
+@gate.permission("points.adjust")
+@form_errors
+def withdraw(award_id):
+    """The admin takes back an award still on notice, with the reason."""
+    row = services.withdraw(award_id, reason=request.form.get("reason", ""), by=g.member)
+    db.session.commit()
+    flash(_("Saved."), "ok")
+    return redirect(url_for(".notice", unit_id=row.unit_id))
+
+
 def _pdf(template: str, name: str, **context):
     html = render_template(template, **context)
     return send_file(io.BytesIO(html_to_pdf(html)), mimetype="application/pdf", download_name=name)

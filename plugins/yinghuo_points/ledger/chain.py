@@ -9,7 +9,7 @@ GENESIS = "0" * 64
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-def _micros(moment: datetime) -> int:
+def micros(moment: datetime) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return (moment - _EPOCH) // timedelta(microseconds=1)
@@ -19,7 +19,7 @@ def digest(prev_hash: str, *, seq: int, debit_account_id: int, credit_account_id
            source: str, source_id: str, reverses_id: int | None, created_at: datetime) -> str:
     """The entry's hash: its own fields and the hash of the entry before it."""
     text = "|".join(str(v) for v in (prev_hash, seq, debit_account_id, credit_account_id, amount, kind, source,
-                                     source_id, reverses_id or "", _micros(created_at)))
+                                     source_id, reverses_id or "", micros(created_at)))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

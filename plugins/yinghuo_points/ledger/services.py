@@ -6,12 +6,13 @@ twice posts once, and the answer is the first entry. Balances move in the same t
 by one conditional UPDATE each (a person's never below zero unless the tenant allows it)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, String, bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError
-from yinghuo.api import Conflict, Invalid, NotFound, audit, bump, db, find_one, get_member, utcnow
+from yinghuo.api import (Conflict, Invalid, NotFound, audit, bump, current_tenant_id, db, fetch, find_all, find_one,
+                         get_member, insert_row, utcnow)
 
 from ..settings import settings
-from .chain import GENESIS, digest, first_break
+from .chain import GENESIS, digest, first_break, micros
 from .models import PointsAccount, PointsChain, PointsEntry
 
 SYSTEM = ("issuing", "redemption")
@@ -19,7 +20,7 @@ SYSTEM = ("issuing", "redemption")
 
 def account(key: str, *, member_id: int | None = None, household_id: int | None = None) -> PointsAccount:
     """The account of this key, opened on first use."""
-    found = db.session.scalar(select(PointsAccount).where(PointsAccount.key == key))
+    found = find_one(PointsAccount, key=key)
     if found is not None:
         return found
     try:
@@ -27,7 +28,7 @@ def account(key: str, *, member_id: int | None = None, household_id: int | None 
             found = PointsAccount(key=key, member_id=member_id, household_id=household_id, balance=0)
             db.session.add(found)
     except IntegrityError:
-        found = db.session.scalar(select(PointsAccount).where(PointsAccount.key == key))
+        found = find_one(PointsAccount, key=key)
     return found
 
 
@@ -35,27 +36,34 @@ def member_account(member_id: int) -> PointsAccount:
     return account(f"member:{member_id}", member_id=member_id)
 
 
-def _head() -> PointsChain:
-    """The chain head, locked until the transaction ends (created on first use)."""
-    stmt = select(PointsChain).with_for_update().execution_options(populate_existing=True)
-    head = db.session.scalar(stmt)
-    if head is None:
+_T = PointsChain.__table__
+#: the tenant's chain head, locked until the transaction ends
+_LOCK = select(_T.c.id, _T.c.seq, _T.c.head_hash).where(_T.c.tenant_id == bindparam("yh_tenant")).with_for_update()
+_MOVE_HEAD = (update(_T).where(_T.c.tenant_id == bindparam("yh_tenant"), _T.c.id == bindparam("yh_id"))
+              .values(seq=bindparam("yh_seq"), head_hash=bindparam("yh_hash")))
+
+
+def _head():
+    """The chain head (id, seq, head_hash), locked until the transaction ends; created on first use."""
+    params = {"yh_tenant": current_tenant_id()}
+    rows = fetch(_LOCK, params)
+    if not rows:
         try:
             with db.session.begin_nested():
                 db.session.add(PointsChain(seq=0, head_hash=GENESIS))
         except IntegrityError:
             pass
-        head = db.session.scalar(stmt)
-    return head
+        rows = fetch(_LOCK, params)
+    return rows[0]
 
 
-#: taken first by every write that posts: a tenant's entries are written one after another
+#: taken by every write that posts (and first by those that must read under it, such as a
+#: month's limits): a tenant's entries are written one after another
 lock_chain = _head
 
 
 def find(source: str, source_id) -> PointsEntry | None:
-    return db.session.scalar(select(PointsEntry).where(PointsEntry.source == source,
-                                                       PointsEntry.source_id == str(source_id)))
+    return find_one(PointsEntry, source=source, source_id=str(source_id))
 
 
 def post(debit: PointsAccount, credit: PointsAccount, amount: int, *, kind: str, source: str, source_id,
@@ -63,31 +71,104 @@ def post(debit: PointsAccount, credit: PointsAccount, amount: int, *, kind: str,
          ) -> tuple[PointsEntry, bool]:
     """Move ``amount`` points from ``debit`` to ``credit``. Returns the entry and whether it
     is new (False: this source was posted before; nothing changed). ``at`` dates it (the
-    demo's month of history); otherwise it is now."""
+    demo's month of history); otherwise it is now.
+
+    The entry is appended under the lock on the tenant's chain head and the two balances
+    move with it, a person's never below zero unless allowed (a refusal rolls the entry
+    back): on PostgreSQL in one statement, so the lock is held from it to the commit and
+    no longer. The tenant's own issuing and redemption accounts keep no cached balance:
+    every entry would otherwise queue on their one row; the check sums them from the ledger."""
     if not isinstance(amount, int) or amount <= 0:
         raise Invalid("Give a whole number of points above zero", fields={"amount": ["above zero"]})
-    head = _head()
-    earlier = find(source, source_id)
-    if earlier is not None:
-        return earlier, False
-    floor = None if debit.key in SYSTEM or may_go_negative or settings()["allow_negative"] else 0
-    if not bump(PointsAccount, debit.id, "balance", -amount, min_value=floor):
+    if debit.id == credit.id:
+        raise Invalid("Points move between two accounts", fields={"account": ["the same on both sides"]})
+    fields = {"debit_account_id": debit.id, "credit_account_id": credit.id, "amount": amount, "kind": kind,
+              "source": source, "source_id": str(source_id), "reverses_id": reverses_id, "created_at": at or utcnow()}
+    extra = {"note": (note or "")[:500], "created_by": by.id if by is not None else None}
+    floor = None if may_go_negative or settings()["allow_negative"] else 0
+    cached = (debit.key not in SYSTEM, credit.key not in SYSTEM)
+    entry, debited = _append(fields, extra, floor, cached)
+    if entry is None:
+        return find(source, source_id), False
+    if cached[0] and not debited:
         raise Conflict("Not enough points: the balance is %(balance)s", code="insufficient_points",
                        params={"balance": _balance_now(debit)})
-    bump(PointsAccount, credit.id, "balance", amount)
-    now = at or utcnow()
-    seq = head.seq + 1
-    fields = {"seq": seq, "debit_account_id": debit.id, "credit_account_id": credit.id, "amount": amount,
-              "kind": kind, "source": source, "source_id": str(source_id), "reverses_id": reverses_id,
-              "created_at": now}
-    entry = PointsEntry(**fields, note=(note or "")[:500], created_by=by.id if by is not None else None,
-                        prev_hash=head.head_hash, hash=digest(head.head_hash, **fields))
-    db.session.add(entry)
-    head.seq, head.head_hash = seq, entry.hash
-    db.session.flush()
-    db.session.expire(debit, ["balance"])
-    db.session.expire(credit, ["balance"])
+    for row, kept in zip((debit, credit), cached):
+        if kept:
+            db.session.expire(row, ["balance"])
     return entry, True
+
+
+#: lock the head, append the entry (its hash computed from the head's), move the head and
+#: both cached balances (the debit only while it stays above the floor): one statement
+_APPEND = text("""
+WITH h AS (SELECT id, seq, head_hash FROM points_chain WHERE tenant_id = :yh_tenant FOR UPDATE),
+e AS (
+  INSERT INTO points_entries (tenant_id, id, seq, debit_account_id, credit_account_id, amount, kind, source, source_id,
+                              reverses_id, note, created_by, created_at, prev_hash, hash)
+  SELECT :yh_tenant, nextval('yinghuo_id_seq'), h.seq + 1, :debit, :credit, :amount, CAST(:kind AS TEXT),
+         CAST(:source AS TEXT), CAST(:source_id AS TEXT), CAST(:reverses_id AS BIGINT), CAST(:note AS TEXT),
+         CAST(:created_by AS BIGINT), CAST(:created_at AS TIMESTAMPTZ), h.head_hash,
+         encode(sha256(convert_to(concat_ws('|', h.head_hash, h.seq + 1, :debit, :credit, :amount, CAST(:kind AS TEXT),
+                CAST(:source AS TEXT), CAST(:source_id AS TEXT), CAST(:reverses AS TEXT), :micros), 'UTF8')), 'hex')
+  FROM h
+  ON CONFLICT (tenant_id, source, source_id) DO NOTHING
+  RETURNING id, seq, prev_hash, hash),
+u AS (UPDATE points_chain SET seq = e.seq, head_hash = e.hash FROM e, h
+      WHERE points_chain.tenant_id = :yh_tenant AND points_chain.id = h.id),
+d AS (UPDATE points_accounts SET balance = points_accounts.balance - :amount FROM e
+      WHERE points_accounts.tenant_id = :yh_tenant AND points_accounts.id = :debit AND CAST(:debit_cached AS BOOLEAN)
+        AND (CAST(:floor AS INTEGER) IS NULL OR points_accounts.balance - :amount >= CAST(:floor AS INTEGER))
+      RETURNING points_accounts.id),
+c AS (UPDATE points_accounts SET balance = points_accounts.balance + :amount FROM e
+      WHERE points_accounts.tenant_id = :yh_tenant AND points_accounts.id = :credit AND CAST(:credit_cached AS BOOLEAN)
+      RETURNING points_accounts.id)
+SELECT id, seq, prev_hash, hash, (SELECT count(*) FROM d) AS debited, (SELECT count(*) FROM c) AS credited FROM e
+""").columns(id=BigInteger, seq=BigInteger, prev_hash=String, hash=String, debited=BigInteger, credited=BigInteger)
+
+
+def _append(fields: dict, extra: dict, floor: int | None, cached: tuple[bool, bool]
+            ) -> tuple[PointsEntry | None, bool]:
+    """The new entry, chained, and whether the debit's cached balance moved; (None, False)
+    if its source was posted before."""
+    tenant_id = current_tenant_id()
+    if db.session.connection().dialect.name != "postgresql":
+        return _append_one_by_one(tenant_id, fields, extra, floor, cached)
+    params = {"yh_tenant": tenant_id, "debit": fields["debit_account_id"], "credit": fields["credit_account_id"],
+              "amount": fields["amount"], "kind": fields["kind"], "source": fields["source"],
+              "source_id": fields["source_id"], "reverses_id": fields["reverses_id"],
+              "reverses": str(fields["reverses_id"] or ""), "micros": micros(fields["created_at"]),
+              "created_at": fields["created_at"], "floor": floor, "debit_cached": cached[0],
+              "credit_cached": cached[1], **extra}
+    rows = fetch(_APPEND, params)
+    if not rows and find(fields["source"], fields["source_id"]) is None:
+        _head()  # the tenant's first entry: its chain head is made now
+        rows = fetch(_APPEND, params)
+    if not rows:
+        return None, False
+    row = rows[0]
+    # the row as written (not loaded again): what the callers read of it
+    return PointsEntry(id=row.id, tenant_id=tenant_id, seq=row.seq, prev_hash=row.prev_hash, hash=row.hash, **fields,
+                       **extra), bool(row.debited)
+
+
+def _append_one_by_one(tenant_id, fields, extra, floor, cached) -> tuple[PointsEntry | None, bool]:
+    """The same, statement by statement (SQLite: one writer at a time)."""
+    head = _head()
+    if find(fields["source"], fields["source_id"]) is not None:
+        return None, False
+    amount, debited = fields["amount"], True
+    if cached[0]:
+        debited = bump(PointsAccount, fields["debit_account_id"], "balance", -amount, min_value=floor)
+        if not debited:
+            return PointsEntry(**fields), False  # refused: the caller raises, the transaction rolls back
+    if cached[1]:
+        bump(PointsAccount, fields["credit_account_id"], "balance", amount)
+    seq = head.seq + 1
+    entry = insert_row(PointsEntry, seq=seq, **fields, **extra, prev_hash=head.head_hash,
+                       hash=digest(head.head_hash, seq=seq, **fields))
+    fetch(_MOVE_HEAD, {"yh_tenant": tenant_id, "yh_id": head.id, "yh_seq": seq, "yh_hash": entry.hash})
+    return entry, debited
 
 
 def _balance_now(account_row: PointsAccount) -> int:
@@ -97,13 +178,27 @@ def _balance_now(account_row: PointsAccount) -> int:
 
 def credit_hours(record) -> PointsEntry | None:
     """Points for an approved hour record, once per record (the event may come twice)."""
-    points = round(record.minutes * settings()["points_per_hour"] / 60)
+    conf = settings()
+    points = round(record.minutes * conf["points_per_hour"] / 60)
     if points <= 0:
         return None
-    from ..households.services import holder_account
-    entry, _ = post(account("issuing"), holder_account(record.member_id), points, kind="hours", source="hours",
-                    source_id=record.id, note=(record.content or "")[:200])
+    if conf["household_earning"]:
+        from ..households.services import holder_account
+        issuing, holder = account("issuing"), holder_account(record.member_id)
+    else:
+        holder, issuing = accounts(f"member:{record.member_id}", "issuing", member_id=record.member_id)
+    entry, _ = post(issuing, holder, points, kind="hours", source="hours", source_id=record.id,
+                    note=(record.content or "")[:200])
     return entry
+
+
+def accounts(key_a: str, key_b: str, **owner) -> tuple[PointsAccount, PointsAccount]:
+    """Two accounts by key in one read, opened on first use (``owner``: the member or
+    household of ``key_a``): the hot paths of crediting hours and of an order."""
+    found = {row.key: row for row in find_all(PointsAccount, key=[key_a, key_b])}
+    if len(found) < 2:
+        return account(key_a, **owner), account(key_b)
+    return found[key_a], found[key_b]
 
 
 def reverse_hours(record) -> PointsEntry | None:
@@ -165,7 +260,8 @@ def check() -> dict:
     debits = dict(db.session.execute(select(PointsEntry.debit_account_id, func.sum(PointsEntry.amount))
                                      .group_by(PointsEntry.debit_account_id)).all())
     wrong = []
-    for acc in db.session.scalars(select(PointsAccount).order_by(PointsAccount.id)):
+    for acc in db.session.scalars(select(PointsAccount).where(PointsAccount.key.not_in(SYSTEM))
+                                  .order_by(PointsAccount.id)):
         expected = int(credits.get(acc.id) or 0) - int(debits.get(acc.id) or 0)
         if acc.balance != expected:
             wrong.append({"account": acc.key, "cached": acc.balance, "ledger": expected})

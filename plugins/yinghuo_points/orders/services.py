@@ -11,8 +11,9 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from yinghuo.api import (Conflict, Invalid, NotFound, audit, change_if, db, find_one, gate, get_member, local_today,
-                         tenant_zone, utcnow)
+from sqlalchemy.exc import IntegrityError
+from yinghuo.api import (Conflict, Invalid, NotFound, audit, change_if, db, find_one, gate, get_member, insert_row,
+                         local_today, tenant_zone, utcnow)
 
 from ..households.services import holder_account, household_of, member_ids
 from ..ledger.models import PointsAccount
@@ -89,12 +90,16 @@ def _new_code() -> str:
 
 def place(shop_id: int, member_id: int, lines, *, by, key: str, at=None) -> tuple[Order, bool]:
     """Reserve the goods and their points for ``member_id``. The same key from the same
-    person again answers the first order and changes nothing. (``at``: the demo's history.)"""
+    person again answers the first order and changes nothing. (``at``: the demo's history.)
+
+    The ledger's lock is taken as late as it can be, so that orders queue on it only for
+    their ledger entry: the order row first (its key unique: of two at once the second
+    waits for the first and answers it), then the stock (each good's row, by good id), then
+    the points. Goods with a monthly limit take the lock before the limit is counted."""
     if not (key or "").strip():
         raise Invalid("Please correct the fields marked below", fields={"idempotency_key": ["required"]})
     key = key.strip()[:80]
-    lock_chain()
-    earlier = db.session.scalar(select(Order).where(Order.placed_by == by.id, Order.idempotency_key == key))
+    earlier = _by_key(by.id, key)
     if earlier is not None:
         return earlier, False
     if member_id != by.id:
@@ -104,27 +109,46 @@ def place(shop_id: int, member_id: int, lines, *, by, key: str, at=None) -> tupl
     if not shop.active:
         raise Conflict("This supermarket is closed", code="closed")
     chosen = _checked_lines(shop.id, lines)
+    if any(good.limit_per_month for good, _ in chosen):
+        lock_chain()
+        _check_limits(chosen, person.id)
+    payer, redemption = holder_account(person.id, with_account="redemption")
+    values = dict(shop_id=shop.id, member_id=person.id, account_id=payer.id, placed_by=by.id, idempotency_key=key,
+                  code=_new_code(), points=sum(g.price * q for g, q in chosen), status="reserved",
+                  expires_at=(at or utcnow()) + timedelta(hours=settings()["pickup_hours"]), entry_id=None,
+                  refund_entry_id=None, handed_by=None, closed_at=None, **({"created_at": at} if at else {}))
+    if db.session.connection().dialect.name != "postgresql":
+        order = insert_row(Order, **values)  # one writer at a time: no race to guard (nor a savepoint to trust)
+    else:
+        try:
+            with db.session.begin_nested():
+                order = insert_row(Order, **values)
+        except IntegrityError:  # the same key at once: the first one's order is the answer
+            earlier = _by_key(by.id, key)
+            if earlier is None:
+                raise Conflict("Please try again", code="retry")
+            return earlier, False
     for good, quantity in chosen:
-        if good.limit_per_month and taken_this_month(good.id, person.id, good.limit_by) + quantity > \
+        insert_row(OrderLine, order_id=order.id, good_id=good.id, quantity=quantity, price=good.price)
+        move(good, -quantity, kind="redeem", source="order", source_id=f"{order.id}:{good.id}", by=by, at=at,
+             new_source=True)
+    audit("points.order.place", "points_order", order.id, after={"points": order.points, "member_id": person.id})
+    entry, _ = post(payer, redemption, order.points, kind="redeem", source="order", source_id=order.id,
+                    note=shop.name, by=by, at=at)
+    order.entry_id = entry.id  # last: from the ledger's lock to the commit, as little as can be
+    return order, True
+
+
+def _by_key(placed_by: int, key: str) -> Order | None:
+    return find_one(Order, placed_by=placed_by, idempotency_key=key)
+
+
+def _check_limits(chosen, member_id: int) -> None:
+    for good, quantity in chosen:
+        if good.limit_per_month and taken_this_month(good.id, member_id, good.limit_by) + quantity > \
                 good.limit_per_month:
             raise Conflict("%(name)s: at most %(limit)s a month", code="monthly_limit", fields={"quantity": [
                 "over the monthly limit"]}, params={"name": good.name, "limit": good.limit_per_month})
-    payer = holder_account(person.id)
-    order = Order(shop_id=shop.id, member_id=person.id, account_id=payer.id, placed_by=by.id, idempotency_key=key,
-                  code=_new_code(), points=sum(g.price * q for g, q in chosen), status="reserved",
-                  expires_at=(at or utcnow()) + timedelta(hours=settings()["pickup_hours"]),
-                  **({"created_at": at} if at else {}))
-    db.session.add(order)
-    db.session.flush()
-    for good, quantity in chosen:
-        db.session.add(OrderLine(order_id=order.id, good_id=good.id, quantity=quantity, price=good.price))
-        move(good, -quantity, kind="redeem", source="order", source_id=f"{order.id}:{good.id}", by=by, at=at)
-    entry, _ = post(payer, account("redemption"), order.points, kind="redeem", source="order", source_id=order.id,
-                    note=shop.name, by=by, at=at)
-    order.entry_id = entry.id
-    db.session.flush()
-    audit("points.order.place", "points_order", order.id, after={"points": order.points, "member_id": person.id})
-    return order, True
 
 
 def hand_over(code: str, *, by) -> Order:
@@ -138,17 +162,16 @@ def hand_over(code: str, *, by) -> Order:
 
 
 def _give_back(order: Order, status: str, *, by=None) -> bool:
-    """Points and stock back to where they came from; False where the order was closed meanwhile."""
-    lock_chain()
+    """Points and stock back to where they came from; False where the order was closed
+    meanwhile. Locks in the order every write takes them: the order, its goods, the ledger."""
     if not change_if(order, status="reserved", values={"status": status, "closed_at": utcnow()}):
         return False
-    original = find("order", order.id)
-    refund, _ = post(account("redemption"), find_one(PointsAccount, id=order.account_id),
-                     order.points, kind="refund", source="refund", source_id=order.id, reverses_id=original.id,
-                     note=status, by=by)
-    for line in lines_of(order.id):
+    for line in sorted(lines_of(order.id), key=lambda line: line.good_id):
         move(get_good(line.good_id), line.quantity, kind="return", source="return",
              source_id=f"{order.id}:{line.good_id}", note=status, by=by)
+    original = find("order", order.id)
+    refund, _ = post(account("redemption"), find_one(PointsAccount, id=order.account_id), order.points,
+                     kind="refund", source="refund", source_id=order.id, reverses_id=original.id, note=status, by=by)
     order.refund_entry_id = refund.id
     audit("points.order." + ("expire" if status == "expired" else "cancel"), "points_order", order.id)
     return True

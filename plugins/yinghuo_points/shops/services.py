@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from yinghuo.api import Conflict, Invalid, NotFound, audit, bump, db, find_one, get_unit
+from yinghuo.api import Conflict, Invalid, NotFound, audit, bump, db, find_one, get_unit, insert_row
 
 from ..items.services import image_type
 from .models import LIMIT_BY, Good, Shop, StockMove
@@ -87,27 +87,33 @@ def save_good(shop_id: int, data: dict, *, good: Good | None = None, photo: byte
     return good
 
 
-def move(good: Good, change: int, *, kind: str, source: str, source_id, note: str = "", by=None, at=None
-         ) -> tuple[StockMove, bool]:
+def move(good: Good, change: int, *, kind: str, source: str, source_id, note: str = "", by=None, at=None,
+         new_source: bool = False) -> tuple[StockMove, bool]:
     """Stock in (> 0) or out (< 0) of a good, with its move; once per source. Refused (409)
-    where it would leave less than nothing."""
-    earlier = db.session.scalar(select(StockMove).where(StockMove.source == source,
-                                                        StockMove.source_id == str(source_id)))
-    if earlier is not None:
-        return earlier, False
+    where it would leave less than nothing. ``new_source``: the caller holds the ledger lock
+    and its source is new (an order's lines), so neither the lookup nor the guard is needed."""
+    if not new_source:
+        earlier = db.session.scalar(select(StockMove).where(StockMove.source == source,
+                                                            StockMove.source_id == str(source_id)))
+        if earlier is not None:
+            return earlier, False
     if not bump(Good, good.id, "stock", change, min_value=0):
         db.session.expire(good, ["stock"])
         raise Conflict("Only %(stock)s of %(name)s left", code="out_of_stock",
                        params={"stock": good.stock, "name": good.name}, fields={"quantity": ["more than in stock"]})
-    try:
-        with db.session.begin_nested():
-            row = StockMove(good_id=good.id, change=change, kind=kind, source=source, source_id=str(source_id)[:100],
-                            note=(note or "")[:300], created_by=by.id if by is not None else None,
-                            **({"created_at": at} if at else {}))
-            db.session.add(row)
-    except IntegrityError:  # the same key at once from elsewhere: that one counts
-        raise Conflict("This stock change was entered twice at once; look at the stock before retrying",
-                       code="duplicate")
+    values = {"good_id": good.id, "change": change, "kind": kind, "source": source, "source_id": str(source_id)[:100],
+              "note": (note or "")[:300], "created_by": by.id if by is not None else None,
+              **({"created_at": at} if at else {})}
+    if new_source:
+        row = insert_row(StockMove, **values)
+    else:
+        try:
+            with db.session.begin_nested():
+                row = StockMove(**values)
+                db.session.add(row)
+        except IntegrityError:  # the same key at once from elsewhere: that one counts
+            raise Conflict("This stock change was entered twice at once; look at the stock before retrying",
+                           code="duplicate")
     db.session.expire(good, ["stock"])
     return row, True
 

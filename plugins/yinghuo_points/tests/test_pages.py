@@ -167,3 +167,21 @@ def test_the_posters_are_pdfs_with_the_chinese_text(app, client, village, tmp_pa
         assert app.test_client().get(url).status_code in (302, 401, 403)         # not for strangers
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(path), str(tmp_path / "p")], check=True)
     assert list(tmp_path.glob("p*.png"))
+
+
+def test_the_admin_withdraws_an_award_on_notice_from_the_notice_page(app, client, village):
+    toilet = post(client, "/items", village["admin"], name="打扫村公厕", points=5)
+    award = post(client, "/awards", village["clerk"], item_id=toilet["id"], member_id=village["ids"]["granny"])
+    url = f"/t/village/points/notice/{village['units']['nanhu']}"
+    clerk = page_for(app, "clerk@village.test")
+    assert "撤回" not in clerk.get(url).get_data(as_text=True)
+    admin = page_for(app, "admin@village.test")
+    html = admin.get(url).get_data(as_text=True)
+    r = admin.post(f"/t/village/points/awards/{award['id']}/withdraw", data={"csrf_token": csrf(html), "reason": ""})
+    assert r.status_code in (302, 303)                                         # refused, back with the reason
+    assert client.get(f"{BASE}/notice/{village['units']['nanhu']}").get_json()[0]["status"] == "notice"
+    r = admin.post(f"/t/village/points/awards/{award['id']}/withdraw", data={"csrf_token": csrf(html),
+                                                                              "reason": "登记错了人"},
+                   follow_redirects=True)
+    assert r.status_code == 200 and "已取消" in r.get_data(as_text=True)
+    assert client.get(f"{BASE}/notice/{village['units']['nanhu']}").get_json()[0]["status"] == "cancelled"
