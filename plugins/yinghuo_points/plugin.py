@@ -92,6 +92,21 @@ def yinghuo_nav_items(tenant, member, area):
 
 
 @hookimpl
+def yinghuo_dashboard_widgets(tenant, member):
+    """For those who serve the counter: orders waiting for pickup, awards on notice, and for
+    the admin the objections to decide."""
+    from .widgets import widgets
+    return widgets(member)
+
+
+@hookimpl
+def yinghuo_rollup_stats(tenant):
+    """What a hub sees of the points work of its child tenants: counts, never rows."""
+    from .widgets import rollup
+    return rollup()
+
+
+@hookimpl
 def yinghuo_demo_data(tenant):
     from .demo import seed
     return seed(tenant)

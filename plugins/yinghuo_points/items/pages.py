@@ -79,6 +79,17 @@ def notice(unit_id):
                            items=services.items(unit_id), objecting=request.args.get("object", type=int))
 
 
+@bp.route("/awards/<int:award_id>/photo")
+@gate.permission("points.view")
+def award_photo(award_id):
+    """The evidence photo of an award (for those who check awards, not the public page)."""
+    from flask import Response
+    row = services.get_award(award_id)
+    if not row.photo_type:
+        raise NotFound("no photo")
+    return Response(row.photo, mimetype=row.photo_type, headers={"Cache-Control": "private, max-age=3600"})
+
+
 @bp.route("/awards/<int:award_id>/withdraw", methods=["POST"])
 @gate.permission("points.adjust")
 @form_errors

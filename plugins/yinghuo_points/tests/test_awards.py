@@ -68,7 +68,7 @@ def test_a_dismissed_objection_lets_the_award_credit(client, village, clock, tim
     assert balance(client, village) == 5                                      # its notice was over: at once
 
 
-def test_who_may_award_and_what_evidence_the_item_says(client, village):
+def test_who_may_award_and_what_evidence_the_item_says(app, client, village):
     it = items(client, village)
     granny = village["ids"]["granny"]
     r = client.post(f"{BASE}/awards", headers={**village["clerk"], "Idempotency-Key": "x1"},
@@ -80,8 +80,12 @@ def test_who_may_award_and_what_evidence_the_item_says(client, village):
     r = client.post(f"{BASE}/awards", headers={**village["clerk"], "Idempotency-Key": "x3"},
                     json={"item_id": it["duty"], "member_id": granny, "note": "夜班", "photo": "%%%"})
     assert r.status_code == 422 and "photo" in r.get_json()["error"]["fields"]
-    post(client, "/awards", village["clerk"], item_id=it["duty"], member_id=granny, note="夜班",
-         photo=base64.b64encode(PNG).decode())
+    with_photo = post(client, "/awards", village["clerk"], item_id=it["duty"], member_id=granny, note="夜班",
+                      photo=base64.b64encode(PNG).decode())
+    assert client.get(f"/t/village/points/awards/{with_photo['id']}/photo").status_code in (302, 401, 403)
+    from .test_pages import page_for
+    seen = page_for(app, "clerk@village.test").get(f"/t/village/points/awards/{with_photo['id']}/photo")
+    assert seen.status_code == 200 and seen.mimetype == "image/png" and seen.data == PNG
     r = client.post(f"{BASE}/awards", headers={**village["granny"], "Idempotency-Key": "x4"},
                     json={"item_id": it["toilet"], "member_id": granny})
     assert r.status_code == 403                                               # not herself
