@@ -257,28 +257,32 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 #: head's hash, move the head
 APPEND = """
 WITH h AS (SELECT id, seq, head_hash FROM points_chain WHERE tenant_id = %(t)s FOR UPDATE),
+a AS (SELECT (SELECT id FROM points_accounts WHERE tenant_id = %(t)s AND key = CAST(%(debit_key)s AS TEXT)) AS debit,
+             (SELECT id FROM points_accounts WHERE tenant_id = %(t)s AND key = CAST(%(credit_key)s AS TEXT)) AS credit),
 e AS (
   INSERT INTO points_entries (tenant_id, id, seq, debit_account_id, credit_account_id, amount, kind, source, source_id,
                               reverses_id, note, created_by, created_at, prev_hash, hash)
-  SELECT %(t)s, nextval('yinghuo_id_seq'), h.seq + 1, %(debit)s, %(credit)s, %(amount)s, CAST(%(kind)s AS TEXT),
+  SELECT %(t)s, nextval('yinghuo_id_seq'), h.seq + 1, a.debit, a.credit, %(amount)s, CAST(%(kind)s AS TEXT),
          CAST(%(source)s AS TEXT), CAST(%(source_id)s AS TEXT), CAST(%(rev)s AS BIGINT), CAST(%(note)s AS TEXT),
          CAST(%(by)s AS BIGINT), CAST(%(at)s AS TIMESTAMPTZ), h.head_hash,
-         encode(sha256(convert_to(concat_ws('|', h.head_hash, h.seq + 1, %(debit)s, %(credit)s, %(amount)s,
+         encode(sha256(convert_to(concat_ws('|', h.head_hash, h.seq + 1, a.debit, a.credit, %(amount)s,
                 CAST(%(kind)s AS TEXT), CAST(%(source)s AS TEXT), CAST(%(source_id)s AS TEXT), CAST(%(reverses)s AS TEXT),
                 %(micros)s), 'UTF8')), 'hex')
-  FROM h
+  FROM h, a WHERE a.debit IS NOT NULL AND a.credit IS NOT NULL
   ON CONFLICT (tenant_id, source, source_id) DO NOTHING
-  RETURNING id, seq, prev_hash, hash),
+  RETURNING id, seq, prev_hash, hash, debit_account_id, credit_account_id),
 u AS (UPDATE points_chain SET seq = e.seq, head_hash = e.hash FROM e, h
       WHERE points_chain.tenant_id = %(t)s AND points_chain.id = h.id),
 d AS (UPDATE points_accounts SET balance = points_accounts.balance - %(amount)s FROM e
-      WHERE points_accounts.tenant_id = %(t)s AND points_accounts.id = %(debit)s AND CAST(%(debit_cached)s AS BOOLEAN)
+      WHERE points_accounts.tenant_id = %(t)s AND points_accounts.id = e.debit_account_id
+        AND CAST(%(debit_cached)s AS BOOLEAN)
         AND (CAST(%(floor)s AS INTEGER) IS NULL OR points_accounts.balance - %(amount)s >= CAST(%(floor)s AS INTEGER))
       RETURNING points_accounts.id),
 c AS (UPDATE points_accounts SET balance = points_accounts.balance + %(amount)s FROM e
-      WHERE points_accounts.tenant_id = %(t)s AND points_accounts.id = %(credit)s AND CAST(%(credit_cached)s AS BOOLEAN)
+      WHERE points_accounts.tenant_id = %(t)s AND points_accounts.id = e.credit_account_id
+        AND CAST(%(credit_cached)s AS BOOLEAN)
       RETURNING points_accounts.id)
-SELECT id, seq, prev_hash, hash, (SELECT count(*) FROM d) AS debited, (SELECT count(*) FROM c) AS credited FROM e
+SELECT id, seq, prev_hash, hash, debit_account_id, credit_account_id, (SELECT count(*) FROM d) AS debited FROM e
 """
 
 
@@ -332,11 +336,12 @@ def redeem(slug):
                     "%s, %s) RETURNING id", (tid, good[1], -line["quantity"], f"{order_id}:{good[1]}", member_id, now))
         _audit(cur, tid, account, "points.order.place", "points_order", order_id,
                {"points": points, "member_id": member_id})
-        cur.execute(APPEND, {"t": tid, "debit": payer[1], "credit": redemption[1], "amount": points, "kind": "redeem",
+        cur.execute(APPEND, {"t": tid, "debit_key": payer[2], "credit_key": redemption[2], "amount": points,
+                             "kind": "redeem",
                              "source": "order", "source_id": str(order_id), "rev": None, "reverses": "",
                              "micros": (now - _EPOCH) // timedelta(microseconds=1), "note": shop[3],
                              "by": member_id, "at": now, "floor": 0, "debit_cached": True, "credit_cached": False})
-        entry_id, _, _, _, debited, _ = cur.fetchone()
+        entry_id, _, _, _, _, _, debited = cur.fetchone()
         if not debited:
             raise _Refused("insufficient_points")
         cur.execute("UPDATE points_orders SET entry_id = %s WHERE tenant_id = %s AND id = %s", (entry_id, tid, order_id))

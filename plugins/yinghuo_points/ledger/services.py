@@ -87,7 +87,7 @@ def post(debit: PointsAccount, credit: PointsAccount, amount: int, *, kind: str,
     extra = {"note": (note or "")[:500], "created_by": by.id if by is not None else None}
     floor = None if may_go_negative or settings()["allow_negative"] else 0
     cached = (debit.key not in SYSTEM, credit.key not in SYSTEM)
-    entry, debited = _append(fields, extra, floor, cached)
+    entry, debited = _append(fields, extra, floor, cached, (debit.key, credit.key))
     if entry is None:
         return find(source, source_id), False
     if cached[0] and not debited:
@@ -103,38 +103,44 @@ def post(debit: PointsAccount, credit: PointsAccount, amount: int, *, kind: str,
 #: both cached balances (the debit only while it stays above the floor): one statement
 _APPEND = text("""
 WITH h AS (SELECT id, seq, head_hash FROM points_chain WHERE tenant_id = :yh_tenant FOR UPDATE),
+a AS (SELECT (SELECT id FROM points_accounts WHERE tenant_id = :yh_tenant AND key = CAST(:debit_key AS TEXT)) AS debit,
+             (SELECT id FROM points_accounts WHERE tenant_id = :yh_tenant AND key = CAST(:credit_key AS TEXT)) AS credit),
 e AS (
   INSERT INTO points_entries (tenant_id, id, seq, debit_account_id, credit_account_id, amount, kind, source, source_id,
                               reverses_id, note, created_by, created_at, prev_hash, hash)
-  SELECT :yh_tenant, nextval('yinghuo_id_seq'), h.seq + 1, :debit, :credit, :amount, CAST(:kind AS TEXT),
+  SELECT :yh_tenant, nextval('yinghuo_id_seq'), h.seq + 1, a.debit, a.credit, :amount, CAST(:kind AS TEXT),
          CAST(:source AS TEXT), CAST(:source_id AS TEXT), CAST(:reverses_id AS BIGINT), CAST(:note AS TEXT),
          CAST(:created_by AS BIGINT), CAST(:created_at AS TIMESTAMPTZ), h.head_hash,
-         encode(sha256(convert_to(concat_ws('|', h.head_hash, h.seq + 1, :debit, :credit, :amount, CAST(:kind AS TEXT),
+         encode(sha256(convert_to(concat_ws('|', h.head_hash, h.seq + 1, a.debit, a.credit, :amount, CAST(:kind AS TEXT),
                 CAST(:source AS TEXT), CAST(:source_id AS TEXT), CAST(:reverses AS TEXT), :micros), 'UTF8')), 'hex')
-  FROM h
+  FROM h, a WHERE a.debit IS NOT NULL AND a.credit IS NOT NULL
   ON CONFLICT (tenant_id, source, source_id) DO NOTHING
-  RETURNING id, seq, prev_hash, hash),
+  RETURNING id, seq, prev_hash, hash, debit_account_id, credit_account_id),
 u AS (UPDATE points_chain SET seq = e.seq, head_hash = e.hash FROM e, h
       WHERE points_chain.tenant_id = :yh_tenant AND points_chain.id = h.id),
 d AS (UPDATE points_accounts SET balance = points_accounts.balance - :amount FROM e
-      WHERE points_accounts.tenant_id = :yh_tenant AND points_accounts.id = :debit AND CAST(:debit_cached AS BOOLEAN)
+      WHERE points_accounts.tenant_id = :yh_tenant AND points_accounts.id = e.debit_account_id
+        AND CAST(:debit_cached AS BOOLEAN)
         AND (CAST(:floor AS INTEGER) IS NULL OR points_accounts.balance - :amount >= CAST(:floor AS INTEGER))
       RETURNING points_accounts.id),
 c AS (UPDATE points_accounts SET balance = points_accounts.balance + :amount FROM e
-      WHERE points_accounts.tenant_id = :yh_tenant AND points_accounts.id = :credit AND CAST(:credit_cached AS BOOLEAN)
+      WHERE points_accounts.tenant_id = :yh_tenant AND points_accounts.id = e.credit_account_id
+        AND CAST(:credit_cached AS BOOLEAN)
       RETURNING points_accounts.id)
-SELECT id, seq, prev_hash, hash, (SELECT count(*) FROM d) AS debited, (SELECT count(*) FROM c) AS credited FROM e
-""").columns(id=BigInteger, seq=BigInteger, prev_hash=String, hash=String, debited=BigInteger, credited=BigInteger)
+SELECT id, seq, prev_hash, hash, debit_account_id, credit_account_id, (SELECT count(*) FROM d) AS debited FROM e
+""").columns(id=BigInteger, seq=BigInteger, prev_hash=String, hash=String, debit_account_id=BigInteger,
+             credit_account_id=BigInteger, debited=BigInteger)
 
 
-def _append(fields: dict, extra: dict, floor: int | None, cached: tuple[bool, bool]
+def _append(fields: dict, extra: dict, floor: int | None, cached: tuple[bool, bool], keys: tuple[str, str]
             ) -> tuple[PointsEntry | None, bool]:
     """The new entry, chained, and whether the debit's cached balance moved; (None, False)
-    if its source was posted before."""
+    if its source was posted before or an account of ``keys`` is not open yet (the caller
+    tells the two apart). The accounts are named by key: the statement finds their ids."""
     tenant_id = current_tenant_id()
     if db.session.connection().dialect.name != "postgresql":
         return _append_one_by_one(tenant_id, fields, extra, floor, cached)
-    params = {"yh_tenant": tenant_id, "debit": fields["debit_account_id"], "credit": fields["credit_account_id"],
+    params = {"yh_tenant": tenant_id, "debit_key": keys[0], "credit_key": keys[1],
               "amount": fields["amount"], "kind": fields["kind"], "source": fields["source"],
               "source_id": fields["source_id"], "reverses_id": fields["reverses_id"],
               "reverses": str(fields["reverses_id"] or ""), "micros": micros(fields["created_at"]),
@@ -148,8 +154,9 @@ def _append(fields: dict, extra: dict, floor: int | None, cached: tuple[bool, bo
         return None, False
     row = rows[0]
     # the row as written (not loaded again): what the callers read of it
-    return PointsEntry(id=row.id, tenant_id=tenant_id, seq=row.seq, prev_hash=row.prev_hash, hash=row.hash, **fields,
-                       **extra), bool(row.debited)
+    return PointsEntry(id=row.id, tenant_id=tenant_id, seq=row.seq, prev_hash=row.prev_hash, hash=row.hash,
+                       **{**fields, "debit_account_id": row.debit_account_id,
+                          "credit_account_id": row.credit_account_id}, **extra), bool(row.debited)
 
 
 def _append_one_by_one(tenant_id, fields, extra, floor, cached) -> tuple[PointsEntry | None, bool]:
@@ -184,11 +191,26 @@ def credit_hours(record) -> PointsEntry | None:
         return None
     if conf["household_earning"]:
         from ..households.services import holder_account
-        issuing, holder = account("issuing"), holder_account(record.member_id)
+        holder = holder_account(record.member_id)
     else:
-        holder, issuing = accounts(f"member:{record.member_id}", "issuing", member_id=record.member_id)
-    entry, _ = post(issuing, holder, points, kind="hours", source="hours", source_id=record.id,
+        entry = _credit_by_key(f"member:{record.member_id}", points, record)
+        if entry is not None:
+            return entry
+        holder = member_account(record.member_id)
+    entry, _ = post(account("issuing"), holder, points, kind="hours", source="hours", source_id=record.id,
                     note=(record.content or "")[:200])
+    return entry
+
+
+def _credit_by_key(key: str, points: int, record) -> PointsEntry | None:
+    """The hot path of the approval: the entry in one statement, the accounts named by key
+    (None when an account is not open yet or this is not PostgreSQL: the caller posts)."""
+    if db.session.connection().dialect.name != "postgresql":
+        return None
+    fields = {"debit_account_id": None, "credit_account_id": None, "amount": points, "kind": "hours",
+              "source": "hours", "source_id": str(record.id), "reverses_id": None, "created_at": utcnow()}
+    entry, _ = _append(fields, {"note": (record.content or "")[:200], "created_by": None}, None, (False, True),
+                       ("issuing", key))
     return entry
 
 
