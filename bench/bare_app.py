@@ -257,8 +257,9 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 #: head's hash, move the head
 APPEND = """
 WITH h AS (SELECT id, seq, head_hash FROM points_chain WHERE tenant_id = %(t)s FOR UPDATE),
-a AS (SELECT (SELECT id FROM points_accounts WHERE tenant_id = %(t)s AND key = CAST(%(debit_key)s AS TEXT)) AS debit,
-             (SELECT id FROM points_accounts WHERE tenant_id = %(t)s AND key = CAST(%(credit_key)s AS TEXT)) AS credit),
+a AS MATERIALIZED (
+  SELECT (SELECT id FROM points_accounts WHERE tenant_id = %(t)s AND key = CAST(%(debit_key)s AS TEXT)) AS debit,
+         (SELECT id FROM points_accounts WHERE tenant_id = %(t)s AND key = CAST(%(credit_key)s AS TEXT)) AS credit),
 e AS (
   INSERT INTO points_entries (tenant_id, id, seq, debit_account_id, credit_account_id, amount, kind, source, source_id,
                               reverses_id, note, created_by, created_at, prev_hash, hash)

@@ -103,8 +103,9 @@ def post(debit: PointsAccount, credit: PointsAccount, amount: int, *, kind: str,
 #: both cached balances (the debit only while it stays above the floor): one statement
 _APPEND = text("""
 WITH h AS (SELECT id, seq, head_hash FROM points_chain WHERE tenant_id = :yh_tenant FOR UPDATE),
-a AS (SELECT (SELECT id FROM points_accounts WHERE tenant_id = :yh_tenant AND key = CAST(:debit_key AS TEXT)) AS debit,
-             (SELECT id FROM points_accounts WHERE tenant_id = :yh_tenant AND key = CAST(:credit_key AS TEXT)) AS credit),
+a AS MATERIALIZED (
+  SELECT (SELECT id FROM points_accounts WHERE tenant_id = :yh_tenant AND key = CAST(:debit_key AS TEXT)) AS debit,
+         (SELECT id FROM points_accounts WHERE tenant_id = :yh_tenant AND key = CAST(:credit_key AS TEXT)) AS credit),
 e AS (
   INSERT INTO points_entries (tenant_id, id, seq, debit_account_id, credit_account_id, amount, kind, source, source_id,
                               reverses_id, note, created_by, created_at, prev_hash, hash)
