@@ -82,7 +82,7 @@ __all__ = [
     "member_units", "members_in_unit_named",
     "members_with_role", "add_member", "get_unit", "in_subtree", "admin_roots", "units_under", "unit_ids_under",
     "ensure_unit",
-    "units_of_type", "all_units", "activities_between", "get_activity",
+    "units_of_type", "all_units", "activities_between", "get_activity", "child_tenants", "account_tenant_ids",
     "create_activity", "activity_transition", "activity_count", "activity_summaries", "approved_minutes",
     # pages
     "Blueprint", "form_errors", "load_form", "posted", "FeaturePages", "sheet_file", "json_response",
@@ -109,6 +109,26 @@ def current_member():
     """The signed-in member of the current tenant, or None."""
     from flask import g
     return g.get("member")
+
+
+def child_tenants() -> list[dict]:
+    """The current tenant's child tenants (a hub's): id, slug and name - nothing of their rows."""
+    from .tenancy.services import children
+    return [{"id": t.id, "slug": t.slug, "name": t.name} for t in children(current_tenant())]
+
+
+def account_tenant_ids(account_id: int | None, among) -> set[int]:
+    """Which of the tenants ``among`` this account has an active membership in, read
+    outside the one-tenant scope but inside those tenants only: for a hub's entrant to name
+    the child tenant they come from. Only the account's own memberships are read."""
+    ids = tuple(int(t) for t in among)
+    if account_id is None or not ids:
+        return set()
+    from sqlalchemy import select
+    from .people.models import Member
+    with unscoped("an account's own memberships, to name the tenant it enters from", ids):
+        return set(db.session.scalars(select(Member.tenant_id).where(Member.account_id == account_id,
+                                                                     Member.status == "active")))
 
 
 def masked_member(member) -> dict:

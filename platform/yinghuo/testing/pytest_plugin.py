@@ -185,7 +185,8 @@ def make_tenant(app):
 
 @pytest.fixture
 def make_member(app):
-    """``make_member(slug, email, roles=[...], **fields)`` -> member id (password Passw0rd!x)."""
+    """``make_member(slug, email, roles=[...], **fields)`` -> member id (password Passw0rd!x).
+    An email used before is the same person taking a membership in another tenant."""
     from yinghuo.db.context import tenant_scope
     from yinghuo.extensions import db
     from yinghuo.people import services
@@ -194,12 +195,15 @@ def make_member(app):
     from yinghuo.tenancy.services import get_tenant
 
     def make(slug, email, *, roles=("volunteer",), **fields):
+        from yinghuo.people.auth import find_account
         with app.app_context():
             tenant = get_tenant(slug)
             with tenant_scope(tenant.id):
-                account = Account(email=email, password_hash=hash_password("Passw0rd!x"))
-                db.session.add(account)
-                db.session.flush()
+                account = find_account(email)  # one person, a membership in each tenant they belong to
+                if account is None:
+                    account = Account(email=email, password_hash=hash_password("Passw0rd!x"))
+                    db.session.add(account)
+                    db.session.flush()
                 member = services.add_member(tenant, {"name": fields.pop("name", email.split("@")[0]),
                                                       "account": account, "roles": list(roles), **fields})
                 db.session.commit()

@@ -1,0 +1,86 @@
+"""Competitions on pages: the public list and a competition's page with its accepted entries;
+the organisers' list, a new competition's form, publishing."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from yinghuo.api import Invalid, allowed, current_member, db, form_errors, gate, parse_local, posted
+
+from ..blueprints import pages as bp
+from . import services
+from .api import CompetitionIn
+from .models import CATEGORIES, STAGES
+
+
+@bp.route("/")
+@gate.public
+def index():
+    rows = services.competitions()
+    return render_template("competitions/index.html", rows=rows, stage_of=services.stage_now)
+
+
+@bp.route("/<int:competition_id>")
+@gate.public
+def competition(competition_id):
+    """A competition's rules, stages and the accepted entries (by category, searchable)."""
+    from ..entries.services import entries
+    found = services.get_competition(competition_id, public=True)
+    category = request.args.get("category") or None
+    stages = [(key, datetime.fromisoformat(found.stages[key])) for key in STAGES if found.stages.get(key)]
+    return render_template("competitions/competition.html", c=found, stage=services.stage_now(found), stages=stages,
+                           entries=entries(found.id, status="accepted", category=category,
+                                           text=request.args.get("q", "")),
+                           category=category, member=current_member())
+
+
+def _form_data() -> dict:
+    stages = {}
+    for stage in STAGES:
+        value = request.form.get(f"stage_{stage}", "")
+        if value:
+            stages[stage] = parse_local(value).isoformat()
+    raw = {"name": request.form.get("name", ""), "description": request.form.get("description", ""),
+           "categories": request.form.getlist("categories"), "stages": stages,
+           "vote_weight": request.form.get("vote_weight") or 30,
+           "eligibility": request.form.get("eligibility") or "members"}
+    try:
+        return CompetitionIn().load(raw)
+    except ValidationError as exc:
+        raise Invalid("Some fields are invalid", fields=exc.messages) from None
+
+
+@bp.route("/manage", methods=["GET", "POST"])
+@gate.permission("competitions.review")
+@form_errors
+def manage():
+    """The organisers' competitions; a new one's form."""
+    if posted():
+        gate.demand("competitions.manage")
+        found = services.save(_form_data())
+        db.session.commit()
+        flash(_("Saved."), "ok")
+        return redirect(url_for(".manage_competition", competition_id=found.id))
+    return render_template("competitions/manage.html", rows=services.competitions(published_only=False),
+                           categories=CATEGORIES, stages=STAGES, stage_of=services.stage_now,
+                           may_manage=allowed(g.member, "competitions.manage"))
+
+
+@bp.route("/manage/<int:competition_id>", methods=["GET", "POST"])
+@gate.permission("competitions.review")
+@form_errors
+def manage_competition(competition_id):
+    """One competition for its organisers: publish it; its entries by state, to review."""
+    from ..entries.services import counts, entries
+    found = services.get_competition(competition_id)
+    if posted():
+        gate.demand("competitions.manage")
+        services.publish(found)
+        db.session.commit()
+        flash(_("Published."), "ok")
+        return redirect(url_for(".manage_competition", competition_id=competition_id))
+    status = request.args.get("status") or "submitted"
+    return render_template("competitions/manage_competition.html", c=found, stage=services.stage_now(found),
+                           counts=counts(found.id), status=status, entries=entries(found.id, status=status))

@@ -1,0 +1,42 @@
+"""A provincial hub running a competition, two child tenants (a county and a university), an
+entrant who belongs to the hub and to one child, the hub's admin and a reviewer."""
+import pytest
+
+BASE = "/t/hub/api/v1/competitions"
+
+
+@pytest.fixture
+def hub(make_tenant, make_member, login, client, operator):
+    make_tenant("hub", kind="hub", plugins=["competitions"], admin="admin@hub.test")
+    make_tenant("county", parent="hub", admin="admin@county.test")
+    make_tenant("uni", parent="hub", admin="admin@uni.test")
+    make_member("hub", "reviewer@hub.test", name="评审秘书", roles=["unit_admin"])
+    team = make_member("county", "lead@county.test", name="县队长", roles=["leader"])
+    make_member("county", "secret@county.test", name="县里另一人", roles=["volunteer"])
+    joined = make_member("hub", "lead@county.test", name="县队长")         # the same person, in the hub too
+    return {"admin": login("hub", "admin@hub.test"), "reviewer": login("hub", "reviewer@hub.test"),
+            "lead": login("hub", "lead@county.test"), "lead_member": joined, "county_member": team,
+            "tenants": _ids(client, operator, "county", "uni")}
+
+
+def _ids(client, operator, *slugs):
+    return {s: client.get(f"/api/v1/tenants/{s}", headers=operator).get_json()["id"] for s in slugs}
+
+
+def competition(client, hub, clock, *, submission=-1, review=+10, eligibility="children", status=201, **extra):
+    body = {"name": "全省青年志愿服务项目大赛", "stages": {"submission": clock.iso(days=submission),
+                                                   "review": clock.iso(days=review),
+                                                   "voting": clock.iso(days=review + 5)},
+            "eligibility": eligibility, **extra}
+    r = client.post(f"{BASE}/", json=body, headers=hub["admin"])
+    assert r.status_code == status, r.get_json()
+    found = r.get_json()
+    if status == 201:
+        assert client.post(f"{BASE}/{found['id']}/publish", headers=hub["admin"]).status_code == 200
+    return found
+
+
+def entry_body(hub, **extra):
+    return {"title": "乡村儿童周末课堂", "team_name": "县青年志愿者协会", "category": "education",
+            "summary": "每周末为留守儿童开设课堂", "sections": {"need": "全县留守儿童 3000 余名", "goals": "覆盖 20 个村"},
+            "from_tenant_id": hub["tenants"]["county"], **extra}
