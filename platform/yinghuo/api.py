@@ -46,6 +46,9 @@ from .audit import record as audit
 from .jobs import enqueue, record_progress
 from .ratelimit import take as rate_limit
 
+# --- shared counters (Redis), moved after commit and rebuilt from the database ---------------
+from . import counters  # counters.add_after_commit(name, field, by), read(name, fields), replace(name, counts)
+
 # --- documents, verification codes, notifications --------------------------------------------
 from .documents import html_to_pdf, new_verification_code, qr_data_uri
 from .notifications.services import inbox, notify
@@ -74,7 +77,7 @@ __all__ = [
     # time
     "CHINA", "LocalDateTime", "local_today", "parse_local", "tenant_zone",
     # jobs, audit, rate limits
-    "audit", "enqueue", "record_progress", "rate_limit",
+    "audit", "enqueue", "record_progress", "rate_limit", "counters",
     # documents, verification, notifications
     "html_to_pdf", "new_verification_code", "qr_data_uri", "inbox", "notify", "keyed_digest",
     # people, units, activities and hours

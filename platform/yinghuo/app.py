@@ -112,6 +112,8 @@ def _init_database(app: Flask) -> None:
     kernel = app.extensions["yinghuo"]
     rls.install(Session)
     jobs.install(Session)
+    from . import counters
+    counters.install(Session)
     kernel.rls_state["on"] = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
     from . import models  # noqa: F401  (registers every kernel table on db.metadata)
     kernel.host.check_models()

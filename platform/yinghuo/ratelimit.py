@@ -22,6 +22,8 @@ DEFAULTS = {
     "public_form": "10/minute;60/day",
     #: a PIN typed on a shared page (a merchant's code check), per client address
     "pin_attempt": "5/minute;30/hour",
+    #: public votes, per client address (a voter's own limits are the competition's)
+    "vote": "30/minute;300/day",
 }
 
 

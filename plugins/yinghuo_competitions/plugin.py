@@ -36,7 +36,8 @@ def yinghuo_permissions():
 def yinghuo_models():
     from .contests.models import Competition
     from .entries.models import Entry, EntryVersion
-    return [Competition, Entry, EntryVersion]
+    from .voting.models import Vote, VoterDay
+    return [Competition, Entry, EntryVersion, Vote, VoterDay]
 
 
 @hookimpl

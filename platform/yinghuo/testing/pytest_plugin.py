@@ -184,6 +184,23 @@ def make_tenant(app):
 
 
 @pytest.fixture
+def redis(app):
+    """The app with Redis configured (this worker's own database, emptied before and after):
+    shared counters and rate limits count there, and jobs go to RQ rather than inline.
+    Yields the connection; Redis unreachable is a failure, not a skip."""
+    import os
+    import redis as redis_lib
+    url = os.environ.get("YINGHUO_TEST_REDIS", "redis://127.0.0.1:6379/15")
+    conn = redis_lib.Redis.from_url(url)
+    conn.ping()
+    conn.flushdb()
+    app.config["REDIS_URL"] = url
+    yield conn
+    app.config["REDIS_URL"] = None
+    conn.flushdb()
+
+
+@pytest.fixture
 def make_member(app):
     """``make_member(slug, email, roles=[...], **fields)`` -> member id (password Passw0rd!x).
     An email used before is the same person taking a membership in another tenant."""

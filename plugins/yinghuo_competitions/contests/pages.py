@@ -29,10 +29,13 @@ def competition(competition_id):
     from ..entries.services import entries
     found = services.get_competition(competition_id, public=True)
     category = request.args.get("category") or None
+    from ..voting.services import counted
     stages = [(key, datetime.fromisoformat(found.stages[key])) for key in STAGES if found.stages.get(key)]
-    return render_template("competitions/competition.html", c=found, stage=services.stage_now(found), stages=stages,
-                           entries=entries(found.id, status="accepted", category=category,
-                                           text=request.args.get("q", "")),
+    shown = entries(found.id, status="accepted", category=category, text=request.args.get("q", ""))
+    stage = services.stage_now(found)
+    votes = counted(found.id, [e.id for e in shown]) if stage in ("voting", "judging", "roadshow", "results") else {}
+    return render_template("competitions/competition.html", c=found, stage=stage, stages=stages,
+                           entries=shown, votes=votes,
                            category=category, member=current_member())
 
 
