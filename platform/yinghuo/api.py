@@ -50,7 +50,7 @@ from .ratelimit import take as rate_limit
 from . import counters  # counters.add_after_commit(name, field, by), read(name, fields), replace(name, counts)
 
 # --- documents, verification codes, notifications --------------------------------------------
-from .documents import html_to_pdf, new_verification_code, qr_data_uri
+from .documents import MAX_PHOTO, html_to_pdf, new_verification_code, photo_type, qr_data_uri
 from .notifications.services import inbox, notify
 
 # --- people, units, activities and hours (helpers below as well) -----------------------------
@@ -79,7 +79,7 @@ __all__ = [
     # jobs, audit, rate limits
     "audit", "enqueue", "record_progress", "rate_limit", "counters",
     # documents, verification, notifications
-    "html_to_pdf", "new_verification_code", "qr_data_uri", "inbox", "notify", "keyed_digest",
+    "html_to_pdf", "new_verification_code", "qr_data_uri", "photo_type", "MAX_PHOTO", "inbox", "notify", "keyed_digest",
     # people, units, activities and hours
     "mask_id_number", "mask_name", "mask_phone", "find_members", "masked_member", "get_member", "member_names",
     "member_units", "members_in_unit_named",

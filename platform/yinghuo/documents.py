@@ -10,6 +10,23 @@ from .db.context import current_tenant_id
 from .extensions import db
 
 
+#: the largest photo a page or the API takes (5 MB): read ``MAX_PHOTO + 1`` bytes of an upload
+MAX_PHOTO = 5 * 1024 * 1024
+_IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def photo_type(data: bytes, field: str = "photo") -> str:
+    """The mimetype of a photo checked by its content (JPEG or PNG, at most 5 MB), or a 422
+    naming ``field``."""
+    from .errors import Invalid
+    kind = next((t for magic, t in _IMAGE_TYPES.items() if (data or b"").startswith(magic)), None)
+    if kind is None:
+        raise Invalid("The photo must be a JPEG or PNG picture", fields={field: ["not a JPEG or PNG"]})
+    if len(data) > MAX_PHOTO:
+        raise Invalid("The photo is larger than 5 MB", fields={field: ["too large"]})
+    return kind
+
+
 def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
     """Render HTML (Chinese text included) to PDF bytes with WeasyPrint."""
     from weasyprint import HTML

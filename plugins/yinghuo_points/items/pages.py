@@ -8,8 +8,8 @@ import secrets
 
 from flask import flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from yinghuo.api import (NotFound, current_member, db, form_errors, gate, get_unit, html_to_pdf, load_form, posted,
-                         qr_data_uri, rate_limit, units_of_type)
+from yinghuo.api import (MAX_PHOTO, NotFound, current_member, db, form_errors, gate, get_unit, html_to_pdf, load_form,
+                         posted, qr_data_uri, rate_limit, units_of_type)
 
 from ..blueprints import pages as bp
 from ..settings import settings
@@ -40,7 +40,7 @@ def award():
     """An award entered at the counter (from the person's page there)."""
     member_id = request.form.get("member_id", type=int)
     upload = request.files.get("photo")
-    photo = upload.read(services.MAX_PHOTO + 1) if upload and upload.filename else None
+    photo = upload.read(MAX_PHOTO + 1) if upload and upload.filename else None
     household_id = request.form.get("household_id", type=int)
     data = {"item_id": request.form.get("item_id", type=int), "member_id": None if household_id else member_id,
             "household_id": household_id, "note": request.form.get("note", "")}

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import or_, select
-from yinghuo.api import (Conflict, DomainError, Invalid, NotFound, audit, db, find_one, gate, get_member, get_unit,
-                         members_with_role, notify, utcnow)
+from yinghuo.api import (Conflict, DomainError, Invalid, NotFound, audit, db, find_one, gate, get_member,
+                         get_unit, members_with_role, notify, photo_type, utcnow)
 
 from ..households.services import get_household, holder_account, household_account
 from ..ledger.services import account, post
@@ -20,8 +20,6 @@ from .models import AWARDERS, EVIDENCE, Award, Item, Objection
 
 #: the permission each kind of awarder needs
 AWARD_PERMISSION = {"clerk": "points.award", "admin": "points.adjust"}
-MAX_PHOTO = 5 * 1024 * 1024
-IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
 def get_item(item_id: int) -> Item:
@@ -69,15 +67,6 @@ def retire_item(item_id: int) -> Item:
     return item
 
 
-def image_type(data: bytes) -> str:
-    kind = next((t for magic, t in IMAGE_TYPES.items() if data.startswith(magic)), None)
-    if kind is None:
-        raise Invalid("The photo must be a JPEG or PNG picture", fields={"photo": ["not a JPEG or PNG"]})
-    if len(data) > MAX_PHOTO:
-        raise Invalid("The photo is larger than 5 MB", fields={"photo": ["too large"]})
-    return kind
-
-
 def award(data: dict, *, by, key: str, photo: bytes | None = None) -> tuple[Award, bool]:
     """Award an item to a person or a household; ``key`` makes a retried request award once.
     Returns the award and whether it is new."""
@@ -107,7 +96,7 @@ def award(data: dict, *, by, key: str, photo: bytes | None = None) -> tuple[Awar
         raise Invalid("Please correct the fields marked below", fields=errors)
     get_unit(unit_id)
     row = Award(item_id=item.id, unit_id=unit_id, member_id=member_id, household_id=household_id, points=item.points,
-                note=note[:500], photo=photo, photo_type=image_type(photo) if photo else None, status="notice",
+                note=note[:500], photo=photo, photo_type=photo_type(photo) if photo else None, status="notice",
                 notice_until=utcnow() + timedelta(days=settings()["notice_days"]), awarded_by=by.id,
                 idempotency_key=key)
     if item.points < 0:

@@ -6,10 +6,9 @@ import secrets
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from yinghuo.api import NotFound, current_member, db, form_errors, gate, load_form, posted, units_of_type
+from yinghuo.api import MAX_PHOTO, NotFound, current_member, db, form_errors, gate, load_form, posted, units_of_type
 
 from ..blueprints import pages as bp
-from ..items.services import MAX_PHOTO
 from . import services
 from .api import GoodIn, ShopIn
 

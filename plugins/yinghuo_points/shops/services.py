@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from yinghuo.api import Conflict, Invalid, NotFound, audit, bump, db, find_one, get_unit, insert_row
+from yinghuo.api import Conflict, Invalid, NotFound, audit, bump, db, find_one, get_unit, insert_row, photo_type
 
-from ..items.services import image_type
 from .models import LIMIT_BY, Good, Shop, StockMove
 
 #: the moves a person enters by hand, and their sign
@@ -81,7 +80,7 @@ def save_good(shop_id: int, data: dict, *, good: Good | None = None, photo: byte
     if "active" in data:
         good.active = bool(data["active"])
     if photo:
-        good.photo_type, good.photo = image_type(photo), photo
+        good.photo_type, good.photo = photo_type(photo), photo
     db.session.flush()
     audit("points.good.save", "points_good", good.id, after={"name": good.name, "price": good.price})
     return good

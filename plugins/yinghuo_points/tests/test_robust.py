@@ -1,7 +1,5 @@
 """Bad input to every points route answers a 4xx naming the problem, never a 500, and writes
 nothing."""
-import pytest
-
 from .conftest import BASE
 
 JUNK = [None, [], "x", {"shop_id": "a"}, {"lines": "x"}, {"lines": [{"good_id": None}]}, {"amount": 1e30},

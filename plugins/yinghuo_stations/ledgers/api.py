@@ -5,7 +5,7 @@ import io
 
 from flask import g, request, send_file
 from marshmallow import Schema, fields, validate
-from yinghuo.api import Invalid, db, gate, sheet_file
+from yinghuo.api import MAX_PHOTO, Invalid, db, gate, sheet_file
 
 from ..blueprints import api as blp
 from ..periods import last_month, this_month
@@ -98,6 +98,6 @@ def add_photo(activity_id):
     upload = request.files.get("photo")
     if upload is None:
         raise Invalid("Attach the photo as 'photo'", fields={"photo": ["required"]})
-    services.add_photo(activity_id, upload.read(services.MAX_PHOTO + 1), by=g.member)
+    services.add_photo(activity_id, upload.read(MAX_PHOTO + 1), by=g.member)
     db.session.commit()
     return services.get_entry(activity_id)

@@ -5,7 +5,7 @@ import io
 
 from flask import Response, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from yinghuo.api import db, form_errors, gate, get_unit, posted, sheet_file
+from yinghuo.api import MAX_PHOTO, db, form_errors, gate, get_unit, posted, sheet_file
 
 from ..blueprints import pages as bp
 from ..periods import last_month, month_bounds, months_before, this_month
@@ -57,7 +57,7 @@ def entry(activity_id):
         services.save_entry(activity_id, request.form.to_dict(), by=g.member)
         for upload in request.files.getlist("photos"):
             if upload and upload.filename:
-                services.add_photo(activity_id, upload.read(services.MAX_PHOTO + 1), by=g.member)
+                services.add_photo(activity_id, upload.read(MAX_PHOTO + 1), by=g.member)
         db.session.commit()
         flash(_("Saved."), "ok")
         return redirect(url_for(".entry", activity_id=activity_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from yinghuo.api import (
-    Forbidden, Invalid, NotFound, activities_between, audit, db, get_activity, get_unit, utcnow,
+    Forbidden, Invalid, NotFound, activities_between, audit, db, get_activity, get_unit, photo_type, utcnow,
 )
 
 from ..periods import month_bounds
@@ -13,9 +13,7 @@ from ..reach import covers, stations_with_activities
 from ..settings import settings
 from .models import LedgerEntry, LedgerPhoto
 
-MAX_PHOTO = 5 * 1024 * 1024
 MAX_PHOTOS = 9
-IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
 def station_of(unit_id: int | None) -> int | None:
@@ -98,11 +96,7 @@ def save_entry(activity_id: int, data: dict, *, by) -> LedgerEntry:
 
 def add_photo(activity_id: int, data: bytes, *, by) -> LedgerPhoto:
     activity, station = ledger_activity(activity_id, by)
-    kind = next((t for magic, t in IMAGE_TYPES.items() if data.startswith(magic)), None)
-    if kind is None:
-        raise Invalid("The photo must be a JPEG or PNG picture", fields={"photo": ["not a JPEG or PNG"]})
-    if len(data) > MAX_PHOTO:
-        raise Invalid("The photo is larger than 5 MB", fields={"photo": ["too large"]})
+    kind = photo_type(data)
     entry = get_entry(activity.id)
     if entry is None:
         entry = LedgerEntry(activity_id=activity.id, station_id=station, updated_by=by.id)

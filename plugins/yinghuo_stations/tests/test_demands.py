@@ -2,7 +2,6 @@
 escalation by hand and by timeout; illegal steps 409; concurrent dispatch resolved once;
 lookup by receipt and phone; each level sees its own subtree."""
 import threading
-from datetime import timedelta
 
 import pytest
 
