@@ -26,7 +26,7 @@ from .db.base import Base, TenantModel, utcnow
 from .db.context import ScopeError, current_tenant_id, tenant_scope, unscoped
 from .db.guarded import change_if
 from .db.rls import enable_tenant_rls
-from .db.rows import bump, fetch, find_all, find_one, insert_row
+from .db.rows import bump, fetch, find_all, find_one, find_or_add, insert_row
 from .extensions import db
 from .tenancy.context import current_tenant
 
@@ -69,7 +69,7 @@ __all__ = [
     "Verification", "Widget",
     # models and scoping
     "Base", "TenantModel", "utcnow", "ScopeError", "current_tenant_id", "tenant_scope", "unscoped",
-    "change_if", "enable_tenant_rls", "bump", "fetch", "find_all", "find_one", "insert_row", "db", "current_tenant",
+    "change_if", "enable_tenant_rls", "bump", "fetch", "find_all", "find_one", "find_or_add", "insert_row", "db", "current_tenant",
     # the gate, permissions and roles
     "gate", "allowed", "ADMIN_ROLES", "ROLES", "current_member",
     # errors

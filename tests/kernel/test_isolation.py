@@ -170,6 +170,9 @@ def test_core_row_helpers_state_the_tenant(app, two_tenants):
             both = [two_tenants["unit_a"], two_tenants["unit_b"]]
             assert [u.id for u in rows.find_all(Unit, id=both)] == [two_tenants["unit_a"]]
             assert [u.name for u in rows.find_all(Unit, id=both, type="town")] == ["Alpha town"]
+            assert rows.find_or_add(Unit, {"type": "village"}, name="Alpha town").id == two_tenants["unit_a"]
+            made = rows.find_or_add(Unit, {"type": "village", "path": "/n/", "depth": 0}, name="Beta town")
+            assert made.id != two_tenants["unit_b"] and made.tenant_id == _tenant_id(app, "alpha")
             assert rows.bump(Unit, two_tenants["unit_b"], "depth", 1) is False
             db.session.rollback()
         with tenant_scope(_tenant_id(app, "beta")):

@@ -114,6 +114,23 @@ def _find_statement(model, keys: tuple[str, ...]):
     return select(*t.columns).where(t.c.tenant_id == bindparam("yh_tenant"), *[t.c[k] == bindparam(k) for k in keys])
 
 
+def find_or_add(model, defaults: dict | None = None, **where):
+    """The tenant row with these column values, made (with ``defaults`` too) when there is
+    none: under a savepoint, so that of two requests making it at once the second reads the
+    first's (a unique key over ``where`` decides)."""
+    from sqlalchemy.exc import IntegrityError
+    found = find_one(model, **where)
+    if found is not None:
+        return found
+    try:
+        with db.session.begin_nested():
+            found = model(**where, **(defaults or {}))
+            db.session.add(found)
+    except IntegrityError:
+        found = find_one(model, **where)
+    return found
+
+
 def insert_row(model, **values):
     """A new row of the tenant in scope written by one Core INSERT … RETURNING its id, as a
     session object (column defaults apply as in the ORM). SQLite takes the ORM's way: its ids come

@@ -6,8 +6,8 @@ leaves the tally."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from yinghuo.api import Conflict, Invalid, NotFound, audit, bump, counters, db, find_one, local_today, rate_limit
+from yinghuo.api import (Conflict, Invalid, NotFound, audit, bump, counters, db, find_one, find_or_add, local_today,
+                         rate_limit)
 
 from ..contests.services import get_competition, stage_now
 from ..entries.models import Entry
@@ -20,16 +20,8 @@ def _tally_name(competition_id: int) -> str:
 
 
 def _counter(competition_id: int, voter: str, day, entry_id: int, cap: int) -> VoterDay:
-    row = find_one(VoterDay, competition_id=competition_id, voter=voter, day=day, entry_id=entry_id)
-    if row is None:
-        try:
-            with db.session.begin_nested():
-                row = VoterDay(competition_id=competition_id, voter=voter, day=day, entry_id=entry_id, votes=0,
-                               cap=cap)
-                db.session.add(row)
-        except IntegrityError:
-            row = find_one(VoterDay, competition_id=competition_id, voter=voter, day=day, entry_id=entry_id)
-    return row
+    return find_or_add(VoterDay, {"votes": 0, "cap": cap}, competition_id=competition_id, voter=voter, day=day,
+                       entry_id=entry_id)
 
 
 def vote(entry_id: int, *, voter: str, ip: str = "", device: str = "") -> Vote:

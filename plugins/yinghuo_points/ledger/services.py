@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, String, bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from yinghuo.api import (Conflict, Invalid, NotFound, audit, bump, current_tenant_id, db, fetch, find_all, find_one,
-                         get_member, insert_row, utcnow)
+                         find_or_add, get_member, insert_row, utcnow)
 
 from ..settings import settings
 from .chain import GENESIS, digest, first_break, micros
@@ -20,16 +20,7 @@ SYSTEM = ("issuing", "redemption")
 
 def account(key: str, *, member_id: int | None = None, household_id: int | None = None) -> PointsAccount:
     """The account of this key, opened on first use."""
-    found = find_one(PointsAccount, key=key)
-    if found is not None:
-        return found
-    try:
-        with db.session.begin_nested():
-            found = PointsAccount(key=key, member_id=member_id, household_id=household_id, balance=0)
-            db.session.add(found)
-    except IntegrityError:
-        found = find_one(PointsAccount, key=key)
-    return found
+    return find_or_add(PointsAccount, {"member_id": member_id, "household_id": household_id, "balance": 0}, key=key)
 
 
 def member_account(member_id: int) -> PointsAccount:

@@ -2,13 +2,13 @@
 a volunteer takes a code, the merchant checks it on a page opened with the merchant's PIN."""
 from __future__ import annotations
 
-import secrets
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 from yinghuo.api import (Conflict, Forbidden, Invalid, NotFound, approved_minutes, audit, change_if, db, find_one,
                          rate_limit, utcnow)
 
+from ..codes import new_code
 from ..households.services import holder_account
 from ..ledger.services import account, lock_chain, post
 from .models import Merchant, Voucher
@@ -78,7 +78,7 @@ def take(merchant_id: int, *, member, key: str) -> tuple[Voucher, bool]:
     if merchant.min_stars and stars(member.id) < merchant.min_stars:
         raise Forbidden("This offer is for volunteers of %(stars)s stars and above", params={
             "stars": merchant.min_stars})
-    voucher = Voucher(merchant_id=merchant.id, member_id=member.id, idempotency_key=key, code=_new_code())
+    voucher = Voucher(merchant_id=merchant.id, member_id=member.id, idempotency_key=key, code=new_code(Voucher))
     db.session.add(voucher)
     db.session.flush()
     if merchant.points_price:
@@ -89,11 +89,6 @@ def take(merchant_id: int, *, member, key: str) -> tuple[Voucher, bool]:
     return voucher, True
 
 
-def _new_code() -> str:
-    while True:
-        code = f"{secrets.randbelow(9 * 10 ** 7) + 10 ** 7}"
-        if db.session.scalar(select(Voucher.id).where(Voucher.code == code)) is None:
-            return code
 
 
 def validate(merchant_id: int, *, pin: str, code: str) -> Voucher:

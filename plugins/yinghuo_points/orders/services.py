@@ -7,7 +7,6 @@ both get it. The pickup code is shown (digits and QR) and printed; the clerk han
 code; an order not picked up in ``pickup_hours`` expires and gives back points and stock."""
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -15,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from yinghuo.api import (Conflict, Invalid, NotFound, audit, change_if, db, find_one, gate, get_member, insert_row,
                          local_today, tenant_zone, utcnow)
 
+from ..codes import new_code
 from ..households.services import holder_account, household_of, member_ids
 from ..ledger.models import PointsAccount
 from ..ledger.services import account, find, lock_chain, post
@@ -81,11 +81,6 @@ def taken_this_month(good_id: int, member_id: int, limit_by: str = "person") -> 
                Order.created_at >= month_start())) or 0)
 
 
-def _new_code() -> str:
-    while True:
-        code = f"{secrets.randbelow(10 ** 8):08d}"
-        if code[0] != "0" and db.session.scalar(select(Order.id).where(Order.code == code)) is None:
-            return code
 
 
 def place(shop_id: int, member_id: int, lines, *, by, key: str, at=None) -> tuple[Order, bool]:
@@ -114,7 +109,7 @@ def place(shop_id: int, member_id: int, lines, *, by, key: str, at=None) -> tupl
         _check_limits(chosen, person.id)
     payer, redemption = holder_account(person.id, with_account="redemption")
     values = dict(shop_id=shop.id, member_id=person.id, account_id=payer.id, placed_by=by.id, idempotency_key=key,
-                  code=_new_code(), points=sum(g.price * q for g, q in chosen), status="reserved",
+                  code=new_code(Order), points=sum(g.price * q for g, q in chosen), status="reserved",
                   expires_at=(at or utcnow()) + timedelta(hours=settings()["pickup_hours"]), entry_id=None,
                   refund_entry_id=None, handed_by=None, closed_at=None, **({"created_at": at} if at else {}))
     if db.session.connection().dialect.name != "postgresql":

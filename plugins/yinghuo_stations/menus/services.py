@@ -5,9 +5,8 @@ project's team, through the level that holds both, within the project's monthly 
 from __future__ import annotations
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from yinghuo.api import (
-    Conflict, Forbidden, Invalid, NotFound, allowed, audit, bump, change_if, db, get_unit, local_today,
+    Conflict, Forbidden, Invalid, NotFound, allowed, audit, bump, change_if, db, find_or_add, get_unit, local_today,
 )
 
 from ..reach import at_top, covers
@@ -134,16 +133,7 @@ def common_level(station_id: int, team_unit_id: int) -> int:
 def take_place(project: Project) -> None:
     """One of the project's places this month, atomically; 409 when the month is full."""
     month = local_today().strftime("%Y-%m")
-    row = db.session.scalar(select(ProjectMonth).where(ProjectMonth.project_id == project.id,
-                                                       ProjectMonth.month == month))
-    if row is None:
-        try:
-            with db.session.begin_nested():
-                row = ProjectMonth(project_id=project.id, month=month, capacity=project.capacity_per_month)
-                db.session.add(row)
-        except IntegrityError:
-            row = db.session.scalar(select(ProjectMonth).where(ProjectMonth.project_id == project.id,
-                                                               ProjectMonth.month == month))
+    row = find_or_add(ProjectMonth, {"capacity": project.capacity_per_month}, project_id=project.id, month=month)
     if not bump(ProjectMonth, row.id, "orders", 1, below="capacity"):
         raise Conflict("%(name)s is fully booked this month; ask for help with the general form instead",
                        code="full", params={"name": project.name})
