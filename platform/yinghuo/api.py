@@ -44,14 +44,15 @@ from .times import CHINA, LocalDateTime, local_today, parse_local, tenant_zone
 # --- jobs, audit, rate limits ----------------------------------------------------------
 from .audit import record as audit
 from .jobs import enqueue, record_progress
-from .ratelimit import take as rate_limit
+from .ratelimit import over as rate_limit_over, take as rate_limit
+from . import proofwork  # proofwork.issue(purpose), check(purpose, proof), solve(challenge, bits)
 
 # --- shared counters (Redis), moved after commit and rebuilt from the database ---------------
 from . import counters  # counters.add_after_commit(name, field, by), read(name, fields), replace(name, counts)
 
 # --- documents, verification codes, notifications --------------------------------------------
-from .documents import MAX_PHOTO, html_to_pdf, new_verification_code, photo_type, qr_data_uri
-from .notifications.services import inbox, notify
+from .documents import FILE_KINDS, MAX_PHOTO, file_kind, html_to_pdf, new_verification_code, photo_type, qr_data_uri
+from .notifications.services import inbox, notify, text_phone
 
 # --- people, units, activities and hours (helpers below as well) -----------------------------
 from .people.masking import mask_id_number, mask_name, mask_phone
@@ -77,9 +78,10 @@ __all__ = [
     # time
     "CHINA", "LocalDateTime", "local_today", "parse_local", "tenant_zone",
     # jobs, audit, rate limits
-    "audit", "enqueue", "record_progress", "rate_limit", "counters",
+    "audit", "enqueue", "record_progress", "rate_limit", "rate_limit_over", "proofwork", "counters",
     # documents, verification, notifications
-    "html_to_pdf", "new_verification_code", "qr_data_uri", "photo_type", "MAX_PHOTO", "inbox", "notify", "keyed_digest",
+    "html_to_pdf", "new_verification_code", "qr_data_uri", "photo_type", "MAX_PHOTO", "file_kind", "FILE_KINDS",
+    "inbox", "notify", "text_phone", "keyed_digest", "hours_ranking",
     # people, units, activities and hours
     "mask_id_number", "mask_name", "mask_phone", "find_members", "masked_member", "get_member", "member_names",
     "member_units", "members_in_unit_named",
@@ -165,6 +167,13 @@ def approved_minutes(member_ids, start=None, end=None) -> dict[int, int]:
         stmt = stmt.where(HourRecord.served_on <= end)
     found = dict(db.session.execute(stmt).all())
     return {i: int(found.get(i) or 0) for i in ids}
+
+
+def hours_ranking(period: str, limit: int = 50) -> list[dict]:
+    """The tenant's members ranked by approved hours in ``period`` (a month ``2026-11`` or a
+    quarter ``2026-Q3``): rank, member_id, name, hours - as the kernel's ranking shows it."""
+    from .hours.services import ranking
+    return ranking(period, limit=limit)
 
 
 def ensure_unit(name: str, type: str, parent_id: int | None = None):

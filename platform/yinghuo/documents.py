@@ -27,6 +27,35 @@ def photo_type(data: bytes, field: str = "photo") -> str:
     return kind
 
 
+#: the kinds of file :func:`file_kind` knows; an Office file is a zip holding its folder
+FILE_KINDS = ("jpg", "png", "webp", "pdf", "docx", "xlsx", "pptx")
+_OFFICE = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+
+
+def file_kind(data: bytes) -> str | None:
+    """The kind of file the bytes are (one of FILE_KINDS), whatever its name says; None for
+    anything else (a renamed program is not a photo)."""
+    import zipfile
+    data = data or b""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            return None
+        for kind, folder in _OFFICE.items():
+            if any(n.startswith(folder) for n in names):
+                return kind
+    return None
+
+
 def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
     """Render HTML (Chinese text included) to PDF bytes with WeasyPrint."""
     from weasyprint import HTML

@@ -24,6 +24,12 @@ DEFAULTS = {
     "pin_attempt": "5/minute;30/hour",
     #: public votes, per client address (a voter's own limits are the competition's)
     "vote": "30/minute;300/day",
+    #: public votes, per device (the browser's device cookie or X-Device-Id)
+    "vote_device": "20/minute;100/day",
+    #: votes from one network (/24) before each further vote needs a proof of work
+    "vote_burst": "20/minute",
+    #: codes texted to a phone, per phone and per client address
+    "phone_code": "3/10minute;10/day",
 }
 
 
@@ -33,14 +39,15 @@ class TooManyRequests(DomainError):
     retry_after: int = 0
 
 
-def take(name: str) -> None:
-    """Count one use of ``name`` by this client; refuse with 429 and when to come back once
-    any of its limits is used up. The limit that refuses does not count the use. Outside a
-    request (the CLI, the demo, jobs) there is no stranger to limit."""
+def take(name: str, key: str | None = None) -> None:
+    """Count one use of ``name`` by this client (or by ``key``: a device, a phone's hash, a
+    network); refuse with 429 and when to come back once any of its limits is used up. The
+    limit that refuses does not count the use. Outside a request (the CLI, the demo, jobs)
+    there is no stranger to limit."""
     if not has_request_context():
         return
     limits = parse_many((current_app.config.get("YINGHUO_RATE_LIMITS") or {}).get(name) or DEFAULTS[name])
-    who = (name, request.remote_addr or "-")
+    who = (name, key or request.remote_addr or "-")
     try:
         _take(_limiter(), limits, who)
     except TooManyRequests:
@@ -50,6 +57,21 @@ def take(name: str) -> None:
         kernel = current_app.extensions["yinghuo"]
         kernel.rate_limiter = _memory()
         _take(kernel.rate_limiter, limits, who)
+
+
+def over(name: str, key: str | None = None) -> bool:
+    """Count one use of ``name`` (a soft limit) and say whether it is past its limit: for
+    asking more of a client (a proof of work) rather than refusing it."""
+    if not has_request_context():
+        return False
+    limits = parse_many((current_app.config.get("YINGHUO_RATE_LIMITS") or {}).get(name) or DEFAULTS[name])
+    who = (name, key or request.remote_addr or "-")
+    try:
+        limiter = _limiter()
+        return not all([limiter.hit(limit, *who) for limit in limits])
+    except Exception:
+        log.warning("rate-limit storage unreachable; soft limit %s not counted", name, exc_info=True)
+        return False
 
 
 def _take(limiter, limits, who) -> None:

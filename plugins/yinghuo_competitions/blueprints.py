@@ -7,7 +7,7 @@ from pathlib import Path
 from yinghuo.api import Blueprint, FeaturePages
 
 HERE = Path(__file__).parent
-FEATURES = ("contests", "entries", "voting")
+FEATURES = ("contests", "entries", "voting", "judging", "results", "honours")
 
 #: mounted at /t/<slug>/api/v1/competitions/
 api = Blueprint("competitions_api", __name__, description="Competitions: entries, review, voting, judging, results")

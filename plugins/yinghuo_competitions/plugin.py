@@ -35,9 +35,12 @@ def yinghuo_permissions():
 @hookimpl
 def yinghuo_models():
     from .contests.models import Competition
-    from .entries.models import Entry, EntryVersion
-    from .voting.models import Vote, VoterDay
-    return [Competition, Entry, EntryVersion, Vote, VoterDay]
+    from .entries.models import Entry, EntryFile, EntryVersion
+    from .judging.models import Conflict, Judge, Sheet
+    from .results.models import Result
+    from .voting.models import AnomalyReview, PhoneCode, Vote, VoterDay
+    return [Competition, Entry, EntryVersion, EntryFile, Vote, VoterDay, PhoneCode, AnomalyReview, Judge, Conflict,
+            Sheet, Result]
 
 
 @hookimpl
@@ -50,12 +53,22 @@ def yinghuo_blueprints():
 @hookimpl
 def yinghuo_nav_items(tenant, member, area):
     if area == "portal":
-        items = [NavItem("Competitions", "competitions_pages.index", order=8)]
+        items = [NavItem("Competitions", "competitions_pages.index", order=8),
+                 NavItem("Honours", "competitions_pages.honours", order=10)]
         if member is not None:
             items.append(NavItem("My entries", "competitions_pages.mine", order=9))
+            from .judging.services import judging_for
+            if judging_for(member):
+                items.append(NavItem("My judging", "competitions_pages.judging", order=9))
         return items
     return [NavItem("Manage competitions", "competitions_pages.manage", order=21)] if allowed(
         member, "competitions.review") else []
+
+
+@hookimpl
+def yinghuo_verify_code(tenant, code):
+    from .results.services import verify
+    return verify(code)
 
 
 @hookimpl

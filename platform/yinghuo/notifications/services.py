@@ -65,6 +65,34 @@ def notify(member_id: int, kind: str, link: str | None = None, **params) -> Noti
     return row
 
 
+def text_phone(phone: str, title: str, body: str) -> str:
+    """A short message (a code) to a phone number that may belong to no one here yet. A member
+    of the tenant with that phone gets it in the inbox (and on every channel, as any message);
+    else each channel that can text a bare number (``send_to_phone(phone, text)``) sends it
+    by a job after the commit; with none, it is written to the log, where the quick start's
+    operator reads it. Says which: "inbox", "sms" or "log"."""
+    import logging
+    from ..people.masking import mask_phone
+    member_id = db.session.scalar(select(Member.id).where(Member.phone == phone, Member.status == "active").limit(1))
+    if member_id is not None:
+        notify(member_id, "text", title=title, body=body)
+        return "inbox"
+    senders = [c for c in channels(current_tenant_id()) if hasattr(c, "send_to_phone")]
+    for channel in senders:
+        enqueue("yinghuo.notifications.services.deliver_text", tenant_id=current_tenant_id(), channel=channel.name,
+                phone=phone, text=f"{title}：{body}")
+    if not senders:
+        logging.getLogger("yinghuo.texts").warning("text to %s (no SMS channel): %s: %s", mask_phone(phone), title, body)
+        return "log"
+    return "sms"
+
+
+def deliver_text(tenant_id: int, channel: str, phone: str, text: str) -> bool:
+    """Job: text a bare phone number on one channel."""
+    target = next((c for c in channels(tenant_id) if c.name == channel), None)
+    return bool(target and target.send_to_phone(phone, text))
+
+
 def channels(tenant_id: int) -> list:
     """Delivery channels besides the inbox: email when SMTP is set, plus the channels of the
     plugins enabled for this tenant."""

@@ -33,6 +33,12 @@ class CompetitionIn(Schema):
     stages = fields.Nested(StagesSchema, required=True)
     vote_weight = fields.Integer(load_default=30, validate=validate.Range(0, 100))
     eligibility = fields.String(load_default="members", validate=validate.OneOf(services.ELIGIBILITY))
+    trim = fields.Boolean(load_default=False, metadata={"description": "drop each entry's highest and lowest total"})
+    normalise = fields.Boolean(load_default=False, metadata={"description": "z-scores per judge"})
+    finalists_per_category = fields.Integer(load_default=10, validate=validate.Range(1, 1000))
+    awards = fields.Dict(keys=fields.String(validate=validate.OneOf(("first", "second", "third"))),
+                         values=fields.Integer(validate=validate.Range(0, 100)), load_default=dict,
+                         metadata={"description": "how many first, second and third awards per category"})
 
 
 class CompetitionOut(Schema):
@@ -46,6 +52,12 @@ class CompetitionOut(Schema):
     vote_weight = fields.Integer()
     eligibility = fields.String()
     published = fields.Boolean()
+    kind = fields.String()
+    trim = fields.Boolean()
+    normalise = fields.Boolean()
+    finalists_per_category = fields.Integer()
+    awards = fields.Dict()
+    results_published_at = fields.DateTime(allow_none=True)
 
 
 @blp.route("/")

@@ -34,9 +34,12 @@ def competition(competition_id):
     shown = entries(found.id, status="accepted", category=category, text=request.args.get("q", ""))
     stage = services.stage_now(found)
     votes = counted(found.id, [e.id for e in shown]) if stage in ("voting", "judging", "roadshow", "results") else {}
+    from flask import session
+    from ..voting.pages import PROOF, phone_pass
+    from ..voting.services import voter_from_pass
     return render_template("competitions/competition.html", c=found, stage=stage, stages=stages,
-                           entries=shown, votes=votes,
-                           category=category, member=current_member())
+                           entries=shown, votes=votes, category=category, member=current_member(),
+                           phone_voter=voter_from_pass(phone_pass()) is not None, proof=session.get(PROOF))
 
 
 def _form_data() -> dict:

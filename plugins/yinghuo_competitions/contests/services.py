@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from yinghuo.api import Invalid, NotFound, audit, db, find_one, utcnow
+from yinghuo.api import Conflict, Invalid, NotFound, audit, db, find_one, utcnow
 
-from .models import CATEGORIES, CRITERIA, STAGES, Competition
+from .models import AWARDS, CATEGORIES, CRITERIA, STAGES, Competition
 
 ELIGIBILITY = ("members", "children")
 
@@ -57,7 +57,10 @@ def _criteria(raw) -> list[dict]:
 
 
 def save(data: dict, *, competition: Competition | None = None) -> Competition:
-    """Create or change a competition (the rules as published; changed only before entries come)."""
+    """Create or change a competition (its rules, stages and weights); once its results are
+    published it no longer changes."""
+    if competition is not None and competition.results_published_at is not None:
+        raise Conflict("The results are published: the competition no longer changes", code="published")
     categories = data.get("categories") or list(CATEGORIES)
     if len(set(categories)) != len(categories):
         raise Invalid("A category is listed twice", fields={"categories": ["repeated"]})
@@ -68,7 +71,10 @@ def save(data: dict, *, competition: Competition | None = None) -> Competition:
     values = {"name": data["name"].strip()[:200], "description": (data.get("description") or "")[:5000],
               "categories": categories, "criteria": _criteria(data.get("criteria")),
               "stages": _stages(data.get("stages")), "vote_weight": data.get("vote_weight", 30),
-              "eligibility": data.get("eligibility", "members")}
+              "eligibility": data.get("eligibility", "members"), "trim": bool(data.get("trim")),
+              "normalise": bool(data.get("normalise")),
+              "finalists_per_category": int(data.get("finalists_per_category") or 10),
+              "awards": {**AWARDS, **(data.get("awards") or {})}}
     if competition is None:
         competition = Competition(**values, published=False)
         db.session.add(competition)

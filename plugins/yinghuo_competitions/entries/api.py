@@ -1,7 +1,9 @@
 """Entries in the API: enter, change, submit, review; the versions kept."""
 from __future__ import annotations
 
-from flask import g, request
+import io
+
+from flask import g, request, send_file
 from marshmallow import Schema, fields, validate
 from yinghuo.api import db, gate
 
@@ -144,3 +146,45 @@ def decide(data, entry_id):
 def entry_versions(entry_id):
     services.own_entry(entry_id, g.member)
     return services.versions(entry_id)
+
+
+class EntryFileOut(Schema):
+    id = fields.Integer()
+    filename = fields.String()
+    kind = fields.String()
+    size = fields.Integer()
+
+
+class EntryFileIn(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+@blp.route("/entries/<int:entry_id>/files", methods=["POST"])
+@gate.member
+@blp.arguments(EntryFileIn, location="files")
+@blp.response(201, EntryFileOut)
+def add_file(data, entry_id):
+    """Attach a document or image (jpg, png, webp, pdf, docx, pptx, xlsx; 20 MB; checked by content)."""
+    upload = data["file"]
+    entry = services.own_entry(entry_id, g.member)
+    found = services.add_file(entry, upload.filename, upload.read(services.MAX_FILE + 1), by=g.member)
+    db.session.commit()
+    return found
+
+
+@blp.route("/entries/<int:entry_id>/files")
+@gate.member
+@blp.response(200, EntryFileOut(many=True))
+def list_files(entry_id):
+    services.readable(entry_id, g.member)
+    return services.files(entry_id)
+
+
+@blp.route("/entries/<int:entry_id>/files/<int:file_id>")
+@gate.member
+@blp.response(200, description="the file")
+def get_file(entry_id, file_id):
+    """The file, for the entrant, the organisers and the entry's judges."""
+    services.readable(entry_id, g.member)
+    found = services.get_file(entry_id, file_id)
+    return send_file(io.BytesIO(found.content), download_name=found.filename, as_attachment=True)

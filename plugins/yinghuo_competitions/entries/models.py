@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKeyConstraint, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, BigInteger, ForeignKeyConstraint, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 from yinghuo.api import Base, TenantModel, utcnow
 
 #: msgids ``entry:<status>``
@@ -39,6 +39,10 @@ class Entry(TenantModel, Base):
     status: Mapped[str] = mapped_column(String(10), default="draft")
     review_note: Mapped[str] = mapped_column(String(1000), default="")
     version: Mapped[int] = mapped_column(default=0)
+    #: chosen for the roadshow (the top of its category after judging)
+    finalist: Mapped[bool] = mapped_column(default=False)
+    #: an honour selection's nomination: the member nominated (None for a team or project)
+    nominee_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -56,4 +60,21 @@ class EntryVersion(TenantModel, Base):
     entry_id: Mapped[int] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column()
     snapshot: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EntryFile(TenantModel, Base):
+    """A document or image of an entry, its kind checked by its content; kept with the entry."""
+
+    __tablename__ = "competitions_entry_files"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "entry_id"], ["competitions_entries.tenant_id", "competitions_entries.id"]),
+        Index("ix_competitions_entry_files_tenant_id_entry_id", "tenant_id", "entry_id"),
+    )
+
+    entry_id: Mapped[int] = mapped_column(BigInteger)
+    filename: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    size: Mapped[int] = mapped_column()
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -53,7 +53,11 @@ def entry(entry_id):
     competition = get_competition(found.competition_id)
     if posted():
         action = request.form.get("do")
-        if action in services.DECISIONS:
+        if action == "file":
+            upload = request.files.get("file")
+            services.add_file(found, upload.filename if upload else "", upload.read(services.MAX_FILE + 1)
+                              if upload else b"", by=g.member)
+        elif action in services.DECISIONS:
             gate.demand("competitions.review")
             services.decide(found, action, note=request.form.get("note", ""), by=g.member)
         else:
@@ -66,6 +70,7 @@ def entry(entry_id):
     return render_template("competitions/entry_form.html", c=competition, e=found, origins=_origins(competition)
                            if found.entrant_id == g.member.id else [], open=stage_now(competition) == "submission",
                            deadline=deadline(competition), versions=services.versions(found.id),
+                           files=services.files(found.id),
                            may_review=allowed(g.member, "competitions.review"))
 
 

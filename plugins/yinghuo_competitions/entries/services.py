@@ -8,12 +8,14 @@ which must be one the account belongs to; the entry is the hub's row and nothing
 child's is read but that membership."""
 from __future__ import annotations
 
+import posixpath
+
 from sqlalchemy import func, select
-from yinghuo.api import (Conflict, Invalid, NotFound, account_tenant_ids, audit, child_tenants, db,
+from yinghuo.api import (Conflict, Invalid, NotFound, account_tenant_ids, audit, child_tenants, db, file_kind,
                          find_one, gate, tenant_zone, utcnow)
 
 from ..contests.services import deadline, get_competition, stage_now
-from .models import Entry, EntryVersion
+from .models import Entry, EntryFile, EntryVersion
 
 FIELDS = ("title", "team_name", "category", "summary", "sections", "video_link")
 #: the review decisions and what each leaves the entry as
@@ -156,3 +158,60 @@ def counts(competition_id: int) -> dict:
 def mine(member) -> list[Entry]:
     return list(db.session.scalars(select(Entry).where(Entry.entrant_id == member.id).order_by(Entry.id.desc())))
 
+
+
+# --- files: documents and images, checked by their content ------------------------------
+
+#: what an entry may carry, and how much
+FILE_TYPES = ("jpg", "png", "webp", "pdf", "docx", "pptx", "xlsx")
+MAX_FILE, FILES_PER_ENTRY = 20 * 1024 * 1024, 10
+
+
+def add_file(entry: Entry, filename: str, data: bytes, *, by) -> EntryFile:
+    """Attach a document or image until the deadline; its kind is read from its content and
+    must match its name (a renamed program is refused)."""
+    _open_for_entries(get_competition(entry.competition_id))
+    if entry.status in ("accepted", "rejected"):
+        raise Conflict("This entry has been decided", code="decided")
+    name = posixpath.basename((filename or "").replace("\\", "/")).strip().lstrip(".")[-200:] or "file"
+    if not data:
+        raise Invalid("The file is empty", fields={"file": ["empty"]})
+    if len(data) > MAX_FILE:
+        raise Invalid("The file is larger than 20 MB", fields={"file": ["too large"]})
+    found = file_kind(data)
+    said = name.rsplit(".", 1)[-1].lower().replace("jpeg", "jpg") if "." in name else None
+    if found not in FILE_TYPES:
+        raise Invalid("This kind of file is not accepted", fields={"file": [f"accepted: {', '.join(FILE_TYPES)}"]})
+    if said != found:
+        raise Invalid("The file's name does not match its content",
+                      fields={"file": [f"the content is {found}, the name says {said or 'nothing'}"]})
+    if db.session.scalar(select(func.count()).select_from(EntryFile).where(EntryFile.entry_id == entry.id)) \
+            >= FILES_PER_ENTRY:
+        raise Conflict("An entry has at most %(n)s files", code="too_many_files", params={"n": FILES_PER_ENTRY})
+    row = EntryFile(entry_id=entry.id, filename=name, kind=found, size=len(data), content=data)
+    db.session.add(row)
+    db.session.flush()
+    audit("competitions.entry.file", "competition_entry", entry.id, after={"file": name})
+    return row
+
+
+def files(entry_id: int) -> list[EntryFile]:
+    return list(db.session.scalars(select(EntryFile).where(EntryFile.entry_id == entry_id).order_by(EntryFile.id)))
+
+
+def get_file(entry_id: int, file_id: int) -> EntryFile:
+    found = find_one(EntryFile, id=file_id, entry_id=entry_id)
+    if found is None:
+        raise NotFound("no such file")
+    return found
+
+
+def readable(entry_id: int, member) -> Entry:
+    """The entry for its entrant, the organisers, or a judge who scores it (not one with a
+    declared conflict)."""
+    entry = get_entry(entry_id)
+    if entry.entrant_id == member.id or gate.allowed(member, "competitions.review"):
+        return entry
+    from ..judging.services import entry_for_judge
+    entry_for_judge(entry.competition_id, entry_id, member, "review")
+    return entry

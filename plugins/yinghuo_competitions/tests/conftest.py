@@ -40,3 +40,42 @@ def entry_body(hub, **extra):
     return {"title": "乡村儿童周末课堂", "team_name": "县青年志愿者协会", "category": "education",
             "summary": "每周末为留守儿童开设课堂", "sections": {"need": "全县留守儿童 3000 余名", "goals": "覆盖 20 个村"},
             "from_tenant_id": hub["tenants"]["county"], **extra}
+
+
+ORDER = ("submission", "review", "voting", "judging", "roadshow", "results")
+
+
+def set_stage(client, hub, clock, c, stage, **extra):
+    """Move the competition's dates so that ``stage`` began an hour ago (the earlier ones a
+    day apart before it, the later ones a day apart after)."""
+    now = ORDER.index(stage)
+    stages = {s: clock.iso(hours=(n - now) * 24 - 1) for n, s in enumerate(ORDER)}
+    body = {"name": c["name"], "eligibility": c.get("eligibility", "children"), "stages": stages,
+            "vote_weight": c.get("vote_weight", 30), **extra}
+    r = client.put(f"{BASE}/{c['id']}", headers=hub["admin"], json=body)
+    assert r.status_code == 200 and r.get_json()["stage"] == stage, r.get_json()
+    return r.get_json()
+
+
+@pytest.fixture
+def no_limits(app):
+    """Generous address limits: the tests cast many votes from one test client."""
+    from yinghuo.ratelimit import reset
+    app.config["YINGHUO_RATE_LIMITS"] = {"vote": "100000/minute", "vote_burst": "100000/minute",
+                                         "vote_device": "100000/minute", "phone_code": "1000/minute"}
+    yield
+    app.config.pop("YINGHUO_RATE_LIMITS", None)
+    with app.app_context():
+        reset()
+
+
+def accepted_entries(client, hub, c, titles, category="education"):
+    ids = []
+    for title in titles:
+        e = client.post(f"{BASE}/{c['id']}/entries", json=entry_body(hub, title=title, category=category),
+                        headers=hub["lead"]).get_json()
+        assert client.post(f"{BASE}/entries/{e['id']}/submit", headers=hub["lead"]).status_code == 200
+        assert client.post(f"{BASE}/entries/{e['id']}/decision", json={"decision": "accept"},
+                           headers=hub["reviewer"]).status_code == 200
+        ids.append(e["id"])
+    return ids

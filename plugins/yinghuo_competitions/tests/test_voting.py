@@ -53,7 +53,7 @@ def test_a_voters_daily_limit_holds_under_100_concurrent_votes(app, client, hub,
     r = client.patch("/api/v1/tenants/hub", headers=operator, json={"settings": {"competitions": {
         "votes_per_day": 3, "votes_per_entry_per_day": 100}}})
     assert r.status_code == 200, r.get_json()
-    app.config["YINGHUO_RATE_LIMITS"] = {"vote": "1000/minute"}
+    app.config["YINGHUO_RATE_LIMITS"] = {"vote": "1000/minute", "vote_burst": "1000/minute"}
     barrier, codes = threading.Barrier(100), []
     try:
         def one(i):

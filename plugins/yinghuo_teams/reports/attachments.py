@@ -7,7 +7,7 @@ import posixpath
 import zipfile
 
 from sqlalchemy import select
-from yinghuo.api import Conflict, Forbidden, Invalid, NotFound, audit, db
+from yinghuo.api import Conflict, Forbidden, Invalid, NotFound, audit, db, file_kind
 
 from ..downloads import Download
 from ..settings import settings
@@ -20,30 +20,12 @@ MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "pdf": "a
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
 EXTENSIONS = {"jpg": "jpg", "jpeg": "jpg", "png": "png", "webp": "webp", "pdf": "pdf", "docx": "docx",
               "xlsx": "xlsx", "pptx": "pptx"}
-#: an Office file is a zip holding this folder
-OFFICE = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
 PER_REPORT = 20
 
 
 def sniff(data: bytes) -> str | None:
     """The kind of file the bytes are, whatever its name says."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
-            return None
-        for kind, folder in OFFICE.items():
-            if any(n.startswith(folder) for n in names):
-                return kind
-    return None
+    return file_kind(data)
 
 
 def clean_name(filename: str) -> str:
