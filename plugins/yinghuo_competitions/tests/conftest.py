@@ -45,11 +45,11 @@ def entry_body(hub, **extra):
 ORDER = ("submission", "review", "voting", "judging", "roadshow", "results")
 
 
-def set_stage(client, hub, clock, c, stage, **extra):
-    """Move the competition's dates so that ``stage`` began an hour ago (the earlier ones a
-    day apart before it, the later ones a day apart after)."""
-    now = ORDER.index(stage)
-    stages = {s: clock.iso(hours=(n - now) * 24 - 1) for n, s in enumerate(ORDER)}
+def set_stage(client, hub, clock, c, stage, began=1, **extra):
+    """Move the competition's dates so that ``stage`` began ``began`` hours ago and ends a
+    day from now (the other stages as long, before and after it)."""
+    now, span = ORDER.index(stage), began + 24
+    stages = {s: clock.iso(hours=(n - now) * span - began) for n, s in enumerate(ORDER)}
     body = {"name": c["name"], "eligibility": c.get("eligibility", "children"), "stages": stages,
             "vote_weight": c.get("vote_weight", 30), **extra}
     r = client.put(f"{BASE}/{c['id']}", headers=hub["admin"], json=body)
@@ -59,14 +59,12 @@ def set_stage(client, hub, clock, c, stage, **extra):
 
 @pytest.fixture
 def no_limits(app):
-    """Generous address limits: the tests cast many votes from one test client."""
-    from yinghuo.ratelimit import reset
+    """Generous address limits: the tests cast many votes from one test client (the counts
+    are reset after each test by the kernel's fixtures)."""
     app.config["YINGHUO_RATE_LIMITS"] = {"vote": "100000/minute", "vote_burst": "100000/minute",
                                          "vote_device": "100000/minute", "phone_code": "1000/minute"}
     yield
     app.config.pop("YINGHUO_RATE_LIMITS", None)
-    with app.app_context():
-        reset()
 
 
 def accepted_entries(client, hub, c, titles, category="education"):
