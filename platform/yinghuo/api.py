@@ -145,8 +145,18 @@ def masked_member(member) -> dict:
 
 def add_member(data: dict, *, audit_action: str = "member.create"):
     """Create a membership in the current tenant (name, phone, id_type/id_number, unit_id,
-    roles); validated like an admin's entry, fires ``yinghuo_member_joined``."""
+    roles); validated like an admin's entry, fires ``yinghuo_member_joined``. With ``login``
+    (an e-mail), the membership is that existing account's: one person, a membership in
+    each tenant they belong to."""
+    from .people.auth import find_account
     from .people.services import add_member as add
+    data = dict(data)
+    login = data.pop("login", None)
+    if login:
+        account = find_account(login)
+        if account is None:
+            raise Invalid("No account signs in with this e-mail", fields={"login": ["unknown"]})
+        data["account"] = account
     return add(current_tenant(), data, audit_action=audit_action)
 
 

@@ -56,7 +56,8 @@ def form_errors(view):
                 response = current_app.make_response(view(*args, **kwargs))
                 response.status_code = exc.status
                 return response
-            return redirect(request.url)
+            came_from = request.referrer or ""
+            return redirect(came_from if came_from.startswith(request.host_url) else request.url)
     return wrapper
 
 

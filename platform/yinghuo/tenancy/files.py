@@ -89,8 +89,13 @@ def apply_path(path: Path) -> list[str]:
     files = sorted(path.glob("*.toml")) if path.is_dir() else [path]
     loaded = [(f, load_file(f)) for f in files]
     slugs = {d["slug"] for _, d in loaded}
-    # parents first: files whose parent is not in this batch come before those whose parent is
-    loaded.sort(key=lambda item: (item[1]["parent"] in slugs, item[1]["parent"] or ""))
+    # parents first: each file after the file of its parent (a province hub, its city hub, the city's counties)
+    parents = {d["slug"]: d["parent"] for _, d in loaded}
+
+    def depth(slug, seen=()):
+        parent = parents.get(slug)
+        return 0 if parent not in slugs or parent in seen else 1 + depth(parent, (*seen, slug))
+    loaded.sort(key=lambda item: (depth(item[1]["slug"]), item[1]["slug"]))
     report = []
     try:
         for f, data in loaded:

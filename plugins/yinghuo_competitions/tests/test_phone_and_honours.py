@@ -169,5 +169,5 @@ def test_the_four_best_takes_nominations_by_members(client, county):
     assert team.status_code == 422 and "title" in team.get_json()["error"]["fields"]
     assert client.post(f"{base}/{best['id']}/nominations", headers=county["member"],
                        json={"category": "best_team", "title": "蓝天救援队", "reason": "服务全县"}).status_code == 201
-    page = client.get(f"/t/jfx/competitions/honours")
+    page = client.get("/t/jfx/competitions/honours")
     assert page.status_code == 200 and "2030 年度“四个最美”评选" in page.get_data(as_text=True)

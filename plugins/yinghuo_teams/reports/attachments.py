@@ -2,9 +2,7 @@
 renamed program is not a photo), stored with the report."""
 from __future__ import annotations
 
-import io
 import posixpath
-import zipfile
 
 from sqlalchemy import select
 from yinghuo.api import Conflict, Forbidden, Invalid, NotFound, audit, db, file_kind
