@@ -357,6 +357,18 @@ def redeem(slug):
                           "lines": lines}, 201)
 
 
+@app.post("/t/<slug>/bare/votes/<int:entry_id>")
+def bare_vote(slug, entry_id):
+    """A public vote counted in PostgreSQL alone: the same sign-in lookups, then one UPDATE of
+    the entry's tally row."""
+    c = conn()
+    with c.transaction(), c.cursor() as cur:
+        identify(cur, slug)
+        cur.execute("UPDATE bench_vote_tally SET votes = votes + 1 WHERE entry_id = %s RETURNING votes", (entry_id,))
+        votes = cur.fetchone()[0]
+    return json_response({"entry_id": entry_id, "votes": votes}, 201)
+
+
 class _Refused(Exception):
     """A refusal inside the transaction: it rolls back and answers 409, as Yinghuo's does."""
 

@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="zh_Hans_CN", BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
         JSON_SORT_KEYS=False, REDIS_URL=settings.redis_url,
         YINGHUO_SMTP_URL=settings.smtp_url, YINGHUO_MAIL_FROM=settings.mail_from,
+        **({"YINGHUO_RATE_LIMITS": settings.rate_limits} if settings.rate_limits else {}),
     )
     app.config.update(config)
     host = PluginHost(only=settings.plugins,

@@ -34,6 +34,8 @@ SETTINGS_TABLE = [
     ("YINGHUO_PASSWORD_PROFILE", "RFC_9106_LOW_MEMORY",
      "argon2 parameters for new password hashes: RFC_9106_LOW_MEMORY, RFC_9106_HIGH_MEMORY, or CHEAPEST "
      "(tests only: fast to guess)"),
+    ("YINGHUO_RATE_LIMITS", "the defaults of yinghuo/ratelimit.py",
+     "space-separated name=limits, e.g. 'vote=60/minute;600/day vote_burst=50/minute'"),
     ("YINGHUO_PROXIES", "0", "reverse proxies in front whose X-Forwarded-For/-Proto/-Host are believed "
      "(1 behind one nginx); 0 believes none, so a client cannot claim another address"),
 ]
@@ -54,6 +56,7 @@ class Settings:
     app_role: str = "yinghuo_app"
     plugins: list[str] | None = None
     extra_plugins: list[str] = field(default_factory=list)
+    rate_limits: dict = field(default_factory=dict)
     smtp_url: str | None = None
     mail_from: str | None = None
     trace_hooks: bool = False
@@ -93,7 +96,24 @@ class Settings:
             trace_hooks=env.get("YINGHUO_TRACE_HOOKS") == "1", proxies=int(proxies),
             smtp_url=_smtp_url(env.get("YINGHUO_SMTP_URL")), mail_from=env.get("YINGHUO_MAIL_FROM"),
             extra_plugins=[p.strip() for p in (env.get("YINGHUO_EXTRA_PLUGINS") or "").split(",") if p.strip()],
+            rate_limits=_rate_limits(env.get("YINGHUO_RATE_LIMITS")),
         )
+
+
+def _rate_limits(raw: str | None) -> dict:
+    from limits import parse_many
+    from .ratelimit import DEFAULTS
+    found = {}
+    for item in (raw or "").split():
+        name, _, value = item.partition("=")
+        if name not in DEFAULTS:
+            raise ConfigError(f"YINGHUO_RATE_LIMITS: unknown limit {name!r} (known: {', '.join(DEFAULTS)})")
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ConfigError(f"YINGHUO_RATE_LIMITS: {name}={value!r} is not like 30/minute;300/day") from None
+        found[name] = value
+    return found
 
 
 def normalise_database_url(url: str) -> str:

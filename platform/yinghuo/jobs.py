@@ -26,10 +26,20 @@ RETRY_INTERVALS = [10, 60, 300]
 _WORKER_APP = {}
 
 
+_CLIENTS: dict = {}
+
+
 def redis_connection(url: str | None = None):
+    """The Redis client of ``url`` (the app's REDIS_URL by default), one per URL and process:
+    its connection pool keeps connections open, so a request does not connect anew each time."""
     import redis
     url = url or current_app.config.get("REDIS_URL")
-    return redis.Redis.from_url(url) if url else None
+    if not url:
+        return None
+    client = _CLIENTS.get(url)
+    if client is None:
+        client = _CLIENTS[url] = redis.Redis.from_url(url)
+    return client
 
 
 def redis_status() -> str:

@@ -108,7 +108,7 @@ def nominate(competition_id: int, data: dict, *, by) -> Entry:
         raise Conflict("This person is nominated already", code="nominated")
     entry = _nomination(competition, category, nominee, reason=data["reason"], by=by,
                         title=(data.get("title") or "").strip())
-    audit("competitions.nominate", "competition_entry", entry.id, after={"category": category})
+    audit("competitions.nominate", "competition_entry", entry.id, after={"title": entry.title})
     return entry
 
 

@@ -36,7 +36,7 @@ def assign(competition_id: int, member_id: int, categories: list[str]) -> Judge:
         judge.categories = list(categories)
     db.session.flush()
     audit("competitions.judge.assign", "competition", competition.id,
-          after={"member_id": member_id, "categories": ",".join(categories)})
+          after={"member_id": member_id, "categories": len(categories)})
     return judge
 
 
@@ -157,7 +157,7 @@ def save_sheet(competition_id: int, entry_id: int, member, *, round: str, scores
     db.session.flush()
     if submit:
         audit("competitions.sheet.submit", "competition_entry", entry_id,
-              after={"round": round, "total": builtins.round(sheet.total, 2)})
+              after={"total": builtins.round(sheet.total, 2)})
     return sheet
 
 

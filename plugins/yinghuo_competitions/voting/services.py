@@ -15,9 +15,9 @@ from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, column, func, select, text
 from yinghuo.api import (Conflict, Invalid, NotFound, Unauthorized, audit, bump, counters, current_tenant_id, db,
-                         find_one, find_or_add, keyed_digest, local_today, proofwork, rate_limit, rate_limit_over,
+                         fetch, find_one, find_or_add, keyed_digest, local_today, proofwork, rate_limit, rate_limit_over,
                          tenant_zone, text_phone, utcnow)
 
 from ..contests.services import get_competition, stage_now
@@ -36,6 +36,35 @@ def _tally_name(competition_id: int) -> str:
 def _counter(competition_id: int, voter: str, day, entry_id: int, cap: int) -> VoterDay:
     return find_or_add(VoterDay, {"votes": 0, "cap": cap}, competition_id=competition_id, voter=voter, day=day,
                        entry_id=entry_id)
+
+
+#: PostgreSQL: both of the voter's day counters made or moved in one statement, each only
+#: while below its cap; the rows it returns are the counters that took the vote
+_TAKE = text("""
+INSERT INTO competitions_voter_days (tenant_id, id, competition_id, voter, day, entry_id, votes, cap)
+SELECT :tenant, nextval('yinghuo_id_seq'), :competition, :voter, :day, scope, 1, cap
+FROM (VALUES (CAST(:scope0 AS bigint), CAST(:cap0 AS integer)), (CAST(:scope1 AS bigint), CAST(:cap1 AS integer)))
+     AS limits (scope, cap)
+ON CONFLICT (tenant_id, competition_id, voter, day, entry_id)
+DO UPDATE SET votes = competitions_voter_days.votes + 1 WHERE competitions_voter_days.votes < competitions_voter_days.cap
+RETURNING entry_id
+""").columns(column("entry_id", BigInteger))
+
+
+def _take(competition_id: int, voter: str, day, limits: list[tuple[int, int]]) -> set[int]:
+    """Count one vote on each of the voter's day counters still below its cap; the scopes
+    (0: the day, or an entry) that took it. A refusal rolls the transaction back."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        (scope0, cap0), (scope1, cap1) = limits
+        rows = fetch(_TAKE, {"tenant": current_tenant_id(), "competition": competition_id, "voter": voter,
+                             "day": day, "scope0": scope0, "cap0": cap0, "scope1": scope1, "cap1": cap1})
+        return {row.entry_id for row in rows}
+    taken = set()
+    for scope, cap in limits:
+        row = _counter(competition_id, voter, day, scope, cap)
+        if bump(VoterDay, row.id, "votes", 1, below="cap"):
+            taken.add(scope)
+    return taken
 
 
 def network(ip: str) -> str:
@@ -61,10 +90,11 @@ def vote(entry_id: int, *, voter: str, ip: str = "", device: str = "", proof: st
     if stage_now(competition) != "voting":
         raise Conflict("Voting is not open", code="not_voting")
     conf, today = settings(), local_today()
-    for scope, cap, message in ((0, conf["votes_per_day"], "You have used today's votes"),
-                                (entry.id, conf["votes_per_entry_per_day"], "You have voted for this project today")):
-        row = _counter(competition.id, voter, today, scope, cap)
-        if not bump(VoterDay, row.id, "votes", 1, below="cap"):
+    limits = ((0, conf["votes_per_day"], "You have used today's votes"),
+              (entry.id, conf["votes_per_entry_per_day"], "You have voted for this project today"))
+    counted_in = _take(competition.id, voter, today, [(scope, cap) for scope, cap, _ in limits])
+    for scope, _, message in limits:
+        if scope not in counted_in:
             raise Conflict(message, code="vote_limit")
     now = utcnow()
     cast = Vote(competition_id=competition.id, entry_id=entry.id, voter=voter, day=today, ip=(ip or "")[:45],
