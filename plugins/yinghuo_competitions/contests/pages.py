@@ -7,12 +7,12 @@ from datetime import datetime
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from yinghuo.api import Invalid, allowed, current_member, db, form_errors, gate, parse_local, posted
+from yinghuo.api import Invalid, allowed, current_member, db, form_errors, gate, parse_local, posted, tenant_zone
 
 from ..blueprints import pages as bp
 from . import services
 from .api import CompetitionIn
-from .models import CATEGORIES, STAGES
+from .models import AWARDS, CATEGORIES, STAGES
 
 
 @bp.route("/")
@@ -51,7 +51,10 @@ def _form_data() -> dict:
     raw = {"name": request.form.get("name", ""), "description": request.form.get("description", ""),
            "categories": request.form.getlist("categories"), "stages": stages,
            "vote_weight": request.form.get("vote_weight") or 30,
-           "eligibility": request.form.get("eligibility") or "members"}
+           "eligibility": request.form.get("eligibility") or "members",
+           "trim": request.form.get("trim") == "1", "normalise": request.form.get("normalise") == "1",
+           "finalists_per_category": request.form.get("finalists_per_category") or 10,
+           "awards": {a: request.form.get(f"award_{a}") or 0 for a in AWARDS}}
     try:
         return CompetitionIn().load(raw)
     except ValidationError as exc:
@@ -70,7 +73,7 @@ def manage():
         flash(_("Saved."), "ok")
         return redirect(url_for(".manage_competition", competition_id=found.id))
     return render_template("competitions/manage.html", rows=services.competitions(published_only=False),
-                           categories=CATEGORIES, stages=STAGES, stage_of=services.stage_now,
+                           categories=CATEGORIES, stages=STAGES, stage_of=services.stage_now, defaults=AWARDS,
                            may_manage=allowed(g.member, "competitions.manage"))
 
 
@@ -83,10 +86,18 @@ def manage_competition(competition_id):
     found = services.get_competition(competition_id)
     if posted():
         gate.demand("competitions.manage")
-        services.publish(found)
+        if request.form.get("do") == "save":
+            services.save(_form_data(), competition=found)
+            flash(_("Saved."), "ok")
+        else:
+            services.publish(found)
+            flash(_("Published."), "ok")
         db.session.commit()
-        flash(_("Published."), "ok")
         return redirect(url_for(".manage_competition", competition_id=competition_id))
     status = request.args.get("status") or "submitted"
+    zone = tenant_zone()
+    stage_values = {k: datetime.fromisoformat(v).astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+                    for k, v in (found.stages or {}).items()}
     return render_template("competitions/manage_competition.html", c=found, stage=services.stage_now(found),
-                           counts=counts(found.id), status=status, entries=entries(found.id, status=status))
+                           counts=counts(found.id), status=status, entries=entries(found.id, status=status),
+                           stages=STAGES, stage_values=stage_values, categories=CATEGORIES, defaults=AWARDS)

@@ -32,10 +32,14 @@ def report(competition) -> list[dict]:
     """Every entry with at least MIN_VOTES votes: its counts, signals, whether flagged, the
     busiest addresses and networks, and the decision taken on it."""
     live = _live(competition.id)
-    base = dict((row[0], row[1:]) for row in db.session.execute(
-        select(Vote.entry_id, func.count(), func.count(distinct(Vote.ip)), func.count(distinct(Vote.subnet)),
-               func.sum(case((Vote.night.is_(True), 1), else_=0))).where(live).group_by(Vote.entry_id)
-        .having(func.count() >= MIN_VOTES)).all())
+    decided = {r.entry_id: r for r in db.session.scalars(select(AnomalyReview).where(
+        AnomalyReview.competition_id == competition.id))}
+    counts = (select(Vote.entry_id, func.count(), func.count(distinct(Vote.ip)), func.count(distinct(Vote.subnet)),
+                     func.sum(case((Vote.night.is_(True), 1), else_=0))).where(live).group_by(Vote.entry_id))
+    base = {row[0]: row[1:] for row in db.session.execute(counts.having(func.count() >= MIN_VOTES)).all()}
+    for entry_id in set(decided) - set(base):   # decided entries stay in the report, votes voided or not
+        found = db.session.execute(counts.where(Vote.entry_id == entry_id)).first()
+        base[entry_id] = found[1:] if found else (0, 0, 0, 0)
     if not base:
         return []
     ids = list(base)
@@ -48,16 +52,14 @@ def report(competition) -> list[dict]:
              .having(func.count(distinct(Vote.entry_id)) == 1).scalar_subquery())
     single = dict(db.session.execute(select(Vote.entry_id, func.count()).where(
         live, Vote.entry_id.in_(ids), Vote.voter.in_(loyal)).group_by(Vote.entry_id)).all())
-    decided = {r.entry_id: r for r in db.session.scalars(select(AnomalyReview).where(
-        AnomalyReview.competition_id == competition.id))}
     titles = dict(db.session.execute(select(Entry.id, Entry.title).where(Entry.id.in_(ids))).all())
     rows = []
     for entry_id, (votes, ips, subnets, night) in base.items():
         signals = {"few_ips": ips <= 0.2 * votes, "few_subnets": subnets <= 0.1 * votes,
                    "burst": busiest.get(entry_id, 0) >= MIN_VOTES and busiest[entry_id] >= 0.5 * votes,
                    "new_voters": single.get(entry_id, 0) >= 0.8 * votes, "night": (night or 0) >= 0.5 * votes}
-        flagged = signals["few_ips"] or signals["few_subnets"] or sum(
-            signals[k] for k in ("burst", "new_voters", "night")) >= 2
+        flagged = votes >= MIN_VOTES and (signals["few_ips"] or signals["few_subnets"] or sum(
+            signals[k] for k in ("burst", "new_voters", "night")) >= 2)
         rows.append({"entry_id": entry_id, "title": titles.get(entry_id, ""), "votes": votes, "ips": ips,
                      "subnets": subnets, "busiest_window": busiest.get(entry_id, 0),
                      "single_entry_votes": single.get(entry_id, 0), "night_votes": int(night or 0),
