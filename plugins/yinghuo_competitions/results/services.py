@@ -110,8 +110,11 @@ def publish(competition_id: int, *, by) -> list[Result]:
 
 
 def results(competition_id: int) -> list[tuple[Result, Entry]]:
-    return list(db.session.execute(select(Result, Entry).join(Entry, Entry.id == Result.entry_id).where(
-        Result.competition_id == competition_id).order_by(Result.category, Result.rank)).tuples())
+    """The published results, category by category in the competition's order, by rank."""
+    order = {k: n for n, k in enumerate(get_competition(competition_id).categories)}
+    rows = db.session.execute(select(Result, Entry).join(Entry, Entry.id == Result.entry_id).where(
+        Result.competition_id == competition_id)).tuples()
+    return sorted(rows, key=lambda row: (order.get(row[0].category, len(order)), row[0].rank))
 
 
 def get_result(entry_id: int) -> Result:

@@ -86,6 +86,8 @@ def anomaly_report(competition_id):
         db.session.commit()
         flash(_("Saved."), "ok")
         return redirect(url_for(".anomaly_report", competition_id=competition_id))
+    from ..entries.services import entries
     return render_template("competitions/anomalies.html", c=found, rows=anomalies.report(found),
-                           votes=services.recent(found.id, 50), min_votes=anomalies.MIN_VOTES)
+                           votes=services.recent(found.id, 50), min_votes=anomalies.MIN_VOTES,
+                           titles={e.id: e.title for e in entries(found.id, status="accepted")})
 
