@@ -118,6 +118,19 @@ def _nav():
 
 # --- sign in -------------------------------------------------------------------------
 
+def same_site_path(target: str) -> bool:
+    """Is ``target`` a path on this site ("/t/x/..."), and nothing a browser could take for
+    another site ("//evil.example", "/\\evil", "https://…", "javascript:…")? Only those are
+    followed after sign-in."""
+    from urllib.parse import urlsplit
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")) or "\\" in target:
+        return False
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
 def _login(next_endpoint: str, **values):
     if posted():
         try:
@@ -127,7 +140,8 @@ def _login(next_endpoint: str, **values):
             flash(exc.for_people(), "error")
             return render_template("login.html", needs_otp=exc.code == "otp_required"), exc.status
         login_session(account)
-        return redirect(request.args.get("next") or url_for(next_endpoint, **values))
+        wanted = request.args.get("next") or ""
+        return redirect(wanted if same_site_path(wanted) else url_for(next_endpoint, **values))
     return render_template("login.html", needs_otp=False)
 
 
