@@ -51,7 +51,7 @@ from . import proofwork  # proofwork.issue(purpose), check(purpose, proof), solv
 from . import counters  # counters.add_after_commit(name, field, by), read(name, fields), replace(name, counts)
 
 # --- documents, verification codes, notifications --------------------------------------------
-from .documents import FILE_KINDS, MAX_PHOTO, file_kind, html_to_pdf, new_verification_code, photo_type, qr_data_uri
+from .documents import FILE_KINDS, MAX_PHOTO, checked_upload, file_kind, html_to_pdf, new_verification_code, photo_type, qr_data_uri
 from .notifications.services import inbox, notify, text_phone
 
 # --- people, units, activities and hours (helpers below as well) -----------------------------
@@ -80,7 +80,7 @@ __all__ = [
     # jobs, audit, rate limits
     "audit", "enqueue", "record_progress", "rate_limit", "rate_limit_over", "proofwork", "counters",
     # documents, verification, notifications
-    "html_to_pdf", "new_verification_code", "qr_data_uri", "photo_type", "MAX_PHOTO", "file_kind", "FILE_KINDS",
+    "html_to_pdf", "new_verification_code", "qr_data_uri", "photo_type", "MAX_PHOTO", "file_kind", "checked_upload", "FILE_KINDS",
     "inbox", "notify", "text_phone", "keyed_digest", "hours_ranking",
     # people, units, activities and hours
     "mask_id_number", "mask_name", "mask_phone", "find_members", "masked_member", "get_member", "member_names",

@@ -56,6 +56,33 @@ def file_kind(data: bytes) -> str | None:
     return None
 
 
+#: what a file's name may end in, as the kind :func:`file_kind` reads from its content
+_EXTENSIONS = {"jpg": "jpg", "jpeg": "jpg", "png": "png", "webp": "webp", "pdf": "pdf", "docx": "docx",
+               "xlsx": "xlsx", "pptx": "pptx"}
+
+
+def checked_upload(filename: str, data: bytes, *, kinds, max_mb: int, field: str = "file") -> tuple[str, str]:
+    """An uploaded document or image checked by its content: not empty, at most ``max_mb``,
+    one of ``kinds`` (of FILE_KINDS) and named as what it is (a renamed program is refused);
+    (its cleaned name, its kind), or a 422 naming ``field``."""
+    import posixpath
+    from .errors import Invalid
+    name = posixpath.basename((filename or "").replace("\\", "/")).strip().lstrip(".")[-200:] or "file"
+    if not data:
+        raise Invalid("The file is empty", fields={field: ["empty"]})
+    if len(data) > max_mb * 1024 * 1024:
+        raise Invalid("The file is larger than %(mb)s MB", params={"mb": max_mb},
+                      fields={field: [f"{len(data) // 1024} KB is above {max_mb} MB"]})
+    found = file_kind(data)
+    said = _EXTENSIONS.get(name.rsplit(".", 1)[-1].lower()) if "." in name else None
+    if found is None or found not in kinds:
+        raise Invalid("This kind of file is not accepted", fields={field: [f"accepted: {', '.join(kinds)}"]})
+    if said != found:
+        raise Invalid("The file's name does not match its content",
+                      fields={field: [f"the content is {found}, the name says {said or 'nothing'}"]})
+    return name, found
+
+
 def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
     """Render HTML (Chinese text included) to PDF bytes with WeasyPrint."""
     from weasyprint import HTML

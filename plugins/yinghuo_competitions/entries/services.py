@@ -8,10 +8,8 @@ which must be one the account belongs to; the entry is the hub's row and nothing
 child's is read but that membership."""
 from __future__ import annotations
 
-import posixpath
-
 from sqlalchemy import func, select
-from yinghuo.api import (Conflict, Invalid, NotFound, account_tenant_ids, audit, child_tenants, db, file_kind,
+from yinghuo.api import (Conflict, Invalid, NotFound, account_tenant_ids, audit, checked_upload, child_tenants, db,
                          find_one, gate, tenant_zone, utcnow)
 
 from ..contests.services import deadline, get_competition, stage_now
@@ -173,18 +171,7 @@ def add_file(entry: Entry, filename: str, data: bytes, *, by) -> EntryFile:
     _open_for_entries(get_competition(entry.competition_id))
     if entry.status in ("accepted", "rejected"):
         raise Conflict("This entry has been decided", code="decided")
-    name = posixpath.basename((filename or "").replace("\\", "/")).strip().lstrip(".")[-200:] or "file"
-    if not data:
-        raise Invalid("The file is empty", fields={"file": ["empty"]})
-    if len(data) > MAX_FILE:
-        raise Invalid("The file is larger than 20 MB", fields={"file": ["too large"]})
-    found = file_kind(data)
-    said = name.rsplit(".", 1)[-1].lower().replace("jpeg", "jpg") if "." in name else None
-    if found not in FILE_TYPES:
-        raise Invalid("This kind of file is not accepted", fields={"file": [f"accepted: {', '.join(FILE_TYPES)}"]})
-    if said != found:
-        raise Invalid("The file's name does not match its content",
-                      fields={"file": [f"the content is {found}, the name says {said or 'nothing'}"]})
+    name, found = checked_upload(filename, data, kinds=FILE_TYPES, max_mb=MAX_FILE // (1024 * 1024))
     if db.session.scalar(select(func.count()).select_from(EntryFile).where(EntryFile.entry_id == entry.id)) \
             >= FILES_PER_ENTRY:
         raise Conflict("An entry has at most %(n)s files", code="too_many_files", params={"n": FILES_PER_ENTRY})

@@ -41,14 +41,6 @@ class ResultOut(Schema):
     verify_path = fields.Function(lambda r: f"/verify/{r[0].code}" if r[0].code else None)
 
 
-def _published(competition_id: int):
-    competition = get_competition(competition_id, public=True)
-    if competition.results_published_at is None:
-        from yinghuo.api import NotFound
-        raise NotFound("the results are not published")
-    return competition
-
-
 @blp.route("/<int:competition_id>/ranking")
 @gate.permission("competitions.manage")
 @blp.response(200, RankingRowOut(many=True))
@@ -73,14 +65,14 @@ def publish_results(competition_id):
 @blp.response(200, ResultOut(many=True))
 def results(competition_id):
     """The published results, per category in rank order."""
-    return services.results(_published(competition_id).id)
+    return services.results(services.published(competition_id).id)
 
 
 @blp.route("/<int:competition_id>/results.xlsx")
 @gate.public
 @blp.response(200, description="an .xlsx workbook")
 def results_xlsx(competition_id):
-    competition = _published(competition_id)
+    competition = services.published(competition_id)
     return send_file(results_sheet(competition), download_name=f"results-{competition.id}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -91,6 +83,6 @@ def results_xlsx(competition_id):
 def certificate(entry_id):
     """An award's certificate (public like the results; checkable at /verify/<code>)."""
     result = services.get_result(entry_id)
-    _published(result.competition_id)
+    services.published(result.competition_id)
     return send_file(certificate_pdf(result), download_name=f"certificate-{entry_id}.pdf",
                      mimetype="application/pdf")

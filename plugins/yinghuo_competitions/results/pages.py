@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
-from yinghuo.api import NotFound, db, form_errors, gate, posted
+from yinghuo.api import db, form_errors, gate, posted
 
 from ..blueprints import pages as bp
 from ..contests.services import get_competition, stage_now
@@ -14,9 +14,7 @@ from . import services
 @bp.route("/<int:competition_id>/results")
 @gate.public
 def results(competition_id):
-    competition = get_competition(competition_id, public=True)
-    if competition.results_published_at is None:
-        raise NotFound("the results are not published")
+    competition = services.published(competition_id)
     by_category: dict[str, list] = {}
     for result, entry in services.results(competition.id):
         by_category.setdefault(result.category, []).append((result, entry))

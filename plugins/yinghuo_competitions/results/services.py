@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from yinghuo.api import (Conflict, NotFound, Verification, audit, current_tenant, db, find_one,
                          new_verification_code, tenant_zone, utcnow)
 
@@ -17,17 +17,11 @@ from ..contests.services import get_competition, stage_now
 from ..entries.models import Entry
 from ..judging import scoring
 from ..judging.services import judges_scores
-from ..voting.models import Vote
+from ..voting.services import from_rows
 from .models import Result
 
 #: msgids ``award:<key>``
 AWARD_ORDER = ("first", "second", "third", "excellence", "honour")
-
-
-def _votes(competition_id: int) -> dict[int, int]:
-    """Votes per entry counted from the database (the facts; results never read Redis)."""
-    return dict(db.session.execute(select(Vote.entry_id, func.count()).where(
-        Vote.competition_id == competition_id, Vote.voided.is_(False)).group_by(Vote.entry_id)).all())
 
 
 def ranking(competition, *, use_roadshow: bool = True) -> dict[str, list[dict]]:
@@ -38,7 +32,7 @@ def ranking(competition, *, use_roadshow: bool = True) -> dict[str, list[dict]]:
                                                           Entry.status == "accepted")))
     review = judges_scores(competition, "review")
     roadshow = judges_scores(competition, "roadshow") if use_roadshow else {}
-    votes = _votes(competition.id)
+    votes = from_rows(competition.id)   # results never read Redis
     by_category = defaultdict(list)
     for entry in entries:
         by_category[entry.category].append(entry)
@@ -107,6 +101,14 @@ def publish(competition_id: int, *, by) -> list[Result]:
     audit("competitions.results.publish", "competition", competition.id,
           after={"awards": sum(1 for r in written if r.award)})
     return written
+
+
+def published(competition_id: int):
+    """The competition, for its public results: NotFound until they are published."""
+    competition = get_competition(competition_id, public=True)
+    if competition.results_published_at is None:
+        raise NotFound("the results are not published")
+    return competition
 
 
 def results(competition_id: int) -> list[tuple[Result, Entry]]:

@@ -74,3 +74,24 @@ def test_a_competition_checks_its_rules(client, hub, clock):
         "submission": clock.iso(days=1), "review": clock.iso(days=5)}})
     assert client.get(f"{BASE}/{r.get_json()['id']}").status_code == 404     # not published: not public
     assert [c["id"] for c in client.get(f"{BASE}/").get_json()] == [hidden["id"]]
+
+
+def test_files_are_checked_by_their_content_and_frozen_with_the_entry(client, hub, clock, time_machine):
+    import io
+    c = competition(client, hub, clock, submission=-1, review=+1, eligibility="children")
+    e = client.post(f"{BASE}/{c['id']}/entries", json=entry_body(hub), headers=hub["lead"]).get_json()
+    url = f"{BASE}/entries/{e['id']}/files"
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+    ok = client.post(url, headers=hub["lead"], data={"file": (io.BytesIO(pdf), "实施方案.pdf")})
+    assert ok.status_code == 201 and ok.get_json()["kind"] == "pdf"
+    renamed = client.post(url, headers=hub["lead"], data={"file": (io.BytesIO(b"MZ\x90\x00program"), "方案.pdf")})
+    assert renamed.status_code == 422 and "file" in renamed.get_json()["error"]["fields"]
+    lying = client.post(url, headers=hub["lead"], data={"file": (io.BytesIO(pdf), "照片.jpg")})
+    assert lying.status_code == 422
+    assert [f["filename"] for f in client.get(url, headers=hub["lead"]).get_json()] == ["实施方案.pdf"]
+    got = client.get(f"{url}/{ok.get_json()['id']}", headers=hub["lead"])
+    assert got.status_code == 200 and got.data == pdf
+    assert client.get(url, headers=hub["admin"]).status_code == 200                    # the organisers
+    time_machine.move_to(clock.at(days=+2), tick=True)                                  # after the deadline
+    late = client.post(url, headers=hub["lead"], data={"file": (io.BytesIO(pdf), "补充.pdf")})
+    assert late.status_code == 409

@@ -19,6 +19,7 @@ from yinghuo.api import Invalid, NotFound, audit, counters, db, find_one
 
 from ..entries.models import Entry
 from .models import AnomalyReview, Vote
+from .services import tally_name
 
 MIN_VOTES = 30
 SIGNALS = ("few_ips", "few_subnets", "burst", "new_voters", "night")
@@ -100,7 +101,7 @@ def decide(competition, entry_id: int, *, decision: str, note: str, by, ips=(), 
             stmt = stmt.where(Vote.ip.in_(list(ips)) | Vote.subnet.in_(list(subnets)))
         voided = db.session.execute(stmt.values(voided=True, void_reason=note.strip()[:500])
                                     .execution_options(synchronize_session=False)).rowcount
-        counters.add_after_commit(f"competitions:{competition.id}:votes", entry_id, -voided)
+        counters.add_after_commit(tally_name(competition.id), entry_id, -voided)
     review = find_one(AnomalyReview, competition_id=competition.id, entry_id=entry_id)
     if review is None:
         review = AnomalyReview(competition_id=competition.id, entry_id=entry_id, decided_by=by.id)

@@ -29,7 +29,7 @@ from .models import PhoneCode, Vote, VoterDay
 CODE_MINUTES, PASS_HOURS, CODE_TRIES = 10, 24, 5
 
 
-def _tally_name(competition_id: int) -> str:
+def tally_name(competition_id: int) -> str:
     return f"competitions:{competition_id}:votes"
 
 
@@ -102,7 +102,7 @@ def vote(entry_id: int, *, voter: str, ip: str = "", device: str = "", proof: st
                 night=now.astimezone(tenant_zone()).hour < 6, created_at=now)
     db.session.add(cast)
     db.session.flush()
-    counters.add_after_commit(_tally_name(competition.id), entry.id, 1)
+    counters.add_after_commit(tally_name(competition.id), entry.id, 1)
     return cast
 
 
@@ -110,15 +110,16 @@ def counted(competition_id: int, entry_ids) -> dict[int, int]:
     """Votes per entry: from Redis once its tally has been built, else counted in the
     database (and the tally built from it now)."""
     ids = [int(i) for i in entry_ids]
-    fast = counters.read(_tally_name(competition_id), ids)
+    fast = counters.read(tally_name(competition_id), ids)
     if fast is not None:
         return {i: fast[str(i)] for i in ids}
-    rows = _from_rows(competition_id)
-    counters.replace(_tally_name(competition_id), rows)
+    rows = from_rows(competition_id)
+    counters.replace(tally_name(competition_id), rows)
     return {i: rows.get(i, 0) for i in ids}
 
 
-def _from_rows(competition_id: int) -> dict[int, int]:
+def from_rows(competition_id: int) -> dict[int, int]:
+    """Votes per entry counted from the rows kept in the database (not voided): the facts."""
     return dict(db.session.execute(select(Vote.entry_id, func.count()).where(
         Vote.competition_id == competition_id, Vote.voided.is_(False)).group_by(Vote.entry_id)).all())
 
@@ -126,8 +127,8 @@ def _from_rows(competition_id: int) -> dict[int, int]:
 def rebuild(competition_id: int) -> dict[int, int]:
     """The tally counted again from the votes kept in the database."""
     get_competition(competition_id)
-    counts = _from_rows(competition_id)
-    counters.replace(_tally_name(competition_id), counts)
+    counts = from_rows(competition_id)
+    counters.replace(tally_name(competition_id), counts)
     audit("competitions.votes.rebuild", "competition", competition_id, after={"votes": sum(counts.values())})
     return counts
 
@@ -142,7 +143,7 @@ def void(vote_id: int, *, reason: str, by) -> Vote:
     if cast.voided:
         raise Conflict("This vote was voided already", code="voided")
     cast.voided, cast.void_reason = True, reason.strip()[:500]
-    counters.add_after_commit(_tally_name(cast.competition_id), cast.entry_id, -1)
+    counters.add_after_commit(tally_name(cast.competition_id), cast.entry_id, -1)
     audit("competitions.vote.void", "competition_vote", cast.id, reason=cast.void_reason)
     return cast
 

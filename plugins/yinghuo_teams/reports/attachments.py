@@ -2,10 +2,8 @@
 renamed program is not a photo), stored with the report."""
 from __future__ import annotations
 
-import posixpath
-
 from sqlalchemy import select
-from yinghuo.api import Conflict, Forbidden, Invalid, NotFound, audit, db, file_kind
+from yinghuo.api import Conflict, Forbidden, NotFound, audit, checked_upload, db
 
 from ..downloads import Download
 from ..settings import settings
@@ -16,19 +14,7 @@ MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "pdf": "a
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
-EXTENSIONS = {"jpg": "jpg", "jpeg": "jpg", "png": "png", "webp": "webp", "pdf": "pdf", "docx": "docx",
-              "xlsx": "xlsx", "pptx": "pptx"}
 PER_REPORT = 20
-
-
-def sniff(data: bytes) -> str | None:
-    """The kind of file the bytes are, whatever its name says."""
-    return file_kind(data)
-
-
-def clean_name(filename: str) -> str:
-    name = posixpath.basename((filename or "").replace("\\", "/")).strip().lstrip(".")
-    return name[-200:] or "file"
 
 
 def add(report: Report, member, filename: str, data: bytes) -> Attachment:
@@ -38,22 +24,7 @@ def add(report: Report, member, filename: str, data: bytes) -> Attachment:
     if report.status not in ("draft", "returned"):
         raise Conflict(f"files cannot be added to a {report.status} report", code="bad_transition")
     conf = settings()
-    name = clean_name(filename)
-    limit = conf["attachment_max_mb"] * 1024 * 1024
-    if not data:
-        raise Invalid("The file is empty", fields={"file": ["empty"]})
-    if len(data) > limit:
-        raise Invalid(f"The file is larger than {conf['attachment_max_mb']} MB",
-                      fields={"file": [f"{len(data) // 1024} KB is above {conf['attachment_max_mb']} MB"]})
-    said = EXTENSIONS.get(name.rsplit(".", 1)[-1].lower()) if "." in name else None
-    found = sniff(data)
-    allowed = conf["attachment_types"]
-    if found is None or found not in allowed:
-        raise Invalid("This kind of file is not accepted",
-                      fields={"file": [f"accepted: {', '.join(allowed)}"]})
-    if said != found:
-        raise Invalid("The file's name does not match its content",
-                      fields={"file": [f"the content is {found}, the name says {said or 'nothing'}"]})
+    name, found = checked_upload(filename, data, kinds=conf["attachment_types"], max_mb=conf["attachment_max_mb"])
     count = db.session.scalar(select(db.func.count()).select_from(Attachment)
                               .where(Attachment.report_id == report.id))
     if count >= PER_REPORT:
