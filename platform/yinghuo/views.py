@@ -241,15 +241,35 @@ def tenant_home():
 @gate.public
 @form_errors
 def register():
+    """A new volunteer's login and membership. The answer is the same whether or not the
+    e-mail or phone had a login already (its owner is told instead), so the page never says
+    which logins exist; the new volunteer then signs in."""
     if posted():
         form = request.form.to_dict()
         form["consent"] = form.get("consent") == "on"
-        member = people.register(g.tenant, form)
+        people.register(g.tenant, form)
         db.session.commit()
-        login_session(member.account)
-        flash(_("Welcome! You are registered."), "ok")
+        flash(_("Thank you. If this e-mail or phone was new, your account is ready: sign in below. If it "
+                "had an account already, its owner has been told how to join with it."), "ok")
+        return redirect(url_for("pages.login"))
+    return render_template("register.html", units=units.tree(), joining=False)
+
+
+@pages.route("/join", methods=["GET", "POST"])
+@gate.signed_in
+@form_errors
+def join():
+    """A signed-in person joins this tenant with the login they have."""
+    if g.get("member") is not None:
         return redirect(url_for("pages.tenant_home"))
-    return render_template("register.html", units=units.tree())
+    if posted():
+        form = request.form.to_dict()
+        form["consent"] = form.get("consent") == "on"
+        people.join(g.tenant, g.account, form)
+        db.session.commit()
+        flash(_("Welcome! You have joined."), "ok")
+        return redirect(url_for("pages.tenant_home"))
+    return render_template("register.html", units=units.tree(), joining=True)
 
 
 @pages.route("/admin/members")

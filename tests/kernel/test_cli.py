@@ -149,7 +149,7 @@ def test_rekey_moves_id_numbers_to_the_new_key_and_retires_the_old(run, app, cli
     number = with_check_digit("11010519491231002")
     tid = make_tenant("alpha")
     person = {"name": "张三", "phone": "13812341234", "password": "Volunt33r!", "id_number": number, "consent": True}
-    assert client.post("/t/alpha/api/v1/members", json=person).status_code == 201
+    assert client.post("/t/alpha/api/v1/members", json=person).status_code == 202
     k1, k2 = "k1:" + "A" * 43 + "=", "k2:" + "C" * 43 + "="
     monkeypatch.setenv("YINGHUO_DATA_KEY", f"{k2},{k1}")
     first = run("keys", "rekey")

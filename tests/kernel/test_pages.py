@@ -32,11 +32,14 @@ def test_tenant_home_shows_branding(client, operator):
     assert "和清志愿" in page and "文明实践 志愿同行" in page
 
 
-def test_register_page_creates_member_and_signs_in(client, make_tenant):
+def test_register_page_creates_member_who_then_signs_in(client, make_tenant):
     make_tenant("alpha")
     r = client.post("/t/alpha/register", data={"name": "王芳", "phone": "13912345678", "password": "Volunt33r!",
                                                 "consent": "on"}, follow_redirects=True)
-    assert "欢迎" in r.get_data(as_text=True) and "王芳" in r.get_data(as_text=True)
+    page = r.get_data(as_text=True)
+    assert "感谢注册" in page and 'name="login"' in page  # the sign-in page, the same for any login
+    home = _login_page(client, "/t/alpha/login", "13912345678", "Volunt33r!")
+    assert "王芳" in client.get("/t/alpha/").get_data(as_text=True), home
 
 
 def test_register_page_shows_the_reason_of_a_refusal(client, make_tenant):
@@ -63,12 +66,12 @@ def test_a_refused_registration_keeps_what_was_typed_and_marks_the_field(client,
                                                 "password": "Volunt33r!", "consent": "on"})
     page = r.get_data(as_text=True)
     assert r.status_code == 422
-    assert 'name="name" required value="王芳"' in page and 'value="13912345678"' in page
+    assert 'name="name" required maxlength="100" value="王芳"' in page and 'value="13912345678"' in page
     assert f'value="{wrong}" aria-invalid="true"' in page and "校验位" in page
     assert 'name="consent" checked' in page and "Volunt33r!" not in page
     fixed = client.post("/t/alpha/register", data={"name": "王芳", "phone": "13912345678", "id_number": good,
                                                     "password": "Volunt33r!", "consent": "on"}, follow_redirects=True)
-    assert "欢迎" in fixed.get_data(as_text=True)
+    assert "感谢注册" in fixed.get_data(as_text=True)
 
 
 def test_admin_pages_list_members_masked_and_add_units(client, make_tenant, make_member):

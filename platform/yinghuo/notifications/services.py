@@ -6,10 +6,8 @@ plugins contribute channels through ``yinghuo_notification_channels``.
 """
 from __future__ import annotations
 
-import smtplib
 from dataclasses import dataclass
-from email.message import EmailMessage
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
@@ -22,6 +20,7 @@ from ..db.rows import insert_row
 from ..errors import NotFound
 from ..extensions import db
 from ..jobs import enqueue
+from ..mail import send_mail
 from ..people.models import Account, Member
 from ..tenancy.context import current_tenant
 from ..tenancy.models import Tenant
@@ -38,6 +37,10 @@ MESSAGES = {
     "hours_rejected": ("Hours not approved", "%(hours)s hours for %(content)s were not approved: %(reason)s"),
     "activity_message": ("About %(activity)s", "%(text)s"),
     "activity_reminder": ("Tomorrow: %(activity)s", "%(activity)s starts %(when)s at %(place)s. See you there!"),
+    "registration_attempt": ("Someone tried to register with your login",
+                             "Someone tried to register at %(tenant)s with your e-mail or phone. If it was you, "
+                             "sign in with the password you have and join: %(link)s . If it was not, nothing "
+                             "has changed and you need do nothing."),
 }
 
 
@@ -71,12 +74,17 @@ def text_phone(phone: str, title: str, body: str) -> str:
     else each channel that can text a bare number (``send_to_phone(phone, text)``) sends it
     by a job after the commit; with none, it is written to the log, where the quick start's
     operator reads it. Says which: "inbox", "sms" or "log"."""
-    import logging
-    from ..people.masking import mask_phone
     member_id = db.session.scalar(select(Member.id).where(Member.phone == phone, Member.status == "active").limit(1))
     if member_id is not None:
         notify(member_id, "text", title=title, body=body)
         return "inbox"
+    return _text_bare_phone(phone, title, body)
+
+
+def _text_bare_phone(phone: str, title: str, body: str) -> str:
+    """Text a number on each channel that can ("sms"), or write it to the log ("log")."""
+    import logging
+    from ..people.masking import mask_phone
     senders = [c for c in channels(current_tenant_id()) if hasattr(c, "send_to_phone")]
     for channel in senders:
         enqueue("yinghuo.notifications.services.deliver_text", tenant_id=current_tenant_id(), channel=channel.name,
@@ -85,6 +93,36 @@ def text_phone(phone: str, title: str, body: str) -> str:
         logging.getLogger("yinghuo.texts").warning("text to %s (no SMS channel): %s: %s", mask_phone(phone), title, body)
         return "log"
     return "sms"
+
+
+def tell_account(tenant_id: int, account_id: int, kind: str, **params) -> str:
+    """Job: a message to the owner of a login, who may be no member of the tenant: in their
+    inbox if they are a member; else by e-mail when the platform sends mail and the login has
+    an address; else a text to the login's phone (a plugin's SMS channel, or the log).
+    Says which: "inbox", "email", "sms" or "log"."""
+    account = db.session.get(Account, account_id)
+    member_id = db.session.scalar(select(Member.id).where(Member.account_id == account.id))
+    if member_id is not None:
+        notify(member_id, kind, **params)
+        return "inbox"
+    title, body = MESSAGES[kind]
+    with force_locale("zh_Hans_CN"):
+        title, body = _(title, **params), _(body, **params)
+    if current_app.config.get("YINGHUO_SMTP_URL") and account.email:
+        enqueue("yinghuo.notifications.services.mail_account", tenant_id=current_tenant_id(),
+                account_id=account.id, subject=title, body=body)
+        return "email"
+    return _text_bare_phone(account.phone or account.email or "-", title, body)
+
+
+def mail_account(tenant_id: int, account_id: int, subject: str, body: str) -> bool:
+    """Job: e-mail a login's owner."""
+    account = db.session.get(Account, account_id)
+    url = current_app.config.get("YINGHUO_SMTP_URL")
+    if account is None or not account.email or not url:
+        return False
+    send_mail(url, account.email, subject, body)
+    return True
 
 
 def deliver_text(tenant_id: int, channel: str, phone: str, text: str) -> bool:
@@ -130,14 +168,7 @@ class EmailChannel:
     def send(self, member, account, notification, text: Rendered) -> bool:
         if account is None or not account.email:
             return False
-        msg = EmailMessage()
-        msg["From"], msg["To"], msg["Subject"] = self.sender, account.email, f"[萤火] {text.title}"
-        msg.set_content(f"{member.name}：\n\n{text.body}\n")
-        smtp_cls = smtplib.SMTP_SSL if self.url.scheme == "smtps" else smtplib.SMTP
-        with smtp_cls(self.url.hostname, self.url.port or 25, timeout=20) as smtp:
-            if self.url.username:
-                smtp.login(unquote(self.url.username), unquote(self.url.password or ""))
-            smtp.send_message(msg)
+        send_mail(self.url.geturl(), account.email, text.title, f"{member.name}：\n\n{text.body}\n")
         return True
 
 

@@ -31,13 +31,30 @@ class MemberSchema(Schema):
 
 class RegistrationSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 100))
-    password = fields.String(required=True, load_only=True)
-    email = fields.Email(load_default=None)
-    phone = fields.String(load_default=None)
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
+    email = fields.Email(load_default=None, validate=validate.Length(max=200))
+    phone = fields.String(load_default=None, validate=validate.Length(max=20))
     id_type = fields.String(load_default=None, validate=validate.OneOf(ID_TYPES))
-    id_number = fields.String(load_default=None, load_only=True)
+    id_number = fields.String(load_default=None, load_only=True, validate=validate.Length(max=40))
     unit_id = fields.Integer(load_default=None)
     consent = fields.Boolean(required=True, metadata={"description": "agrees to the privacy notice"})
+
+
+class RegistrationReceipt(Schema):
+    message = fields.String()
+
+
+class JoinSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(1, 100))
+    phone = fields.String(load_default=None, validate=validate.Length(max=20))
+    id_type = fields.String(load_default=None, validate=validate.OneOf(ID_TYPES))
+    id_number = fields.String(load_default=None, load_only=True, validate=validate.Length(max=40))
+    unit_id = fields.Integer(load_default=None)
+    consent = fields.Boolean(required=True, metadata={"description": "agrees to the privacy notice"})
+
+
+RECEIVED = ("Received. If this e-mail or phone was new, the account is ready: sign in with POST /auth/token. "
+            "If it had an account already, its owner has been told how to join with it (POST /me/membership).")
 
 
 class RoleSchema(Schema):
@@ -71,10 +88,9 @@ class PageArgs(Schema):
 @blp.arguments(LoginSchema)
 @blp.response(201, TokenSchema)
 def login(data):
-    """Log in to this tenant: returns a bearer token (send it as ``Authorization: Bearer …``)."""
+    """Log in to this tenant: returns a bearer token (send it as ``Authorization: Bearer …``).
+    A login that is no member here gets one too, to join (POST /me/membership)."""
     account = auth.authenticate(data["login"], data["password"], data["otp"])
-    if services.member_for_account(account.id) is None and not account.is_operator:
-        raise Unauthorized("Wrong account or password", code="bad_credentials")
     token = auth.issue_token(account, g.tenant.id)
     db.session.commit()
     return {"token": token, "token_type": "Bearer"}
@@ -104,12 +120,14 @@ def me():
 class Members(MethodView):
     @gate.public
     @blp.arguments(RegistrationSchema)
-    @blp.response(201, MemberSchema)
+    @blp.response(202, RegistrationReceipt)
     def post(self, data):
-        """Self-registration (records consent to the tenant's privacy notice)."""
-        member = services.register(g.tenant, data)
+        """Self-registration of a new login (records consent to the tenant's privacy notice).
+        The answer is the same when the e-mail or phone had a login already: its owner is told
+        instead, so no one learns here which logins exist."""
+        services.register(g.tenant, data)
         db.session.commit()
-        return services.member_view(member)
+        return {"message": RECEIVED}
 
     @gate.permission("members.view")
     @blp.arguments(PageArgs, location="query")
@@ -122,6 +140,17 @@ class Members(MethodView):
         total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
         rows = db.session.scalars(stmt.limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"]))
         return [services.member_view(m) for m in rows], 200, {"X-Total-Count": str(total)}
+
+
+@blp.route("/me/membership", methods=["POST"])
+@gate.signed_in
+@blp.arguments(JoinSchema)
+@blp.response(201, MemberSchema)
+def join(data):
+    """Join this tenant with the login of the token (records consent to the privacy notice)."""
+    member = services.join(g.tenant, g.account, data)
+    db.session.commit()
+    return services.member_view(member)
 
 
 @blp.route("/members/<int:member_id>")

@@ -12,11 +12,11 @@ import pyotp
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, or_, select, text
 
 from ..db.base import utcnow
 from ..db.rows import attach, columns_of, fetch
-from ..errors import Invalid, Unauthorized
+from ..errors import Forbidden, Invalid, Unauthorized
 from ..extensions import db
 from .models import Account, ApiToken, LoginThrottle
 
@@ -37,6 +37,8 @@ def password_error(password: str) -> str | None:
     """Why a password is not acceptable, or None."""
     if len(password or "") < 8:
         return "at least 8 characters"
+    if len(password) > 128:
+        return "at most 128 characters"
     if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
         return "must contain letters and digits"
     if password.lower() in common_passwords():
@@ -75,35 +77,60 @@ def _as_utc(value: datetime | None) -> datetime | None:
 
 def find_account(identifier: str) -> Account | None:
     identifier = (identifier or "").strip().lower()
+    if not identifier:
+        return None
     return db.session.scalar(select(Account).where(or_(Account.email == identifier,
                                                          Account.phone == identifier)))
 
 
 def authenticate(identifier: str, password: str, otp: str | None = None) -> Account:
-    """Check credentials; five failures lock the identifier for 15 minutes.
+    """Check credentials; five failures lock the account for 15 minutes.
 
-    The answer is the same whether or not the account exists. Commits the throttle
-    state so a failed attempt is counted even though the request then fails.
+    The lock is the account's, whichever of its logins (e-mail or phone) is typed, and every
+    path that checks a password counts toward it (:func:`check_password`). An identifier
+    that names no account has a lock of its own and answers exactly as an account would.
     """
-    key = (identifier or "").strip().lower()[:200]
-    throttle = db.session.get(LoginThrottle, key) or LoginThrottle(identifier=key, failures=0)
-    now = utcnow()
-    if throttle.locked_until and _as_utc(throttle.locked_until) > now:
-        raise Unauthorized("Too many failed attempts; try again in 15 minutes", code="locked")
-    account = find_account(key)
+    account = find_account(identifier)
     if account is None:
         verify_password(_dummy_hash(), password)  # same work either way: no timing oracle
-    if account is None or not verify_password(account.password_hash, password):
-        _fail(throttle, now)
+        _refuse_if_locked(_lock_key(None, identifier))
+        _fail(_lock_key(None, identifier))
         raise Unauthorized("Wrong account or password", code="bad_credentials")
+    check_password(account, password)
+    key = _lock_key(account)
     if account.totp_secret and not pyotp.TOTP(account.totp_secret).verify(otp or "", valid_window=1):
-        _fail(throttle, now)
+        _fail(key)
         raise Unauthorized("A valid one-time code is required", code="otp_required",
                            fields={"otp": ["required" if not otp else "wrong code"]})
-    if throttle.failures:
-        throttle.failures, throttle.locked_until = 0, None
-        db.session.merge(throttle)
+    _clear(key)
     return account
+
+
+def check_password(account: Account, password: str, *, field: str | None = None) -> None:
+    """Is ``password`` the account's? Refused while the account is locked, whatever was typed;
+    a wrong one counts toward the lock and answers 401 (403 naming ``field`` on a signed-in
+    person's form)."""
+    key = _lock_key(account)
+    _refuse_if_locked(key)
+    if not verify_password(account.password_hash, password):
+        _fail(key)
+        if field is not None:  # a signed-in person's form: their sign-in stands
+            raise Forbidden("The current password is wrong", code="bad_credentials", fields={field: ["wrong"]})
+        raise Unauthorized("Wrong account or password", code="bad_credentials")
+
+
+def _lock_key(account: Account | None, identifier: str = "") -> str:
+    """The lock's row: ``a:<id>`` for an account, ``u:<what was typed>`` for no account (never
+    the same string, so typing "a:5" cannot lock account 5)."""
+    if account is not None:
+        return f"a:{account.id}"
+    return "u:" + (identifier or "").strip().lower()[:190]
+
+
+def _refuse_if_locked(key: str) -> None:
+    throttle = db.session.get(LoginThrottle, key)
+    if throttle is not None and throttle.locked_until and _as_utc(throttle.locked_until) > utcnow():
+        raise Unauthorized("Too many failed attempts; try again in 15 minutes", code="locked")
 
 
 def verify_password(hash_: str, password: str) -> bool:
@@ -121,13 +148,28 @@ def _dummy_hash() -> str:
     return _DUMMY[profile]
 
 
-def _fail(throttle: LoginThrottle, now: datetime) -> None:
-    throttle.failures = (throttle.failures or 0) + 1
-    if throttle.failures >= MAX_FAILURES:
-        throttle.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-        throttle.failures = 0
-    db.session.merge(throttle)
+def _fail(key: str) -> None:
+    """Count a failure and commit it, so it stands though the request fails. One statement
+    adds it, so guesses sent in parallel are each counted."""
+    from sqlalchemy import update
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = LoginThrottle.__table__
+    failures = db.session.execute(
+        insert(table).values(identifier=key, failures=1).on_conflict_do_update(
+            index_elements=[table.c.identifier], set_={"failures": table.c.failures + 1})
+        .returning(table.c.failures)).scalar_one()
+    if failures >= MAX_FAILURES:
+        db.session.execute(update(table).where(table.c.identifier == key).values(
+            failures=0, locked_until=utcnow() + timedelta(minutes=LOCK_MINUTES)))
     db.session.commit()
+
+
+def _clear(key: str) -> None:
+    throttle = db.session.get(LoginThrottle, key)
+    if throttle is not None and throttle.failures:
+        throttle.failures, throttle.locked_until = 0, None
 
 
 def new_totp_secret() -> str:
@@ -139,7 +181,16 @@ def totp_uri(account: Account, secret: str, issuer: str = "Yinghuo") -> str:
 
 
 def confirm_totp(account: Account, secret: str, code: str) -> None:
-    if not pyotp.TOTP(secret).verify(code or "", valid_window=1):
+    """Turn on the second factor with ``secret`` (base32, as new_totp_secret gives) once
+    ``code`` from the authenticator matches it."""
+    secret = (secret or "").strip().upper()
+    try:
+        if not re.fullmatch(r"[A-Z2-7]{16,64}", secret):
+            raise ValueError(secret)
+        matches = pyotp.TOTP(secret).verify(code or "", valid_window=1)
+    except (ValueError, TypeError):
+        raise Invalid("The key is not valid", fields={"secret": ["not a valid key"]}) from None
+    if not matches:
         raise Invalid("The code does not match", fields={"code": ["wrong code"]})
     account.totp_secret = secret
 
@@ -147,8 +198,17 @@ def confirm_totp(account: Account, secret: str, code: str) -> None:
 def issue_token(account: Account, tenant_id: int | None) -> str:
     """Return a new bearer token; only its SHA-256 is stored."""
     token = "yh_" + secrets.token_urlsafe(32)
+    if tenant_id is None:
+        _own_token(_digest(token))
     db.session.add(ApiToken(token_hash=_digest(token), account_id=account.id, tenant_id=tenant_id))
     return token
+
+
+def _own_token(digest: str) -> None:
+    """Row-level security shows an operator's token (no tenant) to the transaction that names
+    its hash: set it before looking the token up or writing it (PostgreSQL only)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT set_config('app.token', :digest, true)"), {"digest": digest})
 
 
 def token_identity(token: str, tenant_id: int | None):
@@ -156,6 +216,7 @@ def token_identity(token: str, tenant_id: int | None):
     operator API), in one query; None when the token is unknown, revoked or for elsewhere.
     Call with the tenant's scope entered."""
     if tenant_id is None:
+        _own_token(_digest(token))
         account = db.session.scalar(_operator_token_stmt(), {"digest": _digest(token)})
         return None if account is None else (account, None)
     rows = fetch(_tenant_token_stmt(), {"digest": _digest(token), "tenant": tenant_id})

@@ -24,6 +24,8 @@ def begin_request(endpoint, values) -> None:
     A bearer request costs one query here: token, account and membership (with roles)
     are read together once the tenant's scope is set."""
     g.tenant = g.account = g.member = None
+    if request.routing_exception is not None:
+        return  # no route (a 404, a 405): nobody to identify; the error page finds the tenant itself
     slug = values.pop("tenant", None) if values else None
     tenant = tenancy.find(slug) if slug is not None else None
     ids = (tenant.id,) if tenant is not None else ()

@@ -1,7 +1,9 @@
 """Membership rules: registration with consent, real-name data, roles, masked views."""
 from __future__ import annotations
 
-from flask import current_app
+import re
+
+from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -10,10 +12,11 @@ from ..db.base import utcnow
 from ..db.context import current_tenant_id, tenant_scope
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..jobs import enqueue
 from ..units.models import Unit
 from . import crypto
 from ..gate import allowed
-from .auth import find_account, hash_password, verify_password
+from .auth import find_account, hash_password, password_error
 from .idnumbers import normalise_id, phone_error, resident_id_error
 from .masking import mask_id_number, mask_phone
 from .models import ID_TYPES, ROLES, Account, Member, MemberRole
@@ -28,6 +31,8 @@ def check_identity(data: dict) -> dict:
     errors = {}
     if not (data.get("name") or "").strip():
         errors["name"] = ["required"]
+    elif len(data["name"].strip()) > 100:
+        errors["name"] = ["too long"]
     phone = data.get("phone")
     if phone and phone_error(phone):
         errors["phone"] = [phone_error(phone)]
@@ -86,46 +91,70 @@ def update_profile(member: Member, *, name: str, phone: str) -> Member:
     return member
 
 
-def register(tenant, data: dict) -> Member:
-    """Self-registration: a global account (new or existing) and a membership here.
+def register(tenant, data: dict) -> Member | None:
+    """Self-registration: a new login and its membership here, recording consent to the
+    tenant's privacy notice (``data``: name, password, email and/or phone, optional
+    id_type/id_number, unit_id, ``consent``).
 
-    ``data``: name, password, email and/or phone, optional id_type/id_number, unit_id,
-    and ``consent`` (must be true: the tenant's privacy notice version is recorded).
-    """
+    A login whose e-mail or phone exists already is answered exactly as a new one (nothing
+    here tells a stranger which logins exist): nothing is written, and the owner is told that
+    someone tried, and how to join with the login they have (:func:`join`). Returns the new
+    member, or None for a login that existed."""
+    from ..ratelimit import take as rate_limit
     if not tenant.setting("self_registration", True):
         raise Forbidden("This tenant does not take self-registration", code="registration_closed")
+    rate_limit("public_form")
     errors = check_identity(data)
-    if not (data.get("email") or data.get("phone")):
+    email, phone = (data.get("email") or "").strip().lower() or None, (data.get("phone") or "").strip() or None
+    if not (email or phone):
         errors["email"] = ["email or phone is required"]
+    elif email and not _EMAIL.fullmatch(email):
+        errors["email"] = ["not a valid e-mail address"]
+    weak = password_error(data.get("password") or "")
+    if weak:
+        errors["password"] = [weak]
     if not data.get("consent"):
         errors["consent"] = ["you must agree to the privacy notice"]
     if errors:
         raise Invalid("Please correct the fields marked below", fields=errors)
-    account = _account_for(data)
+    taken = {a.id: a for a in (find_account(email or ""), find_account(phone or "")) if a is not None}
+    password = hash_password(data["password"])  # the same work whether or not the login exists
+    if taken:
+        for account_id in taken:
+            enqueue("yinghuo.notifications.services.tell_account", tenant_id=tenant.id, account_id=account_id,
+                    kind="registration_attempt", tenant=tenant.display_name,
+                    link=url_for("pages.join", tenant=tenant.slug, _external=True))
+        audit.record("account.registration_attempt", "tenant", tenant.id)
+        return None
+    account = Account(email=email, phone=phone, password_hash=password)
+    db.session.add(account)
+    db.session.flush()
+    return _membership(tenant, account, data, audit_action="member.register")
+
+
+def join(tenant, account: Account, data: dict) -> Member:
+    """A signed-in person joins this tenant with the login they have (name, phone, optional
+    ID number and unit, ``consent``)."""
+    if not tenant.setting("self_registration", True):
+        raise Forbidden("This tenant does not take self-registration", code="registration_closed")
+    errors = check_identity(data)
+    if not data.get("consent"):
+        errors["consent"] = ["you must agree to the privacy notice"]
+    if errors:
+        raise Invalid("Please correct the fields marked below", fields=errors)
     if db.session.scalar(select(Member.id).where(Member.account_id == account.id)) is not None:
-        raise Conflict("You are already a member here", fields={"email": ["already a member"]})
-    member = add_member(tenant, {**data, "account": account, "roles": ["volunteer"]}, audit_action="member.register")
+        raise Conflict("You are already a member here", fields={"name": ["already a member"]})
+    return _membership(tenant, account, data, audit_action="member.join")
+
+
+def _membership(tenant, account: Account, data: dict, *, audit_action: str) -> Member:
+    member = add_member(tenant, {**data, "account": account, "roles": ["volunteer"]}, audit_action=audit_action)
     member.consent_version = tenant.setting("privacy_notice_version", "1")
     member.consent_at = utcnow()
     return member
 
 
-def _account_for(data: dict) -> Account:
-    email = (data.get("email") or "").strip().lower() or None
-    phone = (data.get("phone") or "").strip() or None
-    existing = find_account(email or phone)
-    if existing is not None:
-        # Joining another tenant with the same login: prove it is yours.
-        if not verify_password(existing.password_hash, data.get("password") or ""):
-            raise Conflict("An account with this email or phone exists; use its password to join",
-                           fields={"email" if email else "phone": ["already registered"]})
-        return existing
-    if phone and find_account(phone) is not None:
-        raise Conflict("This phone is already registered", fields={"phone": ["already registered"]})
-    account = Account(email=email, phone=phone, password_hash=hash_password(data.get("password") or ""))
-    db.session.add(account)
-    db.session.flush()
-    return account
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
 
 
 def add_member(tenant, data: dict, *, audit_action: str = "member.create") -> Member:
@@ -143,7 +172,7 @@ def add_member(tenant, data: dict, *, audit_action: str = "member.create") -> Me
     db.session.add(member)
     db.session.flush()
     _set_id_number(member, data.get("id_type"), data.get("id_number"))
-    for role in data.get("roles") or ["volunteer"]:
+    for role in dict.fromkeys(data.get("roles") or ["volunteer"]):
         _check_role(role)
         member.roles.append(MemberRole(tenant_id=tenant.id, member_id=member.id, role=role))
     db.session.flush()
@@ -160,12 +189,15 @@ def _check_role(role: str) -> None:
 def set_roles(member: Member, roles: list[dict]) -> Member:
     """Replace a member's roles; each item ``{"role": …, "unit_id": …}`` (unit for unit_admin)."""
     before = sorted(_role_label(r) for r in member.roles)
+    roles = list({(r["role"], r.get("unit_id")): r for r in roles}.values())  # the same role twice is once
     for item in roles:
         _check_role(item["role"])
         if item["role"] == "unit_admin" and not item.get("unit_id"):
             raise Invalid("a unit admin needs a unit", fields={"roles": ["unit_admin requires unit_id"]})
         if item.get("unit_id") and db.session.get(Unit, (member.tenant_id, item["unit_id"])) is None:
             raise Invalid("unknown unit", fields={"roles": ["no such unit in this tenant"]})
+    if "tenant_admin" in member.role_names and all(r["role"] != "tenant_admin" for r in roles):
+        _keep_an_admin(member)
     member.roles.clear()
     db.session.flush()
     for item in roles:
@@ -175,6 +207,17 @@ def set_roles(member: Member, roles: list[dict]) -> Member:
     audit.record("member.roles", "member", member.id, before={"roles": before},
                  after={"roles": sorted(_role_label(r) for r in member.roles)})
     return member
+
+
+def _keep_an_admin(leaving: Member) -> None:
+    """Refuse to take the tenant admin role from its last holder (themself or by another):
+    a tenant with no admin cannot be run. The other admins' rows are locked, so two admins
+    taking the role from each other at once cannot both succeed."""
+    holders = db.session.scalars(select(MemberRole.member_id).where(
+        MemberRole.role == "tenant_admin").with_for_update()).all()
+    if not any(holder != leaving.id for holder in holders):
+        raise Conflict("A tenant needs at least one admin: make someone else an admin first",
+                       fields={"roles": ["the last admin"]}, code="last_admin")
 
 
 def _role_label(r: MemberRole) -> str:

@@ -1,5 +1,6 @@
 """On site and after: QR check-in/out, geofence, proxies, corrections, closing out, hour
 records, approval firing hours_approved once, star levels, rankings, anomalies."""
+from yinghuo.testing import as_operator
 import threading
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -169,7 +170,7 @@ def test_hours_from_an_early_morning_activity_are_served_on_chinas_date(client, 
 def with_sample_plugin(app):
     from yinghuo.extensions import db
     from yinghuo.tenancy import services
-    with app.app_context():
+    with as_operator(app):
         services.enable_plugin(services.get_tenant("county"), "sample")
         db.session.commit()
     sample_plugin.CALLS.clear()
@@ -299,10 +300,10 @@ def test_totals_are_per_tenant(app, client, county, make_tenant, login, operator
                                            "content": "服务", "note": "记录"}, headers=county["leader"])
     client.post(f"{BASE}/hours/{r.get_json()['id']}/approve", json={}, headers=county["admin"])
     # the same person joins the second tenant with the same login
-    joined = client.post("/t/second/api/v1/members", json={"name": "志愿者甲", "email": "vol@county.test",
-                                                           "password": "Passw0rd!x", "consent": True})
+    there = login("second", "vol@county.test")
+    joined = client.post("/t/second/api/v1/me/membership", json={"name": "志愿者甲", "consent": True}, headers=there)
     assert joined.status_code == 201, joined.get_json()
-    second = client.get("/t/second/api/v1/me/hours", headers=login("second", "vol@county.test")).get_json()
+    second = client.get("/t/second/api/v1/me/hours", headers=there).get_json()
     assert second["approved_hours"] == 0
     assert client.get(f"{BASE}/me/hours", headers=county["vol"]).get_json()["approved_hours"] == 2
 
