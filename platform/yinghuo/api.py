@@ -282,11 +282,12 @@ def sheet_file(title: str, headers: list[str], rows) -> bytes:
     """An .xlsx workbook of one sheet: Chinese headers, then the rows, as bytes to send."""
     import io
     from openpyxl import Workbook
+    from .sheets.services import cells
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31])
     sheet.append(headers)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(cells(sheet, row))
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

@@ -4,17 +4,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, g, request, session
+from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import errors, jobs
 from .config import Settings
-from .db import rls, scoping
-from flask_smorest import Api
+from .db import limits, rls, scoping
+from werkzeug.routing import IntegerConverter
 
 from .extensions import babel, csrf, db
 from .plugin_host import PluginHost
+from .smorest import Api
 
 LOCALES = ("zh_Hans_CN", "en")
 
@@ -38,6 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
     settings = config.pop("SETTINGS", None) or Settings.from_env(config.pop("ENV", None))
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.session_interface = _CookieSessions()
+    app.url_map.converters["int"] = IdConverter
+    app.json = JSONProvider(app)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.database_url,
@@ -66,6 +70,21 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxies, x_proto=settings.proxies,
                                 x_host=settings.proxies)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in a route: an id, so at most PostgreSQL's bigint (a longer number is a 404)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, reading bodies with the app's limits (``inputs.loads``)."""
+
+    def loads(self, s, **kwargs):
+        from .inputs import loads
+        return loads(s)
 
 
 class _CookieSessions(SecureCookieSessionInterface):
@@ -112,6 +131,7 @@ def _init_database(app: Flask) -> None:
     scoping.install(Session)
     kernel = app.extensions["yinghuo"]
     rls.install(Session)
+    limits.install(Session)
     jobs.install(Session)
     from . import counters
     counters.install(Session)
@@ -127,7 +147,8 @@ def _init_database(app: Flask) -> None:
 def _register(app: Flask, host: PluginHost) -> None:
     from .people.identity import begin_request
     from .tenancy import context as tenancy
-    from . import routes
+    from . import inputs, routes
+    inputs.install(app)
     app.url_value_preprocessor(begin_request)
 
     @app.url_defaults

@@ -11,6 +11,7 @@ from flask import current_app
 
 from .audit import acting_as
 from .config import ConfigError
+from .db.context import tenant_scope
 from .errors import DomainError
 from .extensions import db
 
@@ -46,6 +47,7 @@ def cli(ctx):
     ctx.obj = app
     ctx.with_resource(app.app_context())
     ctx.with_resource(acting_as("cli"))
+    ctx.with_resource(tenant_scope(None, operator=True))  # the CLI is the platform operator's tool
 
 
 def add_plugin_commands(group=None) -> None:

@@ -33,7 +33,8 @@ def load(tenants_dir: Path | None = None, *, only: set[str] | None = None) -> li
     """Every tenant of the tenants folder, with people, activities and each plugin's demo
     data; with ``only``, every tenant still exists (hubs and their children) but only those
     slugs get people and data (the page audit loads one tenant a test)."""
-    report = apply_path(tenants_dir or repo_tenants_dir())
+    with tenant_scope(None, operator=True):  # tenants and their plugins are the platform operator's to write
+        report = apply_path(tenants_dir or repo_tenants_dir())
     report.append(_operator())
     for tenant in db.session.scalars(select(Tenant).order_by(Tenant.slug)).all():
         if only is not None and tenant.slug not in only:

@@ -70,8 +70,40 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     if wants_json():
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
         return jsonify(body), status
-    return render_template("error.html", status=status, code=code, message=for_people or translated(message),
-                           fields=fields or {}), status
+    header, home = _tenant_header()
+    try:
+        shown = for_people or translated(message)
+        return render_template("error.html", status=status, code=code, message=shown, fields=fields or {}), status
+    except Exception:  # the page itself failed (the database is gone): a page that needs nothing
+        from flask import current_app
+        current_app.logger.exception("the error page failed; answered the plain one")
+        _rollback_quietly()
+        return render_template("error_plain.html", status=status, message=_plain(for_people, message),
+                               header=header, home=home), status
+
+
+def _plain(for_people: str | None, message: str) -> str:
+    try:
+        return for_people or translated(message)
+    except Exception:
+        return message
+
+
+def _tenant_header() -> tuple[str | None, str]:
+    """The tenant's name and home page as already loaded, read without asking the database."""
+    from flask import g
+    loaded = getattr(g.get("tenant"), "__dict__", {})
+    name = (loaded.get("branding") or {}).get("display_name") or loaded.get("name")
+    return name, f"/t/{loaded['slug']}/" if loaded.get("slug") else "/"
+
+
+def _rollback_quietly() -> None:
+    """End a transaction a failed statement left aborted, so an error page may read again."""
+    from .extensions import db
+    try:
+        db.session.rollback()
+    except Exception:
+        pass
 
 
 def translated(template: str, params: dict | None = None) -> str:
@@ -135,5 +167,22 @@ def init_app(app) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        app.logger.exception("unhandled error")
-        return error_response(500, "server_error", "Something went wrong on our side; it has been logged.")
+        _rollback_quietly()
+        status, code, message = _database_trouble(exc)
+        if status == 503:
+            app.logger.error("database unavailable: %s", exc)
+        elif status == 500:
+            app.logger.exception("unhandled error")
+        return error_response(status, code, message)
+
+
+def _database_trouble(exc: Exception) -> tuple[int, str, str]:
+    """(status, code, message) of an error no view caught: a value the database refused is the
+    sender's (422), a database out of reach is a 503, anything else ours (500)."""
+    from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
+    if isinstance(exc, DataError):
+        return 422, "invalid", "A value is too long or out of range"
+    if isinstance(exc, (OperationalError, InterfaceError)) or (
+            isinstance(exc, DBAPIError) and exc.connection_invalidated):
+        return 503, "unavailable", "The service is briefly unavailable; please try again in a minute."
+    return 500, "server_error", "Something went wrong on our side; it has been logged."

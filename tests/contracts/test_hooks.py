@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from yinghuo.testing import as_operator
+
 from yinghuo import hookspecs
 from yinghuo.testing import sample_plugin
 
@@ -50,7 +52,7 @@ def test_hook_manifest_level_decides_where_a_plugin_may_be_enabled(app, make_ten
     from yinghuo.records import PluginManifest
     from yinghuo.tenancy import services
     make_tenant("hub", kind="hub")
-    with app.app_context():
+    with as_operator(app):
         with pytest.raises(Invalid, match="not hubs"):
             services.enable_plugin(services.get_tenant("hub"), "sample")   # the sample is "tenant" level
         db.session.rollback()
@@ -78,7 +80,7 @@ def test_hook_tenant_disabled_fires_once_and_not_when_already_off(app, make_tena
     from yinghuo.extensions import db
     from yinghuo.tenancy import services
     make_tenant("t1", plugins=["sample"])
-    with app.app_context():
+    with as_operator(app):
         tenant = services.get_tenant("t1")
         assert services.disable_plugin(tenant, "sample") is True
         assert services.disable_plugin(tenant, "sample") is False

@@ -1,4 +1,5 @@
 """The plugin host: a disabled plugin is invisible; hooks reach enabled plugins only."""
+from yinghuo.testing import as_operator
 import pytest
 
 from yinghuo.testing import sample_plugin
@@ -40,7 +41,7 @@ def test_hook_tenant_enabled_fires_once_per_enabling_with_first_time(app, make_t
     from yinghuo.extensions import db
     from yinghuo.tenancy import services
     make_tenant("t1", plugins=["sample"])
-    with app.app_context():
+    with as_operator(app):
         tenant = services.get_tenant("t1")
         assert services.enable_plugin(tenant, "sample") is False
         services.disable_plugin(tenant, "sample")
@@ -53,7 +54,7 @@ def test_disabling_keeps_settings(client, app, make_tenant):
     from yinghuo.extensions import db
     from yinghuo.tenancy import services
     make_tenant("t1", plugins=["sample"], settings={"sample": {"greeting": "早上好"}})
-    with app.app_context():
+    with as_operator(app):
         services.disable_plugin(services.get_tenant("t1"), "sample")
         services.enable_plugin(services.get_tenant("t1"), "sample")
         db.session.commit()

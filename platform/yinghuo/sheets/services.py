@@ -285,7 +285,7 @@ def build_export(job: ExportJob, *, commit_progress: bool = False) -> None:
     sheet.append(headers)
     count = 0
     for row in rows(job):
-        sheet.append(row)
+        sheet.append(cells(sheet, row))
         count += 1
         if count % CHUNK == 0:
             report("running", min(99, count * 100 // total))
@@ -293,6 +293,23 @@ def build_export(job: ExportJob, *, commit_progress: bool = False) -> None:
     book.save(buf)
     job.content, job.rows, job.status, job.progress, job.finished_at = buf.getvalue(), count, "done", 100, utcnow()
     db.session.flush()
+
+
+def cells(sheet, row) -> list:
+    """A row as it may go into a sheet: text without the control characters Excel cannot hold
+    (a name typed with one made every export fail), and text starting with "=" kept as text,
+    never run as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    out = []
+    for value in row:
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if value.startswith("="):
+                value = WriteOnlyCell(sheet, value=value)
+                value.data_type = "s"
+        out.append(value)
+    return out
 
 
 def _progress_reporter(job: ExportJob):

@@ -100,10 +100,15 @@ def slug_for_host(app, host: str) -> str | None:
     now = time.monotonic()
     if now - _HOSTS["at"] > HOST_CACHE_SECONDS:
         with app.app_context():
-            rows = db.session.execute(select(TenantHost.host, Tenant.slug).join(
-                Tenant, Tenant.id == TenantHost.tenant_id)).all()
-            db.session.remove()
-        _HOSTS["map"], _HOSTS["at"] = dict(rows), now
+            try:
+                rows = db.session.execute(select(TenantHost.host, Tenant.slug).join(
+                    Tenant, Tenant.id == TenantHost.tenant_id)).all()
+                _HOSTS["map"], _HOSTS["at"] = dict(rows), now
+            except Exception:  # the database is out of reach: keep the last map, ask again soon
+                app.logger.error("could not read the host map; kept the last one")
+                _HOSTS["at"] = now - HOST_CACHE_SECONDS + 2
+            finally:
+                db.session.remove()
     return _HOSTS["map"].get(host.split(":")[0].lower())
 
 

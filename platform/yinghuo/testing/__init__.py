@@ -3,9 +3,20 @@
 browser's wait. A plugin's tests import from here and from ``yinghuo.api`` only."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from .clock import CHINA, Clock
 
-__all__ = ["CHINA", "Clock", "sign_in", "wait_for"]
+__all__ = ["CHINA", "Clock", "as_operator", "sign_in", "wait_for"]
+
+
+@contextmanager
+def as_operator(app):
+    """Run the block as the platform operator's console and the CLI do: tenants, their plugins
+    and host names are written only in this scope (row-level security holds everyone else)."""
+    from yinghuo.db.context import tenant_scope
+    with app.app_context(), tenant_scope(None, operator=True):
+        yield
 
 
 def wait_for(browser, seconds: float = 10):

@@ -172,7 +172,8 @@ def make_tenant(app):
     from yinghuo.tenancy import services
 
     def make(slug, *, plugins=(), kind="county", parent=None, settings=None, admin=None):
-        with app.app_context():
+        from yinghuo.db.context import tenant_scope
+        with app.app_context(), tenant_scope(None, operator=True):  # as the platform operator does
             tenant = services.create_tenant(slug=slug, name=f"Tenant {slug}", kind=kind, parent=parent,
                                             plugins=list(plugins), settings=settings)
             if admin:

@@ -6,9 +6,9 @@ blueprint, a nav item, an event hook, a periodic job and roll-up stats.
 from __future__ import annotations
 
 from flask import jsonify
-from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import Schema, fields
 
+from yinghuo.api import Blueprint as ApiBlueprint
 from yinghuo.api import (NavItem, PeriodicJob, Permission, PluginBlueprint, PluginManifest, Stat, Verification,
                          Widget, current_tenant, gate, hookimpl)
 

@@ -125,8 +125,13 @@ def cast_vote(entry_id):
             "votes": services.counted(cast.competition_id, [cast.entry_id])[cast.entry_id]}
 
 
+TALLY = {"type": "object", "additionalProperties": {"type": "integer"},
+         "description": "votes per accepted entry, by the entry's id"}
+
+
 @blp.route("/<int:competition_id>/tally")
 @gate.public
+@blp.response(200, TALLY)
 def tally(competition_id):
     """Votes per accepted entry: {entry id: votes}."""
     get_competition(competition_id, public=True)
@@ -136,6 +141,7 @@ def tally(competition_id):
 
 @blp.route("/<int:competition_id>/tally/rebuild", methods=["POST"])
 @gate.permission("competitions.manage")
+@blp.response(200, TALLY)
 def rebuild_tally(competition_id):
     """Count the votes again from the database (after Redis restarted, or to check)."""
     counts = services.rebuild(competition_id)

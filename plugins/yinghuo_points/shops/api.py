@@ -111,6 +111,7 @@ def change_good(data, good_id):
 
 @blp.route("/goods/<int:good_id>/photo")
 @gate.public
+@blp.response(200, content_type="image/jpeg", description="the photo (JPEG or PNG)")
 def good_photo(good_id):
     good = services.get_good(good_id)
     if not good.photo_type:

@@ -64,6 +64,7 @@ def ledger_report(args):
 @blp.route("/ledger/report.xlsx")
 @gate.permission("stations.ledger")
 @blp.arguments(MonthArgs, location="query")
+@blp.response(200, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 def ledger_report_file(args):
     """The report as .xlsx with Chinese headers."""
     month = args["month"] or last_month()

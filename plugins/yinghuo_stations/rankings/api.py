@@ -63,6 +63,7 @@ def ranking(args):
 @blp.route("/ranking.xlsx")
 @gate.permission("stations.ledger")
 @blp.arguments(QuarterArgs, location="query")
+@blp.response(200, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 def ranking_file(args):
     quarter = args["quarter"] or this_quarter()
     data = sheet_file("站点排名", services.HEADERS, services.ranking_rows(quarter, by=g.member))

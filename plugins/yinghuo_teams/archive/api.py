@@ -8,7 +8,7 @@ from .. import downloads
 from ..archive import services as archive
 from ..blueprints import api as blp
 from ..reports.api import attachment_out
-from .schemas import ArchiveExportSchema, VillageSchema
+from .schemas import ArchiveExportSchema, ArchiveSchema, VillageSchema
 
 
 @blp.route("/villages")
@@ -31,16 +31,12 @@ class Villages(MethodView):
 
 @blp.route("/villages/<int:village_id>/archive")
 @gate.member
+@blp.response(200, ArchiveSchema)
 def village_archive(village_id):
     """Everything accepted for the village in time order, with who served there."""
     data = archive.contents(village_id)
     for r in data["reports"]:
         r["files"] = [attachment_out(f) for f in r["files"]]
-        r["period_start"] = r["period_start"].isoformat()
-        r["accepted_at"] = r["accepted_at"].isoformat() if r["accepted_at"] else None
-    for p in data["served"]:
-        p["starts_on"] = p["starts_on"].isoformat()
-        p["ends_on"] = p["ends_on"].isoformat() if p["ends_on"] else None
     return data
 
 
@@ -64,6 +60,7 @@ def archive_export_status(export_id):
 
 @blp.route("/exports/<int:export_id>/<any(pdf, zip):kind>")
 @gate.permission("teams.manage")
+@blp.response(200, content_type="application/octet-stream", description="application/pdf or application/zip")
 def archive_export_file(export_id, kind):
     """The archive as one PDF, or the .zip of its documents."""
     return downloads.send(archive.download(export_id, kind))

@@ -27,3 +27,30 @@ class ArchiveExportSchema(Schema):
 
     def _zip(self, e):
         return f"exports/{e.id}/zip" if e.status == "done" else None
+
+
+class ServedSchema(Schema):
+    squad = fields.String()
+    secretary = fields.String()
+    post = fields.String(allow_none=True)
+    starts_on = fields.Date()
+    ends_on = fields.Date(allow_none=True)
+
+
+class ArchiveReportSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    kind_name = fields.String()
+    period_start = fields.Date()
+    title = fields.String()
+    sections = fields.Dict(keys=fields.String(), values=fields.String())
+    squad = fields.String()
+    author = fields.String()
+    accepted_at = fields.DateTime(allow_none=True)
+    files = fields.List(fields.Dict())
+
+
+class ArchiveSchema(Schema):
+    village = fields.Nested(VillageSchema)
+    served = fields.List(fields.Nested(ServedSchema))
+    reports = fields.List(fields.Nested(ArchiveReportSchema))

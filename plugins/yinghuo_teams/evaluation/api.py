@@ -10,6 +10,8 @@ from ..blueprints import api as blp
 from ..evaluation import services as evaluation
 from .schemas import (
     EvaluationOut,
+    EvaluationsOut,
+    RankingRow,
     EvaluationSchema,
     HonourRevokeSchema,
     HonourSchema,
@@ -27,6 +29,7 @@ def base_url() -> str:
 class Evaluations(MethodView):
     @gate.permission("teams.manage")
     @blp.arguments(QuarterQuery, location="query")
+    @blp.response(200, EvaluationsOut)
     def get(self, args):
         """The criteria and, per volunteer, the leader's, the heads' and the combined score."""
         quarter = args["quarter"] or evaluation.current_quarter()
@@ -49,6 +52,7 @@ class Evaluations(MethodView):
 class Excellent(MethodView):
     @gate.permission("teams.admin")
     @blp.arguments(YearQuery, location="query")
+    @blp.response(200, RankingRow(many=True))
     def get(self, args):
         """The year's ranking from evaluations and hours; the first ones are proposed."""
         return evaluation.annual_ranking(args["year"] or local_today().year)
@@ -75,6 +79,7 @@ def honour_list(args):
 
 @blp.route("/honours/<int:honour_id>/pdf")
 @gate.member
+@blp.response(200, content_type="application/pdf")
 def honour_pdf(honour_id):
     """The certificate of honour (the person, or an admin)."""
     return downloads.send(evaluation.honour_download(honour_id, current_member()))

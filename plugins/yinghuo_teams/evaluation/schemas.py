@@ -48,3 +48,28 @@ class HonourSchema(Schema):
 
 class HonourRevokeSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(1, 500))
+
+
+class QuarterResult(Schema):
+    member_id = fields.Integer()
+    name = fields.String()
+    leader = fields.Float(allow_none=True, metadata={"description": "the squad leader's mean score"})
+    head = fields.Float(allow_none=True, metadata={"description": "the group heads' mean score"})
+    score = fields.Float(metadata={"description": "combined by the tenant's scorer weights"})
+
+
+class EvaluationsOut(Schema):
+    quarter = fields.String()
+    criteria = fields.List(fields.Dict(), metadata={"description": "the tenant's criteria with their weights"})
+    results = fields.List(fields.Nested(QuarterResult))
+
+
+class RankingRow(Schema):
+    member_id = fields.Integer()
+    name = fields.String()
+    quarters = fields.Integer()
+    evaluation = fields.Float()
+    hours = fields.Float()
+    score = fields.Float()
+    rank = fields.Integer()
+    proposed = fields.Boolean()

@@ -8,7 +8,7 @@ from ..blueprints import api as blp
 from ..settings import settings
 from . import dashboard
 from . import services as media_works
-from .schemas import MediaSchema, TrainingQuery, TrainingSchema
+from .schemas import DashboardSchema, MediaSchema, TrainingCreated, TrainingOut, TrainingQuery, TrainingSchema
 
 
 @blp.route("/media")
@@ -33,15 +33,16 @@ class Media(MethodView):
 class Trainings(MethodView):
     @gate.member
     @blp.arguments(TrainingQuery, location="query")
+    @blp.response(200, TrainingOut(many=True))
     def get(self, args):
         """Training sessions (or field trips) with sign-ups and attendance, from the kernel."""
         conf = settings()
-        category = conf["training_category" if args["kind"] == "training" else "practice_category"]
-        return [{**a, "starts_at": a["starts_at"].isoformat(), "ends_at": a["ends_at"].isoformat()}
-                for a in activity_summaries(category=category)]
+        return activity_summaries(category=conf["training_category" if args["kind"] == "training"
+                                                else "practice_category"])
 
     @gate.permission("teams.manage")
     @blp.arguments(TrainingSchema)
+    @blp.response(201, TrainingCreated)
     def post(self, data):
         """Create a training session or field trip as a kernel activity (a draft to publish)."""
         conf = settings()
@@ -49,14 +50,12 @@ class Trainings(MethodView):
         data["category"] = conf["training_category" if kind == "training" else "practice_category"]
         activity = create_activity({**data, "visibility": "tenant"}, creator=current_member())
         db.session.commit()
-        return {"id": activity.id, "category": activity.category, "status": activity.status}, 201
+        return activity
 
 
 @blp.route("/dashboard")
 @gate.member
+@blp.response(200, DashboardSchema)
 def dashboard_figures():
     """Counts and on-time submission rates per squad and per week."""
-    figures = dashboard.on_time()
-    for w in figures["weeks"]:
-        w["period_start"] = w["period_start"].isoformat()
-    return {"counts": dashboard.counts(), **figures}
+    return {"counts": dashboard.counts(), **dashboard.on_time()}

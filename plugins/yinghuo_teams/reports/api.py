@@ -116,6 +116,8 @@ def attachment_add(files, report_id):
 
 @blp.route("/attachments/<int:attachment_id>", methods=["GET", "DELETE"])
 @gate.member
+@blp.response(200, content_type="application/octet-stream", description="the file (GET)")
+@blp.alt_response(204, description="removed (DELETE)")
 def attachment_file(attachment_id):
     """Download a file, or remove it from a draft or returned report."""
     row = attachments.get(attachment_id)

@@ -8,7 +8,7 @@ from yinghuo.api import db, gate, member_names
 from ..blueprints import api as blp
 from . import services
 from .models import Secretary, Squad
-from .schemas import PairingSchema, SecretarySchema, SquadMemberSchema, SquadSchema
+from .schemas import PairingSchema, SecretarySchema, SquadMemberSchema, SquadSchema, WorkingGroupSchema
 
 
 def squad_out(squad: Squad) -> dict:
@@ -82,6 +82,7 @@ class Secretaries(MethodView):
 
 @blp.route("/groups")
 @gate.member
+@blp.response(200, WorkingGroupSchema(many=True))
 def working_groups():
     """The project's working groups (tenant setting) with their member counts."""
     return services.working_groups()

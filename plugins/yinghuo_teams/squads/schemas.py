@@ -30,3 +30,8 @@ class PairingSchema(Schema):
     secretary_id = fields.Integer(required=True)
     village_id = fields.Integer(required=True, metadata={"description": "an org unit of the tenant"})
     starts_on = fields.Date(required=True)
+
+
+class WorkingGroupSchema(Schema):
+    name = fields.String()
+    members = fields.Integer()

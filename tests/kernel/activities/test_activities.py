@@ -1,4 +1,5 @@
 """Activities: create, series, life cycle, visibility, filters, bad input."""
+from yinghuo.testing import as_operator
 from datetime import timedelta
 
 from .conftest import iso
@@ -101,7 +102,7 @@ def test_hook_activity_published_and_completed_reach_plugins(client, county, mak
     from yinghuo.testing import sample_plugin
     from yinghuo.tenancy import services
     from yinghuo.extensions import db
-    with app.app_context():
+    with as_operator(app):
         services.enable_plugin(services.get_tenant("county"), "sample")
         db.session.commit()
     sample_plugin.CALLS.clear()

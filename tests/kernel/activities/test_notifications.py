@@ -1,5 +1,6 @@
 """Notifications: inbox messages for sign-ups, waitlist, promotion, cancellation and hours;
 read state; English on request; email over SMTP; a plugin's SMS channel."""
+from yinghuo.testing import as_operator
 import socketserver
 import threading
 
@@ -139,7 +140,7 @@ def test_hook_notification_channels_deliver_only_where_enabled(app, client, coun
     first = make_activity(title="健康讲座")
     client.post(f"{BASE}/activities/{first['id']}/signups", json={"member_id": grandma}, headers=county["leader"])
     assert sample_plugin.SMS_SENT == []  # plugin not enabled here: its channel is not used
-    with app.app_context():
+    with as_operator(app):
         services.enable_plugin(services.get_tenant("county"), "sample")
         db.session.commit()
     second = make_activity(title="义剪")
