@@ -310,3 +310,49 @@ def test_activity_list_keeps_one_plan_under_row_level_security(app, two_tenants)
             assert custom == 5 and generic == 6, (generic, custom)
         finally:
             pooled.close()
+
+
+def _as_app_role(app, sql: str, tenant: int | None = None, **params):
+    """Run ``sql`` as the app role in a transaction scoped to ``tenant`` (or to none)."""
+    from sqlalchemy import text
+    with app.app_context():
+        with tenant_scope(tenant):
+            try:
+                result = db.session.execute(text(sql), params)
+                return result.rowcount if result.returns_rows is False else result.all()
+            finally:
+                db.session.rollback()
+
+
+def test_tokens_audit_rows_hosts_plugins_and_codes_keep_to_their_tenant(app, two_tenants):
+    """Issue 16: with no tenant in scope the app role read every tenant's tokens and one UPDATE
+    revoked them all; audit rows could be written for another tenant; host names, plugins and
+    verification codes had no policy at all."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("row-level security is PostgreSQL's")
+    from sqlalchemy.exc import ProgrammingError
+    with app.app_context():
+        alpha, beta = _tenant_id(app, "alpha"), _tenant_id(app, "beta")
+    assert _as_app_role(app, "SELECT count(*) FROM api_tokens")[0][0] == 0
+    assert _as_app_role(app, "UPDATE api_tokens SET revoked_at = now()") == 0
+    assert _as_app_role(app, "SELECT count(*) FROM api_tokens", alpha)[0][0] == 1  # its own admin's
+    assert _as_app_role(app, "UPDATE api_tokens SET revoked_at = now()", alpha) == 1
+    with pytest.raises(ProgrammingError, match="row-level security"):
+        _as_app_role(app, "INSERT INTO audit_log (at, actor, action, target_type, target_id, tenant_id) "
+                          "VALUES (now(), 'x', 'forged', 'tenant', '1', :beta)", alpha, beta=beta)
+    for sql in ("INSERT INTO tenant_hosts (tenant_id, host) VALUES (:beta, 'evil.example')",
+                "INSERT INTO tenant_plugins (tenant_id, plugin, enabled) VALUES (:beta, 'teams', true)",
+                "INSERT INTO verification_codes (code, tenant_id, kind, created_at) "
+                "VALUES ('FORGED', :beta, 'certificate', now())"):
+        with pytest.raises(ProgrammingError, match="row-level security"):
+            _as_app_role(app, sql, alpha, beta=beta)
+    assert _as_app_role(app, "UPDATE tenant_plugins SET enabled = false", alpha) == 0
+
+
+def test_an_operators_token_is_found_by_its_own_hash_only(app, client, operator):
+    """The operator API still works (its token is read by the hash the request carries), and
+    without the hash, no scope sees an operator's token."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("row-level security is PostgreSQL's")
+    assert client.get("/api/v1/tenants", headers=operator).status_code == 200
+    assert _as_app_role(app, "SELECT count(*) FROM api_tokens WHERE tenant_id IS NULL")[0][0] == 0

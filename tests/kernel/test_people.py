@@ -245,3 +245,88 @@ def test_passwords_hash_with_rfc_9106_unless_the_deployment_chooses(app, tmp_pat
         cheap = hash_password("Passw0rd!x")
         assert "$m=65536," not in cheap and verify_password(strong, "Passw0rd!x")
     assert verify_password(cheap, "Passw0rd!x") and not verify_password(cheap, "Passw0rd!y")
+
+
+def test_the_lock_is_the_accounts_whichever_login_is_typed(client, make_tenant, make_member, raw_sql):
+    """Issue 16: five wrong passwords by e-mail locked only the e-mail; the right password sent
+    with the phone number then got a token."""
+    make_tenant("alpha")
+    make_member("alpha", "v@alpha.test")
+    raw_sql("UPDATE accounts SET phone = '13812341234' WHERE email = 'v@alpha.test'")
+    assert client.post("/t/alpha/api/v1/auth/token",
+                       json={"login": "13812341234", "password": "Passw0rd!x"}).status_code == 201
+    for _ in range(5):
+        client.post("/t/alpha/api/v1/auth/token", json={"login": "v@alpha.test", "password": "wrong-pass1"})
+    r = client.post("/t/alpha/api/v1/auth/token", json={"login": "13812341234", "password": "Passw0rd!x"})
+    assert r.status_code == 401 and r.get_json()["error"]["code"] == "locked"
+
+
+def test_registration_is_no_password_oracle_and_no_way_around_the_lock(app, client, make_tenant, make_member):
+    """Issue 16: registering with an existing login answered 409 for a wrong password and 201 for
+    the right one, even while the account was locked, and never counted. Now every registration
+    answers alike and checks no password; only the owner hears of it."""
+    from yinghuo.notifications.models import Notification
+    make_tenant("alpha")
+    make_member("alpha", "v@alpha.test")
+    new = _register(client, email="new@alpha.test", phone="13900001111", id_number=None)
+    right = _register(client, email="v@alpha.test", password="Passw0rd!x", phone=None, id_number=None)
+    wrong = _register(client, email="v@alpha.test", password="Wr0ngpassw0rd", phone=None, id_number=None)
+    assert new.status_code == right.status_code == wrong.status_code == 202
+    assert new.get_json() == right.get_json() == wrong.get_json()
+    for _ in range(5):
+        client.post("/t/alpha/api/v1/auth/token", json={"login": "v@alpha.test", "password": "wrong-pass1"})
+    locked = _register(client, email="v@alpha.test", password="Passw0rd!x", phone=None, id_number=None)
+    assert locked.status_code == 202 and locked.get_json() == new.get_json()
+    from sqlalchemy import select
+    from yinghuo.db.context import unscoped
+    from yinghuo.extensions import db
+    with app.app_context(), unscoped("test reads the inbox", [_tid(app, "alpha")]):
+        kinds = db.session.scalars(select(Notification.kind)).all()
+    assert kinds.count("registration_attempt") == 3  # the owner heard of each try, nobody else learned a thing
+
+
+def _tid(app, slug):
+    from yinghuo.tenancy.services import get_tenant
+    with app.app_context():
+        return get_tenant(slug).id
+
+
+def test_a_wrong_current_password_counts_toward_the_lock(client, make_tenant, make_member):
+    make_tenant("alpha")
+    make_member("alpha", "v@alpha.test")
+    client.post("/t/alpha/login", data={"login": "v@alpha.test", "password": "Passw0rd!x"})
+    for _ in range(5):
+        client.post("/t/alpha/me/account", data={"do": "password", "current_password": "guess-0000",
+                                                   "new_password": "Newpassw0rd", "repeat_password": "Newpassw0rd"})
+    r = client.post("/t/alpha/api/v1/auth/token", json={"login": "v@alpha.test", "password": "Passw0rd!x"})
+    assert r.status_code == 401 and r.get_json()["error"]["code"] == "locked"
+
+
+def test_guesses_sent_at_once_are_each_counted(app, make_tenant, make_member):
+    """Twenty wrong passwords in parallel: each is counted, so the lock comes after five."""
+    from concurrent.futures import ThreadPoolExecutor
+    make_tenant("alpha")
+    make_member("alpha", "v@alpha.test")
+
+    def guess(_):
+        with app.test_client() as c:
+            return c.post("/t/alpha/api/v1/auth/token",
+                          json={"login": "v@alpha.test", "password": "wrong-pass1"}).get_json()["error"]["code"]
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(guess, range(20)))
+    assert codes.count("bad_credentials") <= 5 + 7  # at most the guesses already past the check when it locked
+    assert codes.count("locked") >= 8
+
+
+def test_the_last_tenant_admin_cannot_lose_the_role(client, make_tenant, make_member, login):
+    make_tenant("alpha", admin="admin@alpha.test")
+    admin = login("alpha", "admin@alpha.test")
+    me = client.get("/t/alpha/api/v1/me", headers=admin).get_json()["member"]["id"]
+    r = client.put(f"/t/alpha/api/v1/members/{me}/roles", json={"roles": [{"role": "volunteer"}]}, headers=admin)
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "last_admin"
+    other = make_member("alpha", "second@alpha.test", roles=["tenant_admin"])
+    assert client.put(f"/t/alpha/api/v1/members/{me}/roles", json={"roles": [{"role": "volunteer"}]},
+                      headers=admin).status_code == 200
+    second = login("alpha", "second@alpha.test")
+    r = client.put(f"/t/alpha/api/v1/members/{other}/roles", json={"roles": [{"role": "leader"}]}, headers=second)
+    assert r.status_code == 409
