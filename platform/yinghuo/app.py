@@ -96,6 +96,10 @@ class _CookieSessions(SecureCookieSessionInterface):
             return self.session_class()
         return super().open_session(app, request)
 
+    def get_cookie_secure(self, app) -> bool:
+        """Secure whenever the page was served over https (directly, or as the proxy says)."""
+        return request.is_secure or super().get_cookie_secure(app)
+
 
 def _engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
@@ -147,8 +151,9 @@ def _init_database(app: Flask) -> None:
 def _register(app: Flask, host: PluginHost) -> None:
     from .people.identity import begin_request
     from .tenancy import context as tenancy
-    from . import inputs, routes
+    from . import headers, inputs, routes
     inputs.install(app)
+    headers.install(app)
     app.url_value_preprocessor(begin_request)
 
     @app.url_defaults

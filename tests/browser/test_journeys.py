@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from openpyxl import Workbook
 
-from yinghuo.testing import sign_in, wait_for
+from yinghuo.testing import csp_violations, sign_in, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -102,7 +102,9 @@ def test_admin_imports_members_approves_hours_and_issues_a_certificate(
 
     sign_in(browser, live_server, "county", "admin@county.test")           # idle sessions end
     browser.get(f"{live_server}/t/county/admin/hours?activity_id={a['id']}")
-    browser.find_element(By.ID, "tick-all").click()
+    browser.find_element(By.ID, "tick-all").click()  # ticks every record by yinghuo.js, under the CSP
+    assert all(box.is_selected() for box in browser.find_elements(By.CSS_SELECTOR, "input[type=checkbox][name=record_id]"))
+    assert csp_violations(browser) == []
     browser.find_element(By.ID, "approve-selected").click()
     _sees(browser, "已保存：1 条记录")
     browser.get(f"{live_server}/t/county/admin/certificates?find=赵大爷")

@@ -11,6 +11,7 @@ Each page fails on:
   English run of three words;
 - a raw code in visible text (``snake_case`` tokens, dotted codes such as ``signup.create``,
   JSON);
+- anything the Content-Security-Policy refused (an inline script, a handler, a foreign source);
 - a time shown in UTC: the clock stands at 07:37 China time (23:37 UTC the day before), so
   what was written "now" reads 07:37, and 23:37 on a page is UTC leaking through.
 """
@@ -23,7 +24,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from yinghuo.testing import CHINA, sign_in
+from yinghuo.testing import CHINA, csp_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +87,9 @@ def _findings(browser, lang: str, msgids: set[str]) -> list[str]:
     codes = RAW_CODE.findall(plain)
     if codes:
         found.append(f"raw codes: {sorted(set(codes))}")
+    refused = csp_violations(browser)
+    if refused:
+        found.append(f"refused by the security policy: {refused[:3]}")
     if "23:37" in text or re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d|\+00:00|\bUTC\b", text):
         found.append("a time in UTC")
     return found

@@ -7,7 +7,12 @@ from contextlib import contextmanager
 
 from .clock import CHINA, Clock
 
-__all__ = ["CHINA", "Clock", "as_operator", "sign_in", "wait_for"]
+__all__ = ["CHINA", "Clock", "as_operator", "csp_violations", "sign_in", "wait_for"]
+
+
+def csp_violations(browser) -> list[str]:
+    """What the page's Content-Security-Policy refused so far (the browser fixture records it)."""
+    return browser.execute_script("return window.__csp || []")
 
 
 @contextmanager

@@ -289,6 +289,10 @@ def browser(tmp_path):
     # a phone's viewport (a desktop window cannot be made this narrow)
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True})
+    # every page records what its Content-Security-Policy refused (yinghuo.testing.csp_violations)
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": (
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+        "e => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));")})
     (tmp_path / "downloads").mkdir()
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow",
                                                          "downloadPath": str(tmp_path / "downloads")})
