@@ -27,6 +27,7 @@ PERMISSIONS = [
     Permission("certificates.manage", "List and revoke certificates", ("tenant_admin",)),
     Permission("sheets.import", "Import members from a spreadsheet", ("tenant_admin",)),
     Permission("sheets.export", "Export members and hours", ADMINS),
+    Permission("sheets.others", "Download exports that others made", ("tenant_admin",)),
     Permission("rollup.read", "See a hub's counts per child tenant", ("tenant_admin",)),
 ]
 

@@ -6,7 +6,7 @@ import io
 from flask import g, request, send_file
 from marshmallow import Schema, fields, validate
 
-from ..errors import Conflict, Gone, Invalid
+from ..errors import Invalid
 from ..extensions import db
 from .. import gate
 from ..tenant_api import blp
@@ -111,19 +111,16 @@ def start_export(data):
 @gate.permission("sheets.export")
 @blp.response(200, ExportSchema)
 def export_status(export_id):
-    """Progress of an export."""
-    return services.get_export(export_id)
+    """Progress of an export (its maker's, or any for a tenant admin)."""
+    return services.get_export(export_id, by=g.member)
 
 
 @blp.route("/exports/<int:export_id>/file")
 @gate.permission("sheets.export")
 @blp.response(200, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 def export_file(export_id):
-    """The finished .xlsx."""
-    job = services.get_export(export_id)
-    if job.status == "expired":
-        raise Gone("This export's file has been removed after its retention period; make a new export")
-    if job.status != "done":
-        raise Conflict(f"the export is {job.status} ({job.progress}%)", code="not_ready")
+    """The finished .xlsx, for its maker or a tenant admin (each download is audited)."""
+    job = services.download(export_id, by=g.member)
+    db.session.commit()
     return send_file(io.BytesIO(job.content), download_name=f"{job.kind}-{job.id}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

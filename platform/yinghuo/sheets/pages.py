@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import gate
-from ..errors import Conflict, Gone, Invalid
+from ..errors import Invalid
 from ..extensions import db
 from ..views import form_errors, pages, posted
 from . import services
@@ -79,11 +79,7 @@ def admin_exports():
 @pages.route("/admin/exports/<int:export_id>.xlsx")
 @gate.permission("sheets.export")
 def admin_export_file(export_id):
-    job = services.get_export(export_id)
-    if job.status == "expired":
-        raise Gone("This export's file has been removed after its retention period; make a new export")
-    if job.status != "done":
-        raise Conflict("the export is %(status)s (%(progress)s%%)", code="not_ready",
-                       params={"status": job.status, "progress": job.progress})
+    job = services.download(export_id, by=g.member)
+    db.session.commit()
     return send_file(io.BytesIO(job.content), download_name=f"{job.kind}-{job.id}.xlsx", mimetype=XLSX,
                      as_attachment=True)

@@ -20,6 +20,7 @@ from ..db.base import utcnow
 from ..db.context import current_tenant_id
 from ..errors import Conflict, Gone, Invalid, NotFound
 from ..extensions import db
+from ..gate import allowed
 from ..hours.models import HourRecord
 from ..hours.rounding import hours
 from ..jobs import enqueue, record_progress
@@ -317,10 +318,25 @@ def _progress_reporter(job: ExportJob):
     return lambda status, progress: record_progress(job, status=status, progress=progress)
 
 
-def get_export(export_id: int) -> ExportJob:
+def get_export(export_id: int, *, by) -> ExportJob:
+    """An export, for the person who made it or one who may see others' (a tenant admin): a
+    unit admin cannot fetch a tenant admin's export with full numbers by guessing its id."""
     job = db.session.get(ExportJob, (current_tenant_id(), export_id))
-    if job is None:
+    if job is None or (job.created_by != by.id and not allowed(by, "sheets.others")):
         raise NotFound("no such export")
+    return job
+
+
+def download(export_id: int, *, by) -> ExportJob:
+    """An export's finished file, for its maker or a tenant admin; every download is audited
+    (it is a copy of personal data leaving the platform)."""
+    job = get_export(export_id, by=by)
+    if job.status == "expired":
+        raise Gone("This export's file has been removed after its retention period; make a new export")
+    if job.status != "done":
+        raise Conflict("the export is %(status)s (%(progress)s%%)", code="not_ready",
+                       params={"status": job.status, "progress": job.progress})
+    audit.record("export.download", "export", job.id, after={"kind": job.kind, "reveal": job.reveal})
     return job
 
 

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from yinghuo.api import db, gate
+from yinghuo.api import db, gate, mask_phone
 
 from ..blueprints import api as blp
 from ..recruitment import services as recruitment
-from .schemas import ApplicationActionSchema, ApplicationQuery, ApplicationReceipt, ApplicationSchema, SlotSchema
+from .schemas import (ApplicationActionSchema, ApplicationQuery, ApplicationReceipt, ApplicationSchema, ContactOut,
+                      ContactReason, SlotSchema)
 
 
 @blp.route("/applications")
@@ -15,8 +16,8 @@ class Applications(MethodView):
     @blp.arguments(ApplicationQuery, location="query")
     @blp.response(200, ApplicationSchema(many=True))
     def get(self, args):
-        """The screening list (filter by status)."""
-        return recruitment.listing(args["status"])
+        """The screening list (filter by status), mobile numbers masked."""
+        return [masked(a) for a in recruitment.listing(args["status"])]
 
     @gate.public
     @blp.arguments(ApplicationSchema)
@@ -26,6 +27,22 @@ class Applications(MethodView):
         row = recruitment.apply(data)
         db.session.commit()
         return row
+
+
+def masked(row) -> dict:
+    """An application as lists show it: the mobile number masked."""
+    return {**{name: getattr(row, name, None) for name in ApplicationSchema().fields}, "phone": mask_phone(row.phone)}
+
+
+@blp.route("/applications/<int:application_id>/contact", methods=["POST"])
+@gate.permission("teams.admin")
+@blp.arguments(ContactReason)
+@blp.response(200, ContactOut)
+def application_contact(data, application_id):
+    """The applicant's full mobile number, with the reason it is needed (audited)."""
+    phone = recruitment.contact(recruitment.get(application_id), data["reason"])
+    db.session.commit()
+    return {"phone": phone}
 
 
 @blp.route("/applications/<int:application_id>/<any(shortlist, reject, schedule, pass, fail, accept):action>",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from yinghuo.api import db, form_errors, gate, load_form, posted
+from yinghuo.api import db, form_errors, gate, load_form, mask_phone, posted
 
 from ..blueprints import pages as bp
 from ..recruitment import services as recruitment
@@ -43,9 +43,22 @@ def applications():
     status = request.args.get("status") or None
     squads = db.session.scalars(select(Squad).order_by(Squad.name)).all()
     return render_template("teams/applications.html", rows=recruitment.listing(status), status=status,
+                           mask_phone=mask_phone,
                            slots=recruitment.slots(), squads=squads,
                            statuses=["applied", "shortlisted", "interview", "passed", "accepted", "rejected",
                                      "failed"])
+
+
+@bp.route("/applications/<int:application_id>/contact", methods=["POST"])
+@gate.permission("teams.admin")
+@form_errors
+def application_contact(application_id):
+    """The full mobile number of one applicant, for a recruiter who says why (audited)."""
+    row = recruitment.get(application_id)
+    phone = recruitment.contact(row, request.form.get("reason", ""))
+    db.session.commit()
+    flash(_("%(name)s's mobile number: %(phone)s", name=row.name, phone=phone), "ok")
+    return redirect(url_for(".applications", status=request.args.get("status")))
 
 
 @bp.route("/applications/<int:application_id>/<action>", methods=["POST"])

@@ -7,13 +7,14 @@ from yinghuo.api import LocalDateTime
 
 class ApplicationSchema(Schema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True)
-    phone = fields.String(required=True)
-    school = fields.String(required=True)
-    major = fields.String(required=True)
-    year = fields.String(required=True)
-    skills = fields.String(load_default="")
-    statement = fields.String(required=True)
+    name = fields.String(required=True, validate=validate.Length(max=100))
+    phone = fields.String(required=True, validate=validate.Length(max=20),
+                          metadata={"description": "masked in lists (138****1234); POST …/contact for the full number"})
+    school = fields.String(required=True, validate=validate.Length(max=100))
+    major = fields.String(required=True, validate=validate.Length(max=100))
+    year = fields.String(required=True, validate=validate.Length(max=20))
+    skills = fields.String(load_default="", validate=validate.Length(max=1000))
+    statement = fields.String(required=True, validate=validate.Length(max=3000))
     status = fields.String(dump_only=True)
     slot_id = fields.Integer(dump_only=True, allow_none=True)
     interview_score = fields.Integer(dump_only=True, allow_none=True)
@@ -21,6 +22,14 @@ class ApplicationSchema(Schema):
     note = fields.String(dump_only=True)
     member_id = fields.Integer(dump_only=True, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
+
+
+class ContactReason(Schema):
+    reason = fields.String(required=True, validate=validate.Length(1, 500))
+
+
+class ContactOut(Schema):
+    phone = fields.String()
 
 
 class ApplicationReceipt(Schema):

@@ -78,6 +78,15 @@ def look_up(application_id: int | None, phone: str) -> Application:
     return row
 
 
+def contact(row: Application, reason: str) -> str:
+    """The applicant's full mobile number, for a recruiter who says why (audited): lists show
+    it masked, as the kernel shows members' numbers."""
+    if not (reason or "").strip():
+        raise Invalid("Say why you need the full number", fields={"reason": ["required"]})
+    audit("teams.application.contact", "application", row.id, reason=reason.strip()[:500])
+    return row.phone
+
+
 def listing(status: str | None = None) -> list[Application]:
     stmt = select(Application).order_by(Application.created_at, Application.id)
     if status:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from sqlalchemy import select
-from yinghuo.api import db, gate, member_names
+from yinghuo.api import current_member, db, gate, mask_phone, member_names
 
 from ..blueprints import api as blp
 from . import services
@@ -67,8 +67,12 @@ class Secretaries(MethodView):
     @gate.member
     @blp.response(200, SecretarySchema(many=True))
     def get(self):
-        """Village first secretaries."""
-        return db.session.scalars(select(Secretary).order_by(Secretary.name)).all()
+        """Village first secretaries; a contact number in full for those who run squads and for
+        the leader of a squad paired with that secretary now, masked for everyone else."""
+        full = services.contacts_shown_to(current_member())
+        return [s if full is None or s.id in full else
+                {**{name: getattr(s, name) for name in SecretarySchema().fields}, "contact": mask_phone(s.contact)}
+                for s in db.session.scalars(select(Secretary).order_by(Secretary.name))]
 
     @gate.permission("teams.manage")
     @blp.arguments(SecretarySchema)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-from yinghuo.api import Conflict, Invalid, NotFound, audit, db, get_member, get_unit
+from yinghuo.api import Conflict, Invalid, NotFound, audit, db, gate, get_member, get_unit
 
 from ..settings import settings, settings_of
 from .models import Pairing, Secretary, Squad, SquadMember
@@ -102,6 +102,15 @@ def squad_of(member) -> Squad | None:
         return None
     return db.session.scalar(select(Squad).join(SquadMember, SquadMember.squad_id == Squad.id)
                              .where(SquadMember.member_id == member.id))
+
+
+def contacts_shown_to(viewer) -> set[int] | None:
+    """Whose contact numbers ``viewer`` reads in full: every secretary's (None) for those who
+    run squads (``teams.manage``), else those paired now with a squad the viewer leads."""
+    if gate.allowed(viewer, "teams.manage"):
+        return None
+    return set(db.session.scalars(select(Pairing.secretary_id).join(Squad, Squad.id == Pairing.squad_id).where(
+        Squad.leader_id == viewer.id, Pairing.ends_on.is_(None))))
 
 
 def leads_a_squad(member) -> bool:
