@@ -275,5 +275,18 @@ def worker(burst):
         raise click.UsageError(str(exc))
 
 
+@cli.group("jobs")
+def jobs_group():
+    """The job outbox."""
+
+
+@jobs_group.command("sweep")
+@click.option("--older-than", default=60, show_default=True, help="seconds a call waits before it is queued again")
+def jobs_sweep(older_than):
+    """Queue again (or, without Redis, run) every call whose run never finished."""
+    from . import jobs
+    click.echo(f"{jobs.sweep_outbox(stale_seconds=older_than)} job(s) queued again")
+
+
 if __name__ == "__main__":
     main()

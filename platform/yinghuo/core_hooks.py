@@ -92,4 +92,6 @@ def yinghuo_periodic_jobs():
     return [PeriodicJob("yinghuo.sheets.services.purge_expired", interval_seconds=24 * 3600,
                         name="Drop expired export files and unconfirmed imports"),
             PeriodicJob("yinghuo.activities.services.remind_tomorrow", interval_seconds=3600,
-                        name="Remind people of the activity they signed up for, the day before")]
+                        name="Remind people of the activity they signed up for, the day before"),
+            PeriodicJob("yinghuo.jobs.sweep_outbox", interval_seconds=60, per_tenant=False,
+                        name="Queue again the jobs whose run never finished (Redis down, a worker killed)")]

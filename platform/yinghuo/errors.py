@@ -123,6 +123,10 @@ FOR_PEOPLE = {
 }
 
 
+#: a form whose CSRF token is missing or stale (left open for hours, or sent from elsewhere)
+EXPIRED_FORM = "This form has expired or did not come from this site: reload the page and send it again."
+
+
 def _tenant_of_the_path() -> None:
     """An error raised before routing matched (a 404, a 405) has not resolved the tenant: find
     it from /t/<slug>/ so the error page carries the tenant's header and language."""
@@ -163,6 +167,8 @@ def init_app(app) -> None:
         if not wants_json():
             _tenant_of_the_path()
             message = FOR_PEOPLE.get(exc.code, message)
+            if type(exc).__name__ == "CSRFError":
+                message = EXPIRED_FORM
         return error_response(exc.code or 500, code, message, fields)
 
     @app.errorhandler(Exception)

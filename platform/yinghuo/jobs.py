@@ -1,10 +1,16 @@
-"""Jobs: a small API over RQ with the tenant passed explicitly.
+"""Jobs: a small API over RQ with the tenant passed explicitly, never lost.
 
-``enqueue("pkg.module.func", tenant_id=…, **kwargs)`` queues a call that runs after the
-current transaction commits, with JSON arguments (never pickle). With ``REDIS_URL``
-it goes to RQ (retries with back-off, failures kept in RQ's failed registry); without
-it, the same call runs inline once the transaction has committed. Job functions take
-``tenant_id`` first and must be safe to run twice (effects keyed by unique constraints).
+``enqueue("pkg.module.func", tenant_id=…, **kwargs)`` writes the call into the outbox
+(``job_outbox``) in the current transaction, so it exists exactly when the change that
+asked for it commits; after the commit it goes to RQ (with ``REDIS_URL``; retries with
+back-off, failures kept in RQ's failed registry) or runs inline in this process. A run
+holds its outbox row locked and deletes it in the same transaction as its own writes, so a
+call whose work committed is never run again, and one that died (a worker killed, Redis
+down at enqueue, a job lost from Redis) is found by the sweep (every minute, and at each
+worker's start): a row nobody holds, older than a minute, whose RQ job is not waiting, is
+pushed again. Job functions take ``tenant_id`` first and arguments as JSON (never pickle),
+and must still be safe to run twice (effects keyed by unique constraints): a run killed
+between its commit and RQ's own bookkeeping is retried by RQ and finds its row gone.
 """
 from __future__ import annotations
 
@@ -13,10 +19,14 @@ import importlib
 import logging
 from datetime import timedelta
 
+from datetime import datetime
+
 from flask import current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import JSON, BigInteger, Index, String, delete, event, or_, select
+from sqlalchemy.orm import Mapped, mapped_column
 
 from .audit import acting_as
+from .db.base import Base, BigIntPK, utcnow
 from .db.context import tenant_scope
 from .extensions import db
 
@@ -24,6 +34,31 @@ log = logging.getLogger(__name__)
 QUEUE = "yinghuo"
 RETRY_INTERVALS = [10, 60, 300]
 _WORKER_APP = {}
+#: an outbox row this old that nobody holds and RQ is not about to run is pushed again
+STALE_SECONDS = 60
+#: pushes of one call before the sweep leaves it to the operator (logged; RQ's failed registry has why)
+MAX_PUSHES = 10
+
+
+class OutboxJob(Base):
+    """A call that its transaction asked for and that has not finished yet (``enqueue``)."""
+
+    __tablename__ = "job_outbox"
+    __table_args__ = (Index("ix_job_outbox_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    #: the tenant the call works for (None: platform-wide); row-level security keeps it there
+    tenant_id: Mapped[int | None] = mapped_column(BigInteger)
+    func: Mapped[str] = mapped_column(String(200))
+    kwargs: Mapped[dict] = mapped_column(JSON)
+    #: the RQ job id: ``t<tenant>-<job_id>`` when the caller named it, else ``outbox-<id>``
+    job_id: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    pushes: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def rq_id(self) -> str:
+        return self.job_id or f"outbox-{self.id}"
 
 
 _CLIENTS: dict = {}
@@ -71,8 +106,9 @@ def enqueue(func: str, *, tenant_id: int | None, job_id: str | None = None, **kw
     session = db.session()
     if not session.in_transaction():
         session.begin()  # the call belongs to this transaction: commit runs it, rollback drops it
-    session.info.setdefault("yinghuo_jobs", []).append(
-        {"func": func, "tenant_id": tenant_id, "kwargs": kwargs, "job_id": tenant_job_id(tenant_id, job_id)})
+    row = OutboxJob(tenant_id=tenant_id, func=func, kwargs=kwargs, job_id=tenant_job_id(tenant_id, job_id))
+    session.add(row)
+    session.info.setdefault("yinghuo_jobs", []).append(row)
 
 
 def record_progress(row, **values) -> None:
@@ -119,32 +155,49 @@ def _after_commit(session):
     pending = session.info.pop("yinghuo_jobs", None)
     if not pending or not has_app_context():
         return
+    calls = [_call(row) for row in pending]
     conn = redis_connection()
     if conn is None:
-        session.info.setdefault("yinghuo_inline", []).extend(pending)
+        session.info.setdefault("yinghuo_inline", []).extend(calls)
         return
-    q = queue(conn)
-    for job in pending:
-        if job["job_id"] and q.fetch_job(job["job_id"]) is not None:
-            continue
-        _push(q, job["func"], job["tenant_id"], job["kwargs"], job_id=job["job_id"])
+    try:
+        q = queue(conn)
+        for call in calls:
+            if call["job_id"] and q.fetch_job(call["job_id"]) is not None:
+                continue  # the same named job is waiting already
+            _push(q, **call)
+    except Exception:  # Redis is down: the change stands, its calls wait in the outbox for the sweep
+        log.warning("could not queue %d job(s); the outbox keeps them", len(calls), exc_info=True)
 
 
-def _push(q, func: str, tenant_id: int | None, kwargs: dict, job_id: str | None = None) -> None:
+def _call(row: OutboxJob) -> dict:
+    """What RQ needs of an outbox row (read while the committed row is still at hand)."""
+    return {"func": row.func, "tenant_id": row.tenant_id, "kwargs": row.kwargs, "job_id": row.rq_id,
+            "outbox_id": row.id}
+
+
+def _push(q, func: str, tenant_id: int | None, kwargs: dict, job_id: str | None = None,
+          outbox_id: int | None = None) -> None:
     """One call into RQ: JSON kwargs, the tenant in meta, retries with back-off, failures kept."""
     from rq import Retry
-    q.enqueue("yinghuo.jobs.execute", kwargs={"func": func, "tenant_id": tenant_id, "kwargs": kwargs},
+    q.enqueue("yinghuo.jobs.execute", kwargs={"func": func, "tenant_id": tenant_id, "kwargs": kwargs,
+                                              "outbox_id": outbox_id},
               job_id=job_id, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
               meta={"tenant_id": tenant_id}, failure_ttl=30 * 24 * 3600)
 
 
 def run_inline() -> int:
-    """Run the calls that committed while Redis is not configured. Returns how many ran."""
+    """Run the calls that committed while Redis is not configured. Returns how many ran. One
+    that fails is logged and stays in the outbox for the next sweep: the change that asked for
+    it has committed, so the request still answers as it should."""
     session = db.session()
     ran = 0
     while session.info.get("yinghuo_inline"):
-        job = session.info["yinghuo_inline"].pop(0)
-        _run(job["func"], job["tenant_id"], job["kwargs"])
+        call = session.info["yinghuo_inline"].pop(0)
+        try:
+            _run(call["func"], call["tenant_id"], call["kwargs"], outbox_id=call["outbox_id"])
+        except Exception:
+            log.exception("job %s failed; the outbox keeps it for the sweep", call["func"])
         ran += 1
     return ran
 
@@ -157,28 +210,99 @@ def _worker_app():
     return _WORKER_APP["app"]
 
 
-def execute(func: str, tenant_id: int | None, kwargs: dict):
+def execute(func: str, tenant_id: int | None, kwargs: dict, outbox_id: int | None = None):
     """Worker entry point: run the call for the tenant in the worker's app."""
     with _worker_app().app_context():
         db.engine.dispose(close=False)  # never share pooled connections across a fork
         try:
-            return _run(func, tenant_id, kwargs)
+            return _run(func, tenant_id, kwargs, outbox_id=outbox_id)
         finally:
             db.session.remove()
 
 
-def _run(func: str, tenant_id: int | None, kwargs: dict):
+def _run(func: str, tenant_id: int | None, kwargs: dict, outbox_id: int | None = None):
+    """Run one call in its tenant's scope. With an outbox row: hold it for the run (a second
+    run of the same call meanwhile finds it held and skips), and delete it in the call's own
+    transaction (a run after the call committed finds it gone and skips)."""
     module, _, name = func.rpartition(".")
     target = getattr(importlib.import_module(module), name)
     with tenant_scope(tenant_id), acting_as(f"job:{name}"):
         try:
+            if outbox_id is not None and not _hold(outbox_id):
+                db.session.rollback()
+                return "done already, or running elsewhere"
             result = target(tenant_id=tenant_id, **kwargs)
+            if outbox_id is not None:
+                _done(outbox_id)
             db.session.commit()
         except Exception:
             db.session.rollback()
             raise
     run_inline()
     return result
+
+
+def _hold(outbox_id: int) -> bool:
+    """Lock the call's outbox row for this transaction; False when it is gone or held."""
+    held = db.session.scalar(select(OutboxJob.id).where(OutboxJob.id == outbox_id)
+                             .with_for_update(skip_locked=True))
+    return held is not None
+
+
+def _done(outbox_id: int) -> None:
+    """The call's work commits with this: its row, and any row of the same named job, go."""
+    job_id = db.session.scalar(select(OutboxJob.job_id).where(OutboxJob.id == outbox_id))
+    same = OutboxJob.id == outbox_id if job_id is None else or_(OutboxJob.id == outbox_id, OutboxJob.job_id == job_id)
+    db.session.execute(delete(OutboxJob).where(same).execution_options(synchronize_session=False))
+
+
+def sweep_outbox(tenant_id: int | None = None, stale_seconds: int = STALE_SECONDS) -> int:
+    """Periodic job (platform-wide): push again every call whose run did not finish - its row
+    still there, older than ``stale_seconds``, held by no running job, and not waiting in RQ
+    (never queued while Redis was down, lost from Redis, failed past RQ's own retries, or
+    started by a worker that was killed). Inline mode runs them here. Returns how many."""
+    from datetime import timedelta
+    with tenant_scope(None, operator=True):
+        rows = db.session.scalars(select(OutboxJob).where(
+            OutboxJob.created_at < utcnow() - timedelta(seconds=stale_seconds), OutboxJob.pushes < MAX_PUSHES)
+            .order_by(OutboxJob.id).limit(500).with_for_update(skip_locked=True)).all()
+        conn = redis_connection()
+        if conn is None:
+            calls = [_call(row) for row in rows]
+            db.session.rollback()
+            for call in calls:
+                session = db.session()
+                session.info.setdefault("yinghuo_inline", []).append(call)
+            run_inline()
+            return len(calls)
+        q, pushed = queue(conn), 0
+        for row in rows:
+            if _waiting(q, row.rq_id):
+                continue
+            row.pushes += 1
+            _push(q, **_call(row))
+            pushed += 1
+        db.session.commit()
+    if pushed:
+        log.warning("outbox sweep pushed %d job(s) again", pushed)
+    return pushed
+
+
+def _waiting(q, rq_id: str) -> bool:
+    """Is RQ about to run this job (queued, scheduled for a retry, deferred)? A started job
+    whose outbox row nobody holds was started by a worker that is gone: not waiting. A job
+    that ended (failed, stopped) or that Redis no longer has is not waiting either; its old
+    record is removed so the push can reuse the id."""
+    job = q.fetch_job(rq_id)
+    if job is None:
+        return False
+    status = job.get_status(refresh=False)
+    if status in ("queued", "scheduled", "deferred"):
+        return True
+    for registry in (q.failed_job_registry, q.started_job_registry, q.finished_job_registry):
+        registry.remove(job, delete_job=False)
+    job.delete()
+    return False
 
 
 # --- periodic jobs -------------------------------------------------------------------
@@ -260,5 +384,6 @@ def work(burst: bool = False) -> None:
         raise RuntimeError("REDIS_URL is not set: jobs run inline, there is nothing for a worker to do")
     _WORKER_APP["app"] = current_app._get_current_object()
     schedule_periodic(conn)
+    sweep_outbox()  # what waited while no worker ran
     q = queue(conn)
     Worker([q], connection=conn, serializer=q.serializer).work(with_scheduler=True, burst=burst)

@@ -8,3 +8,4 @@ from .hours.models import HourRecord  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .certificates.models import Certificate, VerificationCode  # noqa: F401
 from .sheets.models import ExportJob, ImportBatch  # noqa: F401
+from .jobs import OutboxJob  # noqa: F401

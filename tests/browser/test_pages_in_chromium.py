@@ -38,6 +38,7 @@ def test_form_without_csrf_token_is_refused(app, live_server):
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(request)
     assert err.value.code == 400
+    assert "表单已过期或不是从本站提交的" in err.value.read().decode()  # in Chinese, not Flask-WTF's English
 
 
 def _click(browser, selector):

@@ -8,6 +8,7 @@ import pytest
 import redis
 
 from yinghuo import jobs
+from yinghuo.db.context import tenant_scope
 from yinghuo.testing import sample_plugin
 
 REDIS_URL = os.environ.get("YINGHUO_TEST_REDIS", "redis://127.0.0.1:6379/15")
@@ -23,7 +24,7 @@ def test_inline_job_runs_after_commit_with_its_tenant(app, make_tenant):
     from yinghuo.extensions import db
     sample_plugin.CALLS.clear()
     tid = make_tenant("alpha")
-    with app.app_context():
+    with app.app_context(), tenant_scope(tid):
         jobs.enqueue("tests.kernel.test_jobs.record", tenant_id=tid, note="hello")
         assert jobs.run_inline() == 0  # not before the commit
         db.session.commit()
@@ -63,7 +64,7 @@ def test_redis_job_is_json_and_carries_the_tenant(app, make_tenant, redis_app):
     tid = make_tenant("alpha")
     key = uuid.uuid4().hex
     job_id = f"t{tid}-{key}"
-    with app.app_context():
+    with app.app_context(), tenant_scope(tid):
         jobs.enqueue("tests.kernel.test_jobs.record", tenant_id=tid, job_id=key, note="queued")
         db.session.commit()
         q = jobs.queue()
@@ -108,7 +109,7 @@ def test_yinghuo_worker_runs_queued_jobs(app, make_tenant, redis_app, monkeypatc
     from yinghuo.cli import cli
     from yinghuo.extensions import db
     tid = make_tenant("alpha")
-    with app.app_context():
+    with app.app_context(), tenant_scope(tid):
         jobs.enqueue("tests.kernel.test_jobs.mark", tenant_id=tid, key="k1")
         db.session.commit()
     settings = app.extensions["yinghuo"].settings

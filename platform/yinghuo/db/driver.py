@@ -20,6 +20,8 @@ _IDLE, _INTRANS = pq.TransactionStatus.IDLE, pq.TransactionStatus.INTRANS
 
 class Connection(psycopg.Connection):
     def rollback(self) -> None:
+        if self.broken or self.closed:
+            return  # the server dropped the transaction with the connection: nothing to undo
         if self.pgconn.transaction_status != _INTRANS:
             return super().rollback()  # idle, failed or busy: psycopg's own way
         with self.lock:

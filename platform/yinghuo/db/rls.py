@@ -161,6 +161,19 @@ def _sync(session):
         _apply(session, connection)
 
 
+def _lost(connection, dbapi, sql: str, exc: Exception) -> None:
+    """These statements go to the driver directly, past SQLAlchemy's own handling: when the
+    connection is gone (the server restarted, a proxy cut it), do what SQLAlchemy does for its
+    statements - drop this connection and the pool's others of the same age - and say so as
+    SQLAlchemy would, so the request answers 503 once and the next one connects afresh."""
+    if not (getattr(dbapi, "broken", False) or getattr(dbapi, "closed", False)):
+        return
+    from sqlalchemy.exc import OperationalError
+    connection.invalidate(exc)
+    connection.engine.dispose(close=False)  # the pool's other connections are as old: new ones next time
+    raise OperationalError(sql, None, exc, connection_invalidated=True) from exc
+
+
 def _apply(session, connection, prefix: str = "") -> None:
     """SET the scope's tenants (one round trip, together with ``prefix``) unless already
     set, and note on the session which scope its transaction is set for."""
@@ -171,10 +184,14 @@ def _apply(session, connection, prefix: str = "") -> None:
         sql = (f"{prefix}SET LOCAL app.tenant_ids = '{ids}'; "
                f"SET LOCAL app.operator = '{'on' if scope.operator else 'off'}'")
         dbapi = connection.connection.dbapi_connection
-        if prefix and can_open_transaction(dbapi):
-            run_simple(dbapi, f"BEGIN; {sql}")  # the transaction's first round trip opens and sets it up
-        else:  # psycopg's cursor: it opens the transaction first if none is
-            with dbapi.cursor() as cursor:
-                cursor.execute(sql)
+        try:
+            if prefix and can_open_transaction(dbapi):
+                run_simple(dbapi, f"BEGIN; {sql}")  # the transaction's first round trip opens and sets it up
+            else:  # psycopg's cursor: it opens the transaction first if none is
+                with dbapi.cursor() as cursor:
+                    cursor.execute(sql)
+        except Exception as exc:
+            _lost(connection, dbapi, sql, exc)
+            raise
         connection.info[_APPLIED] = key
     session.info[_APPLIED] = key

@@ -202,6 +202,30 @@ def redis(app):
 
 
 @pytest.fixture
+def redis_outage(app, redis):
+    """Redis unreachable for the test's requests (jobs wait in the outbox); ``back()`` brings it
+    back, has the outbox swept and a worker run what was queued again; it answers how many
+    calls the sweep pushed."""
+    from rq import SimpleWorker
+
+    from yinghuo import jobs
+    up = app.config["REDIS_URL"]
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+
+    def back() -> int:
+        app.config["REDIS_URL"] = up
+        with app.app_context():
+            pushed = jobs.sweep_outbox(stale_seconds=0)
+            q = jobs.queue()
+            jobs._WORKER_APP["app"] = app
+            SimpleWorker([q], connection=q.connection, serializer=q.serializer).work(burst=True)
+        jobs._WORKER_APP.clear()
+        return pushed
+    yield back
+    app.config["REDIS_URL"] = up
+
+
+@pytest.fixture
 def make_member(app):
     """``make_member(slug, email, roles=[...], **fields)`` -> member id (password Passw0rd!x).
     An email used before is the same person taking a membership in another tenant."""

@@ -149,3 +149,14 @@ def test_a_report_whose_period_began_before_the_pairing_belongs_to_that_village(
     titles = lambda v: [r["title"] for r in client.get(f"{BASE}/villages/{v}/archive",
                                                        headers=project["admin"]).get_json()["reports"]]
     assert titles(v1) == ["乌兰村9月工作简报", "跨村那周"] and titles(v2) == []
+
+
+def test_an_archive_export_asked_for_while_redis_is_down_is_made_once_it_is_back(client, project, redis_outage):
+    """Issue 16: the export is saved with its job in the outbox, not a 500 with nothing to make it."""
+    village = project["villages"]["乌兰村"]
+    started = client.post(f"{BASE}/villages/{village}/exports", headers=project["admin"])
+    assert started.status_code == 202, started.get_json()
+    status = f"{BASE}/exports/{started.get_json()['id']}"
+    assert client.get(status, headers=project["admin"]).get_json()["status"] == "queued"
+    assert redis_outage() == 1
+    assert client.get(status, headers=project["admin"]).get_json()["status"] == "done"
