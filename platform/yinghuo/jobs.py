@@ -299,9 +299,10 @@ def _waiting(q, rq_id: str) -> bool:
     status = job.get_status(refresh=False)
     if status in ("queued", "scheduled", "deferred"):
         return True
-    for registry in (q.failed_job_registry, q.started_job_registry, q.finished_job_registry):
-        registry.remove(job, delete_job=False)
-    job.delete()
+    try:
+        job.delete()  # and its entries in RQ's registries
+    except Exception:  # a killed worker can leave the job without its execution record
+        q.connection.delete(job.key)
     return False
 
 
