@@ -11,7 +11,8 @@ def _audited(app, action: str) -> list:
     from yinghuo.db.context import unscoped
     from yinghuo.extensions import db
     with app.app_context(), unscoped("test reads the audit log", operator=True):
-        return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+        return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)
+                                  .order_by(AuditEntry.id)).all()
 
 
 def test_an_export_with_full_numbers_is_its_makers_and_each_download_is_recorded(
