@@ -58,15 +58,24 @@ def record(action: str, target_type: str, target_id=None, *, before=None, after=
         at=utcnow(), tenant_id=tenant_id if tenant_id is not None else current_scope().tenant_id,
         actor_account_id=actor_id, actor=actor, action=action, target_type=target_type,
         target_id=None if target_id is None else str(target_id),
-        before=_plain(before), after=_plain(after), reason=reason,
+        before=_plain(before), after=_plain(after), reason=_clip(reason, REASON_MAX),
         ip=request.remote_addr if has_request_context() else None)
+
+
+#: the length of the reason column; a longer reason (a review note, say) is kept whole where it
+#: belongs and clipped here, marked by an ellipsis
+REASON_MAX = 500
+
+
+def _clip(text: str | None, limit: int) -> str | None:
+    return text if text is None or len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _actor() -> tuple[int | None, str]:
     if has_request_context():
         account = getattr(g, "account", None)
         if account is not None:
-            return account.id, account.email or account.phone or f"account:{account.id}"
+            return account.id, _clip(account.email or account.phone or f"account:{account.id}", 200)
         return None, "anonymous"
     return None, _actor_label.get()
 

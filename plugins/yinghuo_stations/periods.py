@@ -7,8 +7,8 @@ from datetime import datetime
 
 from yinghuo.api import Invalid, local_today, tenant_zone
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+MONTH = re.compile(r"^((?:19|20|21)\d\d)-(0[1-9]|1[0-2])$")  # years 1900-2199
+QUARTER = re.compile(r"^((?:19|20|21)\d\d)Q([1-4])$")
 
 
 def this_month() -> str:

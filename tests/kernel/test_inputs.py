@@ -80,6 +80,21 @@ def test_duplicate_roles_are_one_role(client, alpha):
     assert r.status_code == 200 and sorted(r.get_json()["roles"]) == ["leader", "volunteer"]
 
 
+def test_unit_zero_in_roles_is_an_unknown_unit(client, alpha):
+    me = client.get(f"{BASE}/me", headers=alpha["vol"]).get_json()["member"]["id"]
+    r = client.put(f"{BASE}/members/{me}/roles", json={"roles": [{"role": "leader", "unit_id": 0}]},
+                   headers=alpha["admin"])
+    assert r.status_code == 422 and "roles" in _fields(r)
+
+
+@pytest.mark.parametrize("period", ["0000-01", "0001-Q1", "9999-12", "2201-Q4"])
+def test_a_period_outside_the_years_people_live_in_is_422(client, alpha, clock, period):
+    r = client.get(f"{BASE}/hours/ranking", query_string={"period": period}, headers=alpha["vol"])
+    assert r.status_code == 422 and "period" in _fields(r)
+    assert client.get(f"{BASE}/hours/ranking", query_string={"period": f"{clock.at().year}-Q1"},
+                      headers=alpha["vol"]).status_code == 200
+
+
 def test_datetimes_that_overflow_are_422(client, alpha):
     for when in ("9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "1800-01-01T00:00:00+08:00"):
         r = client.post(f"{BASE}/activities", json={"title": "t", "category": "文化服务", "capacity": 5,

@@ -86,7 +86,9 @@ def test_two_hundred_jobs_and_ten_worker_kills_give_each_effect_exactly_once(app
             deadline = time.monotonic() + 30
             while _starts(redis) < started + 3 and time.monotonic() < deadline:
                 time.sleep(0.01)  # let it get into its stride
-            time.sleep(0.02)  # inside a job's 40 ms
+            begun = _starts(redis)
+            while _starts(redis) == begun and time.monotonic() < deadline:
+                time.sleep(0.001)  # a job has just begun: kill it inside its 40 ms
             _kill(worker)
             kills += 1
         worker = _worker(app, url)

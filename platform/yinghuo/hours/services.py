@@ -14,6 +14,7 @@ from ..db.context import current_tenant_id
 from ..db.guarded import change_if
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..gate import allowed
+from ..inputs import YEARS
 from ..extensions import db
 from ..notifications.services import notify
 from ..people.models import Member
@@ -189,6 +190,7 @@ def period_bounds(period: str) -> tuple[date, date]:
         else:
             first, months = int(part), 1
             assert 1 <= first <= 12
+        assert YEARS[0] <= year <= YEARS[1]
     except (ValueError, AssertionError):
         raise Invalid("period is YYYY-MM or YYYY-Qn", fields={"period": ["YYYY-MM or YYYY-Qn"]})
     end_month = first + months

@@ -194,7 +194,7 @@ def set_roles(member: Member, roles: list[dict]) -> Member:
         _check_role(item["role"])
         if item["role"] == "unit_admin" and not item.get("unit_id"):
             raise Invalid("a unit admin needs a unit", fields={"roles": ["unit_admin requires unit_id"]})
-        if item.get("unit_id") and db.session.get(Unit, (member.tenant_id, item["unit_id"])) is None:
+        if item.get("unit_id") is not None and db.session.get(Unit, (member.tenant_id, item["unit_id"])) is None:
             raise Invalid("unknown unit", fields={"roles": ["no such unit in this tenant"]})
     if "tenant_admin" in member.role_names and all(r["role"] != "tenant_admin" for r in roles):
         _keep_an_admin(member)

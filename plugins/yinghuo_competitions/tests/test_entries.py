@@ -47,8 +47,10 @@ def test_review_accepts_rejects_with_a_reason_or_asks_for_changes(client, hub, c
     assert client.post(url, json={"decision": "accept"}, headers=hub["lead"]).status_code == 403
     r = client.post(url, json={"decision": "changes", "note": ""}, headers=hub["reviewer"])
     assert r.status_code == 422 and "note" in r.get_json()["error"]["fields"]
-    r = client.post(url, json={"decision": "changes", "note": "请补充实施计划"}, headers=hub["reviewer"])
-    assert r.get_json()["status"] == "changes"
+    long_note = "请补充实施计划。" * 125                                       # 1000 characters, the most allowed
+    r = client.post(url, json={"decision": "changes", "note": long_note}, headers=hub["reviewer"])
+    assert r.status_code == 200 and r.get_json()["status"] == "changes", r.get_json()
+    assert client.get(f"{BASE}/entries/{entry['id']}", headers=hub["lead"]).get_json()["review_note"] == long_note
     client.patch(f"{BASE}/entries/{entry['id']}", json={"sections": {"implementation": "每周六上午两小时"}},
                  headers=hub["lead"])
     client.post(f"{BASE}/entries/{entry['id']}/submit", headers=hub["lead"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import g, request
 from marshmallow import Schema, fields, validate
-from yinghuo.api import db, gate
+from yinghuo.api import db, gate, get_member
 
 from ..blueprints import api as blp
 from . import services
@@ -70,7 +70,8 @@ def my_points():
 @gate.permission("points.view")
 @blp.response(200, MemberPointsOut)
 def member_points(member_id):
-    return points_view(member_id)
+    """A person's balance and latest entries (404 for anyone not a member here)."""
+    return points_view(get_member(member_id).id)
 
 
 @blp.route("/adjustments", methods=["POST"])

@@ -34,7 +34,7 @@ def months(count: int = 12) -> list[str]:
 
 def bounds(month: str) -> tuple[datetime, datetime]:
     """[start, end) of a month ("2026-11") in the tenant's time."""
-    if not re.fullmatch(r"\d{4}-\d{2}", month or "") or not 1 <= int(month[5:]) <= 12:
+    if not re.fullmatch(r"(19|20|21)\d\d-\d{2}", month or "") or not 1 <= int(month[5:]) <= 12:
         raise Invalid("Give the month as YYYY-MM", fields={"month": ["YYYY-MM"]})
     year, number = int(month[:4]), int(month[5:])
     zone = tenant_zone()

@@ -130,3 +130,10 @@ def test_concurrent_deductions_never_overdraw_and_one_key_posts_once(app, client
     assert codes.count(201) >= 10 and set(codes) <= {201, 409}
     report = client.get(f"{BASE}/check", headers=village["admin"]).get_json()
     assert report["ok"] is True and report["entries"] == 11                   # the seed and ten deductions
+
+
+def test_points_of_someone_not_a_member_here_and_a_month_out_of_range_are_refused(client, village):
+    assert client.get(f"{BASE}/members/999999999", headers=village["admin"]).status_code == 404
+    for month in ("0000-01", "9999-12"):
+        r = client.get(f"{BASE}/reports", query_string={"month": month}, headers=village["admin"])
+        assert r.status_code == 422 and "month" in r.get_json()["error"]["fields"], month

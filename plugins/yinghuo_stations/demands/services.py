@@ -76,15 +76,27 @@ def check(data: dict) -> dict:
         errors["contact_name"] = ["required"]
     if not PHONE.match(clean["contact_phone"]):
         errors["contact_phone"] = ["must be an 11-digit mainland mobile number"]
-    station = data.get("station_id")
-    if not station or get_unit(int(station)).type != settings()["station_unit_type"]:
+    station = _station(data.get("station_id"))
+    if station is None:
         errors["station_id"] = ["choose a station"]
     channel = data.get("channel") or "online"
     if channel not in CHANNELS:
         errors["channel"] = [f"one of {', '.join(CHANNELS)}"]
     if errors:
         raise Invalid("Please correct the fields marked below", fields=errors)
-    return {**clean, "station_id": int(station), "channel": channel}
+    return {**clean, "station_id": station, "channel": channel}
+
+
+def _station(value) -> int | None:
+    """The id of the station chosen (as sent by a form or the API), or None when it names none."""
+    text = str(value if value is not None else "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        return None
+    try:
+        unit = get_unit(int(text))
+    except NotFound:
+        return None
+    return unit.id if unit.type == settings()["station_unit_type"] else None
 
 
 _T = Demand.__table__

@@ -47,6 +47,7 @@ def test_the_ranking_applies_the_weights_in_settings(client, county, clock, oper
     assert act(client, d["id"], "finish", county["lead"], note="打扫完毕")["finished_on_time"] is True
     client.post(f"{BASE}/lookup/rate", json={"receipt": d["receipt"], "phone_tail": "5678", "rating": 5})
     survey(client, u["s2"], 5, "13911112222")
+    assert client.get(f"{BASE}/ranking?quarter=0000Q1", headers=county["admin"]).status_code == 422
     rows = client.get(f"{BASE}/ranking?quarter={quarter}", headers=county["admin"]).get_json()
     by = {r["station"]: r for r in rows}
     # default weights 30/30/20/20; s1: activities 2/6, on time 1, rating 1, survey 0

@@ -8,7 +8,7 @@ from .. import downloads
 from ..archive import services as archive
 from ..blueprints import api as blp
 from ..reports.api import attachment_out
-from .schemas import ArchiveExportSchema, ArchiveSchema, VillageSchema
+from .schemas import ArchiveExportSchema, ArchiveSchema, NewVillageSchema, VillageSchema
 
 
 @blp.route("/villages")
@@ -20,7 +20,7 @@ class Villages(MethodView):
         return archive.villages()
 
     @gate.permission("teams.admin")
-    @blp.arguments(VillageSchema)
+    @blp.arguments(NewVillageSchema)
     @blp.response(201, VillageSchema)
     def post(self, data):
         """Add a village (and its township and county) to the org tree."""

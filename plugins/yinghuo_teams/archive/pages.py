@@ -8,9 +8,9 @@ from yinghuo.api import allowed, current_member, db, form_errors, gate, load_for
 from .. import downloads
 from ..archive import services as archive
 from ..blueprints import pages as bp
-from .schemas import VillageSchema
+from .schemas import NewVillageSchema
 
-VILLAGE = VillageSchema()
+VILLAGE = NewVillageSchema()
 
 
 @bp.route("/villages", methods=["GET", "POST"])

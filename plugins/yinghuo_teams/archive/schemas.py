@@ -4,12 +4,20 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 
-class VillageSchema(Schema):
-    id = fields.Integer(dump_only=True)
+class NewVillageSchema(Schema):
+    """A village to add, with the township and county it lies in."""
     name = fields.String(required=True, validate=validate.Length(1, 100))
     township = fields.String(required=True, validate=validate.Length(1, 100))
     county = fields.String(required=True, validate=validate.Length(1, 100))
-    squad = fields.String(dump_only=True, allow_none=True)
+
+
+class VillageSchema(Schema):
+    """A village as shown: township and county are empty for a unit with none above it."""
+    id = fields.Integer()
+    name = fields.String()
+    township = fields.String()
+    county = fields.String()
+    squad = fields.String(allow_none=True)
 
 
 class ArchiveExportSchema(Schema):

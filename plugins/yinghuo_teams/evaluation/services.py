@@ -35,7 +35,7 @@ from ..settings import settings
 from ..squads.models import Squad, SquadMember
 from .models import Evaluation, Honour
 
-QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+QUARTER = re.compile(r"^((?:19|20|21)\d\d)-Q([1-4])$")  # years 1900-2199
 
 
 def check_quarter(quarter: str) -> int:
