@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 from yinghuo.testing.pytest_plugin import PG_ADMIN_URL, make_env
 
 #: one xdist worker runs them all, against one server (.ci/run distributes by --dist loadgroup)
-pytestmark = [pytest.mark.fuzz, pytest.mark.xdist_group("fuzz")]
+pytestmark = [pytest.mark.fuzz, pytest.mark.servers, pytest.mark.xdist_group("fuzz")]
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -202,3 +202,14 @@ def test_the_openapi_document_describes_the_errors_and_the_token(client):
     body = client.get(f"{BASE}/members/1").get_json()  # an error, in the documented shape
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
     json.dumps(spec)
+
+
+def test_the_words_that_differ_by_tenant_are_listed_and_the_document_points_to_them(client, make_tenant):
+    make_tenant("alpha", settings={"unit_types": ["county", "town", "village"],
+                                   "activity_categories": ["理论宣讲", "助老"]})
+    words = client.get(f"{BASE}/vocabulary").get_json()
+    assert words["unit_types"] == ["county", "town", "village"]
+    assert words["activity_categories"][:2] == ["理论宣讲", "助老"] and words["plugins"] == []
+    schemas = client.get("/api/openapi.json").get_json()["components"]["schemas"]
+    assert "/vocabulary" in schemas["Unit"]["properties"]["type"]["description"]
+    assert "/vocabulary" in schemas["Activity"]["properties"]["category"]["description"]

@@ -66,6 +66,7 @@ def _effects(app) -> tuple[int, int]:
         return tuple(conn.execute(text("SELECT count(*), count(DISTINCT subject) FROM fault_effects")).one())
 
 
+@pytest.mark.servers
 def test_two_hundred_jobs_and_ten_worker_kills_give_each_effect_exactly_once(app, make_tenant, redis, raw_sql):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("a real worker against PostgreSQL and Redis")

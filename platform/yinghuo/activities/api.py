@@ -24,7 +24,8 @@ class ActivitySchema(Schema):
     id = fields.Integer(dump_only=True)
     title = fields.String(required=True, validate=validate.Length(1, 200))
     description = fields.String(load_default="")
-    category = fields.String(required=True)
+    category = fields.String(required=True, metadata={
+        "description": "one of the tenant's activity categories, listed by GET /vocabulary"})
     unit_id = fields.Integer(allow_none=True, load_default=None)
     address = fields.String(load_default="", validate=validate.Length(max=300))
     latitude = fields.Float(allow_none=True, load_default=None, validate=validate.Range(-90, 90))
@@ -350,3 +351,21 @@ def hours_anomalies():
     """Hours for a second look, largest first: entered by hand, or above the time the
     person was checked in at the activity."""
     return checkins.hour_anomalies(g.member)
+
+
+class VocabularySchema(Schema):
+    unit_types = fields.List(fields.String(), metadata={"description": "what a unit's type may be here"})
+    activity_categories = fields.List(fields.String(),
+                                      metadata={"description": "what an activity's category may be here"})
+    plugins = fields.List(fields.String(), metadata={"description": "the plugins this tenant runs"})
+
+
+@blp.route("/vocabulary")
+@gate.public
+@blp.response(200, VocabularySchema)
+def vocabulary():
+    """The words this tenant's data uses that differ from tenant to tenant: its unit types and
+    activity categories (set in its settings, added to by its plugins) and its plugins."""
+    return {"unit_types": list(g.tenant.setting("unit_types") or []),
+            "activity_categories": services.categories(g.tenant),
+            "plugins": sorted(g.tenant.enabled_plugins)}

@@ -14,7 +14,8 @@ from . import services
 class UnitSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(1, 200))
-    type = fields.String(required=True, validate=validate.Length(1, 40))
+    type = fields.String(required=True, validate=validate.Length(1, 40), metadata={
+        "description": "one of the tenant's unit types, listed by GET /vocabulary (unit_types)"})
     parent_id = fields.Integer(load_default=None, allow_none=True)
     path = fields.String(dump_only=True)
     depth = fields.Integer(dump_only=True)
@@ -45,3 +46,4 @@ class Units(MethodView):
 def unit_subtree(unit_id):
     """A unit and its whole subtree."""
     return [services.unit_view(u) for u in services.subtree(services.get_unit(unit_id))]
+
