@@ -18,13 +18,12 @@ Each page fails on:
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from yinghuo.testing import CHINA, csp_violations, sign_in
+from yinghuo.testing import address_pattern, csp_violations, demo_morning, load_demo, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -53,17 +52,6 @@ def _catalog_msgids() -> set[str]:
                     if text and (" " in text.strip() or len(text) > 12):
                         ids.add(text)
     return ids
-
-
-def _frozen_moment() -> datetime:
-    """07:37 China time on the most recent such morning (cookies stay valid in the browser)."""
-    now = datetime.now(CHINA)
-    moment = now.replace(hour=7, minute=37, second=0, microsecond=0)
-    return moment if moment <= now else moment - timedelta(days=1)
-
-
-def _pattern(path: str) -> str:
-    return re.sub(r"/\d+(?=/|$)", "/{id}", re.sub(r"/[0-9a-f]{16,}(?=/|$)", "/{token}", path))
 
 
 def _findings(browser, lang: str, msgids: set[str]) -> list[str]:
@@ -115,7 +103,7 @@ def audit_tenant(browser, base: str, slug: str, lang: str, msgids: set[str]) -> 
         queue = [(url, DEPTH) for url in menu]
         while queue:
             url, depth = queue.pop(0)
-            pattern = _pattern(urlsplit(url).path)
+            pattern = address_pattern(urlsplit(url).path)
             if pattern in seen_patterns:
                 continue
             seen_patterns.add(pattern)
@@ -124,7 +112,7 @@ def audit_tenant(browser, base: str, slug: str, lang: str, msgids: set[str]) -> 
                 problems.setdefault(f"{role} {lang} {urlsplit(url).path}", []).append(finding)
             if depth:
                 queue += [(link, depth - 1) for link in _links(browser, "main a", base, slug)
-                          if _pattern(urlsplit(link).path) not in seen_patterns]
+                          if address_pattern(urlsplit(link).path) not in seen_patterns]
         assert len(seen_patterns) >= 3, f"{role} in {slug} reached only {seen_patterns}"
     return problems
 
@@ -132,12 +120,8 @@ def audit_tenant(browser, base: str, slug: str, lang: str, msgids: set[str]) -> 
 @pytest.fixture
 def demo(app, time_machine, request):
     """The demo, its people and data for the tenant under test only (the others exist)."""
-    time_machine.move_to(_frozen_moment(), tick=True)
-    from yinghuo.demo import load
-    from yinghuo.extensions import db
-    with app.app_context():
-        load(only={request.node.callspec.params["slug"]})
-        db.session.commit()
+    time_machine.move_to(demo_morning(), tick=True)
+    load_demo(app, only={request.node.callspec.params["slug"]})
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

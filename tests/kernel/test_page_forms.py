@@ -5,22 +5,21 @@ Chinese, and nothing may be written.
 
 The forms are not listed here. They are found the way a person finds them: from each role's
 menu, following the pages' links two deep (one page per kind of address), reading each
-``<form>`` with its fields and the values they hold. What makes the test *generated from the
-registered routes* is the last check: every page route that takes a POST must have been
-reached by some form (or be named in ``NOT_A_FORM`` with why).
+``<form>`` with its fields and the values they hold. The last test is generated from the
+registered routes: every page route that takes a POST, those no demo page showed a form for
+too, is sent bad text.
 """
 from __future__ import annotations
 
 import hashlib
 import re
 from collections import defaultdict
-from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 
-from yinghuo.testing import CHINA
+from yinghuo.testing import address_pattern, demo_morning, load_demo
 
 DEMO_SLUGS = ("qingcheng", "nmgdx", "hqxian", "jfxian", "sheng-dasai")
 ROLES = ("visitor", "volunteer", "leader", "admin")
@@ -33,11 +32,6 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 #: text fields: a NUL, a bell, and one character beyond what any field may hold
 BAD_TEXT = {"NUL": "甲\x00乙", "control": "甲\x07乙", "overlong": "长" * 20_001}
 NOT_A_NUMBER = "1 OR 1=1"
-#: page routes that take a POST but are no form of a page (with why)
-NOT_A_FORM = {
-    "pages.logout": "a sign-out button: nothing typed",
-    "console.logout": "a sign-out button: nothing typed",
-}
 #: what a request may change without being a write of what was sent: when the session was last used
 VOLATILE = {"accounts": {"last_seen_at", "last_login_at"}}
 
@@ -109,16 +103,6 @@ def _links(html: str, base: str, inside: str) -> list[str]:
         if urlsplit(url).path.startswith(inside) and not NOT_PAGES.search(url):
             found.append(url)
     return found
-
-
-def _pattern(path: str) -> str:
-    return re.sub(r"/\d+(?=/|$)", "/{id}", re.sub(r"/[0-9a-f]{16,}(?=/|$)", "/{token}", path))
-
-
-def _frozen_moment() -> datetime:
-    now = datetime.now(CHINA)
-    moment = now.replace(hour=7, minute=37, second=0, microsecond=0)
-    return moment if moment <= now else moment - timedelta(days=1)
 
 
 def _snapshot(app) -> dict[str, str]:
@@ -232,7 +216,7 @@ def crawl_forms(app, slug: str | None, role: str) -> dict[str, tuple[str, dict]]
     forms: dict[str, tuple[str, dict]] = {}
     while queue:
         url, depth = queue.pop(0)
-        pattern = _pattern(urlsplit(url).path)
+        pattern = address_pattern(urlsplit(url).path)
         if url in seen[pattern] or len(seen[pattern]) >= SAMPLES:
             continue
         seen[pattern].add(url)
@@ -244,7 +228,7 @@ def crawl_forms(app, slug: str | None, role: str) -> dict[str, tuple[str, dict]]
         parser.feed(html)
         for form in parser.forms:
             action = urljoin(url, form["action"] or url)
-            key = f"{form['method']} {_pattern(urlsplit(action).path)}"
+            key = f"{form['method']} {address_pattern(urlsplit(action).path)}"
             if key.endswith("/logout") or not form["fields"] and not form["buttons"]:
                 continue
             forms.setdefault(key, (url, form))
@@ -252,21 +236,14 @@ def crawl_forms(app, slug: str | None, role: str) -> dict[str, tuple[str, dict]]
             links = _links(html, base, inside) + [_filled(url, form) for form in parser.forms
                                                    if form["method"] == "get"]
             queue += [(link, depth - 1) for link in links if urlsplit(link).path.startswith(inside)
-                      and len(seen[_pattern(urlsplit(link).path)]) < SAMPLES]
+                      and len(seen[address_pattern(urlsplit(link).path)]) < SAMPLES]
     return forms
 
 
 @pytest.fixture
 def demo(app, time_machine, request):
-    time_machine.move_to(_frozen_moment(), tick=True)
-    from yinghuo.demo import load
-    from yinghuo.extensions import db
-    with app.app_context():
-        load(only={request.node.callspec.params["slug"]})
-        db.session.commit()
-
-
-REACHED: dict[str, set[str]] = defaultdict(set)
+    time_machine.move_to(demo_morning(), tick=True)
+    load_demo(app, only={request.node.callspec.params["slug"]})
 
 
 @pytest.mark.parametrize("slug", DEMO_SLUGS)
@@ -277,7 +254,6 @@ def test_bad_input_on_every_form_is_a_4xx_in_chinese_and_writes_nothing(demo, ap
         client = app.test_client()
         _sign_in(client, slug, role)
         for key, (url, form) in sorted(forms.items()):
-            REACHED[slug].add(key)
             before = _snapshot(app)
             for what, field, values in _cases(form):
                 action, r = _send(client, form, url, values)
@@ -316,12 +292,8 @@ def test_every_page_route_that_takes_a_post_refuses_bad_text_in_chinese_and_writ
     of the demo showed too (a form shown only in some state, or with mail set up), is sent
     each bad text in a field; the check comes before any view, so what the view would do with
     a well-formed value does not matter."""
-    time_machine.move_to(_frozen_moment(), tick=True)
-    from yinghuo.demo import load
-    from yinghuo.extensions import db
-    with app.app_context():
-        load(only={"nmgdx"})
-        db.session.commit()
+    time_machine.move_to(demo_morning(), tick=True)
+    load_demo(app, only={"nmgdx"})
     client = app.test_client()
     _sign_in(client, "nmgdx", "admin")
     rules = _post_page_rules(app)

@@ -7,7 +7,8 @@ from contextlib import contextmanager
 
 from .clock import CHINA, Clock
 
-__all__ = ["CHINA", "Clock", "as_operator", "csp_violations", "sign_in", "wait_for"]
+__all__ = ["CHINA", "Clock", "address_pattern", "as_operator", "csp_violations", "demo_morning", "load_demo",
+           "sign_in", "wait_for"]
 
 
 def csp_violations(browser) -> list[str]:
@@ -42,3 +43,27 @@ def sign_in(browser, base: str, slug: str, email: str, password: str = "Passw0rd
     browser.find_element(By.NAME, "password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
     wait_for(browser).until(EC.url_changes(f"{base}/t/{slug}/login"))
+
+
+def demo_morning():
+    """07:37 China time on the most recent such morning: a time at which 23:37 on a page can
+    only be UTC leaking through (the page audit and the page-form test stand the clock there)."""
+    from datetime import datetime, timedelta
+    now = datetime.now(CHINA)
+    moment = now.replace(hour=7, minute=37, second=0, microsecond=0)
+    return moment if moment <= now else moment - timedelta(days=1)
+
+
+def address_pattern(path: str) -> str:
+    """A page's kind of address: ``/activities/7`` and ``/activities/9`` are ``/activities/{id}``."""
+    import re
+    return re.sub(r"/\d+(?=/|$)", "/{id}", re.sub(r"/[0-9a-f]{16,}(?=/|$)", "/{token}", path))
+
+
+def load_demo(app, only: set[str] | None = None) -> None:
+    """``yinghuo demo`` into the test database (people and data for ``only`` the given slugs)."""
+    from ..demo import load
+    from ..extensions import db
+    with app.app_context():
+        load(only=only)
+        db.session.commit()
