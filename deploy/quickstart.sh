@@ -13,4 +13,4 @@ python3 -m venv .venv
 unset DATABASE_URL REDIS_URL
 .venv/bin/yinghuo demo
 echo "Yinghuo is at http://127.0.0.1:8000/login (operator@yinghuo.demo / Yinghuo2026)"
-exec .venv/bin/gunicorn -c deploy/gunicorn.conf.py yinghuo.wsgi:app
+exec .venv/bin/gunicorn -c python:yinghuo.gunicorn_conf yinghuo.wsgi:app

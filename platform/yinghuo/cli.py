@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -17,19 +18,56 @@ from .extensions import db
 
 
 class AppGroup(click.Group):
-    """Creates the app once, runs each command in its context, turns errors into exit 2."""
+    """Creates the app once and runs each command in its context. Every failure, a usage
+    mistake as much as an unreachable database, ends as one line ``error: …`` and exit code 2
+    (``YINGHUO_DEBUG=1`` shows the traceback instead)."""
 
-    def invoke(self, ctx):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
-            return super().invoke(ctx)
-        except (DomainError, ConfigError) as exc:
-            fields = getattr(exc, "fields", None)
-            detail = f" {json.dumps(fields, ensure_ascii=False)}" if fields else ""
-            click.echo(f"error: {getattr(exc, 'message', str(exc))}{detail}", err=True)
-            ctx.exit(2)
-        except CommandError as exc:  # migrations: a state to fix, not a traceback
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(1)
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # a bare group: its help, not an error
+            click.echo(exc.ctx.get_help())
+            sys.exit(0)
+        except click.exceptions.Abort:
+            click.echo("error: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            if os.environ.get("YINGHUO_DEBUG") == "1":
+                raise
+            click.echo(f"error: {describe(exc)}", err=True)
+            sys.exit(2)
+        code = rv if isinstance(rv, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return rv
+
+
+def describe(exc: BaseException) -> str:
+    """One line saying what went wrong, naming the setting, option or service at fault."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+    if isinstance(exc, (DomainError,)):
+        fields = getattr(exc, "fields", None)
+        text = getattr(exc, "message", str(exc)) + (f" {json.dumps(fields, ensure_ascii=False)}" if fields else "")
+    elif isinstance(exc, click.UsageError):
+        where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        text = exc.format_message() + where
+    elif isinstance(exc, click.ClickException):
+        text = exc.format_message()
+    elif isinstance(exc, OperationalError):
+        text = f"the database cannot be reached or refused: {_first_line(exc.orig)} (check DATABASE_URL; 'yinghuo doctor')"
+    elif isinstance(exc, DBAPIError):
+        text = f"the database refused: {_first_line(exc.orig)}"
+    elif type(exc).__module__.startswith("redis"):
+        text = f"Redis: {_first_line(exc)} (check REDIS_URL; 'yinghuo doctor')"
+    elif isinstance(exc, (ConfigError, CommandError, OSError)):
+        text = str(exc)
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return " ".join(text.split()) or type(exc).__name__
+
+
+def _first_line(exc) -> str:
+    return next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
 
 
 @click.group(cls=AppGroup)
@@ -39,11 +77,7 @@ def cli(ctx):
     from .app import create_app
     if ctx.invoked_subcommand is None or "--help" in sys.argv:
         return
-    try:
-        app = create_app()
-    except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        ctx.exit(2)
+    app = create_app()
     ctx.obj = app
     ctx.with_resource(app.app_context())
     ctx.with_resource(acting_as("cli"))
@@ -230,10 +264,33 @@ def tenant_resume(slug):
 @tenant_group.command("apply")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def tenant_apply(path):
-    """Apply a tenant file or the tenants/ folder: idempotent, prints what changed."""
+    """Apply a tenant file or a folder of them: idempotent, prints what changed."""
     from .tenancy.files import apply_path
     for line in apply_path(path):
         click.echo(line)
+
+
+@tenant_group.command("samples")
+@click.option("--copy", "target", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="copy the sample tenant files into this folder, to edit and apply")
+def tenant_samples(target):
+    """List the sample tenant files that come with Yinghuo, or copy them to a folder."""
+    import shutil
+    from .demo import sample_tenants_dir
+    files = sorted(sample_tenants_dir().glob("*.toml"))
+    if target is None:
+        for path in files:
+            click.echo(str(path))
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    kept = []
+    for path in files:
+        if (target / path.name).exists():
+            kept.append(path.name)  # never overwrite what an operator edited
+            continue
+        shutil.copyfile(path, target / path.name)
+    click.echo(f"{len(files) - len(kept)} sample tenant file(s) copied to {target}"
+               + (f"; kept the existing {', '.join(kept)}" if kept else ""))
 
 
 # --- plugins, demo, worker, serve ---------------------------------------------------------
@@ -255,9 +312,9 @@ def plugins_list():
 
 @cli.command("demo")
 @click.option("--tenants", "tenants_dir", default=None, type=click.Path(path_type=Path),
-              help="folder of tenant files (default: the repository's tenants/)")
+              help="folder of tenant files (default: the samples, 'yinghuo tenant samples')")
 def demo(tenants_dir):
-    """Migrate, apply tenants/ and load believable demo data (idempotent)."""
+    """Migrate, apply the sample tenants and load believable demo data (idempotent)."""
     from . import demo as demo_mod, migrate
     migrate.upgrade()
     for line in demo_mod.load(tenants_dir):
@@ -286,6 +343,31 @@ def jobs_sweep(older_than):
     """Queue again (or, without Redis, run) every call whose run never finished."""
     from . import jobs
     click.echo(f"{jobs.sweep_outbox(stale_seconds=older_than)} job(s) queued again")
+
+
+@cli.group("periodic")
+def periodic_group():
+    """Periodic jobs (reminders, retention, the outbox sweep)."""
+
+
+@periodic_group.command("run")
+def periodic_run():
+    """Run every periodic job whose current slot has not run yet (once per slot, whoever asks)."""
+    from . import periodic
+    ran = periodic.run_due()
+    click.echo(f"{len(ran)} periodic job(s) run" + (f": {', '.join(ran)}" if ran else ""))
+
+
+@periodic_group.command("list")
+def periodic_list():
+    """Each periodic job with its interval and its last run."""
+    from . import periodic
+    for row in periodic.last_runs():
+        last = row["last"]
+        when = "never" if last is None else (
+            f"{last['started_at']:%Y-%m-%d %H:%M:%S} UTC by {last['runner']}, {last['tenants']} tenant(s)"
+            + (f", {last['failures']} failed: {last['error']}" if last["failures"] else ""))
+        click.echo(f"{row['func']:<55} every {row['interval_seconds']:>6} s  last: {when}")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ SETTINGS_TABLE = [
      "(tests only: fast to guess)"),
     ("YINGHUO_RATE_LIMITS", "the defaults of yinghuo/ratelimit.py",
      "space-separated name=limits, e.g. 'vote=60/minute;600/day vote_burst=50/minute'"),
+    ("YINGHUO_PERIODIC_POLL", "20", "without REDIS_URL: seconds between the periodic-job runner's rounds in "
+     "the web processes (yinghuo.periodic)"),
     ("YINGHUO_PROXIES", "0", "reverse proxies in front whose X-Forwarded-For/-Proto/-Host are believed "
      "(1 behind one nginx); 0 believes none, so a client cannot claim another address"),
 ]
@@ -64,6 +66,8 @@ class Settings:
     proxies: int = 0
     #: argon2-cffi profile for new password hashes (existing hashes carry their own parameters)
     password_profile: str = "RFC_9106_LOW_MEMORY"
+    #: seconds between the periodic runner's rounds (no Redis)
+    periodic_poll: float = 20.0
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -89,8 +93,15 @@ class Settings:
         profile = (env.get("YINGHUO_PASSWORD_PROFILE") or "RFC_9106_LOW_MEMORY").strip()
         if profile not in PASSWORD_PROFILES:
             raise ConfigError(f"YINGHUO_PASSWORD_PROFILE: expected one of {', '.join(PASSWORD_PROFILES)}, got {profile!r}")
+        poll = (env.get("YINGHUO_PERIODIC_POLL") or "20").strip()
+        try:
+            periodic_poll = float(poll)
+        except ValueError:
+            periodic_poll = -1.0
+        if not 0.1 <= periodic_poll <= 3600:
+            raise ConfigError(f"YINGHUO_PERIODIC_POLL: expected seconds from 0.1 to 3600, got {poll!r}")
         return cls(
-            database_url=database_url, password_profile=profile, redis_url=redis_url, secret_key=secret,
+            periodic_poll=periodic_poll, database_url=database_url, password_profile=profile, redis_url=redis_url, secret_key=secret,
             data_keys=keys, current_key_id=current, instance_path=instance, app_role=role,
             plugins=[p.strip() for p in plugins.split(",") if p.strip()] if plugins else None,
             trace_hooks=env.get("YINGHUO_TRACE_HOOKS") == "1", proxies=int(proxies),

@@ -1,4 +1,4 @@
-"""``yinghuo demo``: apply tenants/ and load believable demo people (idempotent)."""
+"""``yinghuo demo``: apply the sample tenants and load believable demo people (idempotent)."""
 from __future__ import annotations
 
 import random
@@ -25,8 +25,9 @@ GIVEN = "志强秀英建华丽娟海燕晓明玉兰国庆桂芳文杰春梅红�
 REGIONS = ["150102", "150104", "150121", "150122", "150123"]
 
 
-def repo_tenants_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "tenants"
+def sample_tenants_dir() -> Path:
+    """The sample tenant files, inside the package (an installed wheel carries them)."""
+    return Path(__file__).resolve().parent / "sample_tenants"
 
 
 def load(tenants_dir: Path | None = None, *, only: set[str] | None = None) -> list[str]:
@@ -34,7 +35,7 @@ def load(tenants_dir: Path | None = None, *, only: set[str] | None = None) -> li
     data; with ``only``, every tenant still exists (hubs and their children) but only those
     slugs get people and data (the page audit loads one tenant a test)."""
     with tenant_scope(None, operator=True):  # tenants and their plugins are the platform operator's to write
-        report = apply_path(tenants_dir or repo_tenants_dir())
+        report = apply_path(tenants_dir or sample_tenants_dir())
     report.append(_operator())
     for tenant in db.session.scalars(select(Tenant).order_by(Tenant.slug)).all():
         if only is not None and tenant.slug not in only:

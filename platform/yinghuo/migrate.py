@@ -1,11 +1,11 @@
 """Alembic wiring: one environment, one version table, one branch per owner.
 
-The kernel's revisions live in ``migrations/versions`` (branch "kernel"); each plugin's
+The kernel's revisions live in ``yinghuo/migrations/versions`` (branch "kernel", inside the
+package so an installed wheel carries them); each plugin's
 manifest names its own folder (branch = plugin name). ``upgrade()`` applies every head.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from alembic import command
@@ -14,14 +14,7 @@ from flask import current_app
 
 
 def migrations_dir() -> Path:
-    env = os.environ.get("YINGHUO_MIGRATIONS")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[2] / "migrations", here.parent / "migrations"):
-        if (candidate / "env.py").exists():
-            return candidate
-    raise RuntimeError("cannot find the migrations folder; set YINGHUO_MIGRATIONS")
+    return Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config() -> Config:

@@ -9,3 +9,4 @@ from .notifications.models import Notification  # noqa: F401
 from .certificates.models import Certificate, VerificationCode  # noqa: F401
 from .sheets.models import ExportJob, ImportBatch  # noqa: F401
 from .jobs import OutboxJob  # noqa: F401
+from .periodic import PeriodicRun  # noqa: F401

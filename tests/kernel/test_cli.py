@@ -120,8 +120,8 @@ def test_file_naming_an_unknown_plugin_rolls_back_the_whole_folder(run, tmp_path
 
 
 def test_repository_tenant_files_apply_cleanly(run):
-    from yinghuo.demo import repo_tenants_dir
-    result = run("tenant", "apply", str(repo_tenants_dir()))
+    from yinghuo.demo import sample_tenants_dir
+    result = run("tenant", "apply", str(sample_tenants_dir()))
     assert result.exit_code == 0, result.output
     rows = {t["slug"]: t for t in json.loads(run("tenant", "list", "--json").output)}
     assert len(rows) >= 5

@@ -30,6 +30,28 @@ def _pg_url(name: str) -> str:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
+@pytest.fixture
+def empty_pg_database():
+    """``empty_pg_database("backup")`` makes an empty PostgreSQL database for this test and gives
+    its URL (``postgresql://…``); it is dropped afterwards. For tests that run real commands
+    against their own database (installs, restores)."""
+    made = []
+    admin = create_engine(_pg_url("postgres").replace("postgresql://", "postgresql+psycopg://"),
+                          isolation_level="AUTOCOMMIT")
+
+    def make(purpose: str) -> str:
+        name = f"yh_{purpose}_{os.getpid()}_{secrets.token_hex(3)}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        made.append(name)
+        return _pg_url(name)
+    yield make
+    with admin.connect() as conn:
+        for name in made:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """A fresh, migrated database for this test run."""

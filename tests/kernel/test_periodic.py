@@ -1,0 +1,144 @@
+"""Periodic jobs without Redis (issue 17): each job's slot runs once, whoever asks; in gunicorn
+one worker at a time runs them, and another takes over when it dies."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from yinghuo import jobs, periodic
+from yinghuo.db.context import tenant_scope
+from yinghuo.extensions import db
+from yinghuo.testing import sample_plugin
+
+T0 = datetime(2027, 3, 1, 4, 10, tzinfo=timezone.utc)
+
+
+def _runs(app) -> list[tuple[str, int, str]]:
+    with app.app_context(), tenant_scope(None, operator=True):
+        rows = db.session.scalars(select(periodic.PeriodicRun).order_by(periodic.PeriodicRun.slot)).all()
+        return [(r.job_id, r.slot, r.runner, r.finished_at is not None, r.tenants) for r in rows]
+
+
+def test_each_slot_runs_once_for_the_tenants_that_enabled_the_plugin(app, make_tenant):
+    on = make_tenant("on", plugins=["sample"])
+    make_tenant("off")
+    sample_plugin.CALLS.clear()
+    with app.app_context():
+        declared = jobs.periodic_jobs(app.extensions["yinghuo"].host)
+        [nightly] = [j for j, (plugin, _) in declared.items() if plugin == "sample"]
+        assert sorted(periodic.run_due(T0, runner="a")) == sorted(declared)
+        assert periodic.run_due(T0 + timedelta(seconds=5), runner="b") == []   # same slots: claimed
+        later = periodic.run_due(T0 + timedelta(minutes=1), runner="b")        # the minute's sweep only
+        assert nightly not in later and later
+        assert nightly in periodic.run_due(T0 + timedelta(hours=1), runner="b")
+    assert [c for c in sample_plugin.CALLS if c[0] == "nightly"] == [("nightly", on, None)] * 2
+    mine = [r for r in _runs(app) if r[0] == nightly]
+    assert [(r[2], r[3], r[4]) for r in mine] == [("a", True, 1), ("b", True, 1)]
+    assert mine[1][1] - mine[0][1] == 3600
+
+
+def test_a_failing_tenant_is_recorded_and_the_others_still_run(app, make_tenant, monkeypatch):
+    first, second = make_tenant("one", plugins=["sample"]), make_tenant("two", plugins=["sample"])
+    sample_plugin.CALLS.clear()
+
+    def nightly(tenant_id):
+        if tenant_id == first:
+            raise RuntimeError("磁盘已满")
+        sample_plugin.CALLS.append(("nightly", tenant_id, None))
+    monkeypatch.setattr(sample_plugin, "nightly", nightly)
+    with app.app_context():
+        periodic.run_due(T0, runner="a")
+        [row] = [r for r in periodic.last_runs() if r["plugin"] == "sample"]
+    assert sample_plugin.CALLS == [("nightly", second, None)]
+    assert row["last"]["tenants"] == 2 and row["last"]["failures"] == 1 and "磁盘已满" in row["last"]["error"]
+
+
+def test_runs_older_than_two_weeks_are_forgotten(app):
+    with app.app_context():
+        periodic.run_due(T0, runner="a")
+        periodic.run_due(T0 + periodic.KEEP + timedelta(days=1), runner="a")
+    slots = {r[1] for r in _runs(app)}
+    assert min(slots) >= int((T0 + timedelta(days=1)).timestamp())
+
+
+def test_with_redis_the_web_processes_run_no_runner(app, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert periodic.start_runner(app) is None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(predicate, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = predicate()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"waited {seconds} s for {what}")
+
+
+@pytest.mark.servers
+def test_in_gunicorn_one_worker_runs_them_and_another_takes_over_when_it_dies(app, tmp_path):
+    """The quick start (no REDIS_URL): gunicorn with three workers; the periodic jobs run, each
+    slot by one process; SIGKILL that worker and another one runs the next slot."""
+    settings = app.extensions["yinghuo"].settings
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"].replace("+psycopg", ""),
+           "YINGHUO_INSTANCE": str(settings.instance_path), "SECRET_KEY": settings.secret_key,
+           "YINGHUO_DATA_KEY": "k1:" + "A" * 43 + "=", "YINGHUO_PASSWORD_PROFILE": "CHEAPEST",
+           "YINGHUO_EXTRA_PLUGINS": "yinghuo.testing.sample_plugin", "YINGHUO_PERIODIC_POLL": "0.3",
+           "YINGHUO_WORKERS": "3", "YINGHUO_BIND": f"127.0.0.1:{_free_port()}"}
+    env.pop("REDIS_URL", None)
+    with app.app_context():
+        declared = set(jobs.periodic_jobs(app.extensions["yinghuo"].host))
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:yinghuo.gunicorn_conf",
+                               "yinghuo.wsgi:app"], cwd=tmp_path, env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        rows = _wait(lambda: (r := _runs(app)) and declared <= {x[0] for x in r} and r, 60, "every job to run")
+        runners = {r[2] for r in rows}
+        assert len(runners) == 1 and len(rows) == len({r[0] for r in rows}), rows  # one process, one slot each
+        holder = int(runners.pop().rsplit(":", 1)[1])
+        assert holder != server.pid  # a worker, not the master
+        os.kill(holder, signal.SIGKILL)
+        with app.app_context(), tenant_scope(None, operator=True):  # forget the runs: the slots are due again
+            db.session.execute(periodic.PeriodicRun.__table__.delete())
+            db.session.commit()
+        rows = _wait(lambda: (r := _runs(app)) and declared <= {x[0] for x in r} and r, 60, "a new runner")
+        runners = {r[2] for r in rows}
+        assert len(runners) == 1 and int(runners.pop().rsplit(":", 1)[1]) not in (holder, server.pid)
+        assert Path(settings.instance_path, "periodic.lock").exists()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def test_the_command_line_runs_what_is_due_and_lists_the_last_runs(app, monkeypatch, time_machine):
+    time_machine.move_to(T0, tick=False)  # both runs in one minute's slot
+    from click.testing import CliRunner
+    from yinghuo.cli import cli
+    settings = app.extensions["yinghuo"].settings
+    for name, value in {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"].replace("+psycopg", ""),
+                        "YINGHUO_INSTANCE": str(settings.instance_path), "SECRET_KEY": settings.secret_key,
+                        "YINGHUO_DATA_KEY": "k1:" + "A" * 43 + "=", "YINGHUO_PASSWORD_PROFILE": "CHEAPEST",
+                        "YINGHUO_EXTRA_PLUGINS": "yinghuo.testing.sample_plugin"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    before = CliRunner().invoke(cli, ["periodic", "list"], catch_exceptions=False).output
+    assert "yinghuo.jobs.sweep_outbox" in before and "last: never" in before
+    first = CliRunner().invoke(cli, ["periodic", "run"], catch_exceptions=False).output
+    again = CliRunner().invoke(cli, ["periodic", "run"], catch_exceptions=False).output
+    assert int(first.split()[0]) >= 3 and again.startswith("0 periodic")
+    after = CliRunner().invoke(cli, ["periodic", "list"], catch_exceptions=False).output
+    assert "last: never" not in after and "UTC by" in after
