@@ -75,8 +75,8 @@ def _first_line(exc) -> str:
 def cli(ctx):
     """Yinghuo (萤火): volunteer service platform."""
     from .app import create_app
-    if ctx.invoked_subcommand is None or "--help" in sys.argv:
-        return
+    if ctx.invoked_subcommand in (None, "doctor") or "--help" in sys.argv:
+        return  # the doctor checks the settings and services one by one itself
     app = create_app()
     ctx.obj = app
     ctx.with_resource(app.app_context())
@@ -343,6 +343,22 @@ def jobs_sweep(older_than):
     """Queue again (or, without Redis, run) every call whose run never finished."""
     from . import jobs
     click.echo(f"{jobs.sweep_outbox(stale_seconds=older_than)} job(s) queued again")
+
+
+@cli.command("doctor")
+def doctor():
+    """Check the settings, PostgreSQL roles, Redis, the PDF font: what is wrong and how to fix it."""
+    from . import doctor as checks
+    findings = checks.run()
+    for f in findings:
+        click.echo(f"{f.status:<5} {f.check:<18} {f.detail}")
+        if f.fix and f.status != "ok":
+            click.echo(f"{'':<24} fix: {f.fix}")
+    failed = [f.check for f in findings if f.status == "fail"]
+    if failed:
+        raise click.ClickException(f"{len(failed)} check(s) failed: {', '.join(failed)}")
+    warnings = sum(f.status == "warn" for f in findings)
+    click.echo(f"all checks passed ({warnings} warning(s))")
 
 
 @cli.group("periodic")

@@ -38,6 +38,8 @@ SETTINGS_TABLE = [
      "space-separated name=limits, e.g. 'vote=60/minute;600/day vote_burst=50/minute'"),
     ("YINGHUO_PERIODIC_POLL", "20", "without REDIS_URL: seconds between the periodic-job runner's rounds in "
      "the web processes (yinghuo.periodic)"),
+    ("YINGHUO_BIND", "127.0.0.1:8000", "address gunicorn listens on (yinghuo.gunicorn_conf)"),
+    ("YINGHUO_WORKERS", "(2 x cores) + 1", "gunicorn worker processes (yinghuo.gunicorn_conf)"),
     ("YINGHUO_PROXIES", "0", "reverse proxies in front whose X-Forwarded-For/-Proto/-Host are believed "
      "(1 behind one nginx); 0 believes none, so a client cannot claim another address"),
 ]
