@@ -38,7 +38,15 @@ fi
 
 echo "== PostgreSQL: owner role and database"
 systemctl enable --now postgresql >/dev/null 2>&1 || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start || true
-runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -v owner=yinghuo -v dbname=yinghuo -f "$here/postgres-setup.sql"
+runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -v owner=yinghuo -v backup=yinghuo_backup -v dbname=yinghuo \
+  -f "$here/postgres-setup.sql"
+# the yinghuo system user may also connect as yinghuo_backup (peer authentication with a map),
+# ahead of Debian's catch-all 'local all all peer' line
+hba="$(runuser -u postgres -- psql -Atc 'SHOW hba_file')"
+ident="$(runuser -u postgres -- psql -Atc 'SHOW ident_file')"
+grep -q '^yinghuo ' "$ident" || printf 'yinghuo yinghuo yinghuo\nyinghuo yinghuo yinghuo_backup\n' >> "$ident"
+grep -q 'map=yinghuo' "$hba" || sed -i '0,/^local/s//local   yinghuo   yinghuo,yinghuo_backup   peer map=yinghuo\nlocal/' "$hba"
+runuser -u postgres -- psql -qc 'SELECT pg_reload_conf()' >/dev/null
 
 echo "== Redis: append-only file, so queued jobs survive a restart"
 conf=/etc/redis/redis.conf

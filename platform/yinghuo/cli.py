@@ -59,7 +59,7 @@ def describe(exc: BaseException) -> str:
         text = f"the database refused: {_first_line(exc.orig)}"
     elif type(exc).__module__.startswith("redis"):
         text = f"Redis: {_first_line(exc)} (check REDIS_URL; 'yinghuo doctor')"
-    elif isinstance(exc, (ConfigError, CommandError, OSError)):
+    elif isinstance(exc, (ConfigError, CommandError, OSError)) or type(exc).__name__ == "BackupError":
         text = str(exc)
     else:
         text = f"{type(exc).__name__}: {exc}"
@@ -343,6 +343,32 @@ def jobs_sweep(older_than):
     """Queue again (or, without Redis, run) every call whose run never finished."""
     from . import jobs
     click.echo(f"{jobs.sweep_outbox(stale_seconds=older_than)} job(s) queued again")
+
+
+@cli.command("backup")
+@click.option("--to", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="folder for the backup file (yinghuo-<UTC time>.tar)")
+@click.option("--keep", type=click.IntRange(1, 10_000), default=None, help="keep only the newest N backups there")
+def backup_command(folder, keep):
+    """Back up the database (pg_dump, or SQLite's copy) and the instance folder's files into one tar file."""
+    from . import backup
+    path = backup.backup(current_app, folder, keep=keep)
+    click.echo(f"backup written: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+
+
+@cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(archive):
+    """Restore a backup into the empty database of DATABASE_URL and the instance folder, then
+    bring the schema up to this version."""
+    from . import backup, migrate
+    done = backup.restore(archive, current_app.extensions["yinghuo"].settings)
+    migrate.upgrade()
+    manifest = done["manifest"]
+    click.echo(f"restored the backup of {manifest['created_at']} (version {manifest['version']}); schema up to date")
+    if done["replaced"]:
+        click.echo(f"instance files replaced by the backup's (old ones kept as *.before-restore): "
+                   f"{', '.join(done['replaced'])}; restart the app and the worker")
 
 
 @cli.command("doctor")

@@ -25,6 +25,8 @@ SETTINGS_TABLE = [
     ("YINGHUO_DATA_KEY", "generated into the instance folder",
      "keys for personal fields: 'kid:base64(32 bytes)', several comma-separated, first one current"),
     ("YINGHUO_INSTANCE", "./instance", "folder for the SQLite file and generated keys"),
+    ("YINGHUO_BACKUP_DATABASE_URL", "DATABASE_URL", "the role 'yinghuo backup' dumps as: BYPASSRLS and read-only "
+     "(deploy/postgres-setup.sql makes yinghuo_backup), since row-level security is forced on the owner too"),
     ("YINGHUO_APP_ROLE", "yinghuo_app", "PostgreSQL role the app switches to (no superuser, no BYPASSRLS)"),
     ("YINGHUO_PLUGINS", "all installed", "comma-separated plugin names to load (default: every entry point)"),
     ("YINGHUO_SMTP_URL", "unset", "smtp://user:password@host:port (or smtps://): turns on the email channel"),

@@ -39,6 +39,7 @@ def run(env: dict | None = None) -> list[Finding]:
     found += database
     if postgres and database[0].status == "ok":
         found += _guarded("app role", _roles, settings)
+        found += _guarded("backup role", _backup_role, env, settings)
     if database[0].status == "ok" and not any(f.status == "fail" for f in found):
         found += _guarded("schema", _schema_and_periodic, env)
     found += _redis(settings.redis_url, postgres)
@@ -136,6 +137,26 @@ def _roles(settings: Settings) -> list[Finding]:
     else:
         found.append(Finding("owner role", "ok", f"{me.rolname}: no superuser, no BYPASSRLS"))
     return found
+
+
+def _backup_role(env: dict, settings: Settings) -> list[Finding]:
+    """``yinghuo backup`` must read past the forced row-level security: a BYPASSRLS role."""
+    from sqlalchemy import text
+
+    from .config import normalise_database_url
+    url = env.get("YINGHUO_BACKUP_DATABASE_URL")
+    try:
+        with _engine(normalise_database_url(url) if url else settings.database_url).connect() as conn:
+            name, able = conn.execute(text("SELECT rolname, rolsuper OR rolbypassrls FROM pg_roles "
+                                           "WHERE rolname = current_user")).one()
+    except Exception as exc:
+        first = next((line for line in str(getattr(exc, "orig", exc)).splitlines() if line.strip()), type(exc).__name__)
+        return [Finding("backup role", "fail", f"cannot connect: {first.strip()}", "check YINGHUO_BACKUP_DATABASE_URL")]
+    if able:
+        return [Finding("backup role", "ok", f"backups dump as {name}, which reads past row-level security")]
+    return [Finding("backup role", "warn" if not url else "fail",
+                    f"'yinghuo backup' as {name} would be refused: row-level security is forced on it",
+                    "set YINGHUO_BACKUP_DATABASE_URL to the BYPASSRLS role deploy/postgres-setup.sql makes (yinghuo_backup)")]
 
 
 def _schema_and_periodic(env: dict) -> list[Finding]:

@@ -91,21 +91,25 @@ def owner_role():
     if os.environ.get("YINGHUO_TEST_DB", "postgresql") == "sqlite":
         pytest.skip("PostgreSQL set-up")
     suffix = secrets.token_hex(3)
-    owner, dbname = f"yh_owner_{suffix}", f"yh_setup_{suffix}"
+    owner, backup, dbname = f"yh_owner_{suffix}", f"yh_backup_{suffix}", f"yh_setup_{suffix}"
     admin_url = PG.replace("postgresql://", "postgresql+psycopg://")
     for _ in range(2):
         result = subprocess.run(["psql", PG, "-q", "-v", "ON_ERROR_STOP=1", "-v", f"owner={owner}",
-                                 "-v", f"dbname={dbname}", "-f", str(DEPLOY / "postgres-setup.sql")],
+                                 "-v", f"backup={backup}", "-v", f"dbname={dbname}", "-f", str(DEPLOY / "postgres-setup.sql")],
                                 capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
     server = urlsplit(PG)
-    yield owner, f"postgresql://{owner}@{server.hostname}:{server.port or 5432}/{dbname}"
+    base = f"postgresql://{{}}@{server.hostname}:{server.port or 5432}/{{}}"
+    yield {"owner": owner, "url": base.format(owner, dbname), "backup_url": base.format(backup, dbname),
+           "restore_url": base.format(owner, f"{dbname}_restored")}
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
-        conn.execute(text(f'REASSIGN OWNED BY "{owner}" TO CURRENT_USER'))
-        conn.execute(text(f'DROP OWNED BY "{owner}"'))
-        conn.execute(text(f'DROP ROLE IF EXISTS "{owner}"'))
+        for name in (dbname, f"{dbname}_restored"):
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for role in (owner, backup):
+            conn.execute(text(f'REASSIGN OWNED BY "{role}" TO CURRENT_USER'))
+            conn.execute(text(f'DROP OWNED BY "{role}"'))
+            conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
     engine.dispose()
 
 
@@ -121,7 +125,7 @@ def _doctor_env(url: str, tmp_path: Path, **extra) -> dict:
 
 
 def test_a_plain_owner_role_migrates_and_the_doctor_passes_it(owner_role, tmp_path):
-    owner, url = owner_role
+    owner, url = owner_role["owner"], owner_role["url"]
     env = _doctor_env(url, tmp_path)
     before = _cli(env, "doctor")
     # before the first upgrade the owner cannot switch to the app role yet (on a new cluster: no such role)
@@ -129,10 +133,13 @@ def test_a_plain_owner_role_migrates_and_the_doctor_passes_it(owner_role, tmp_pa
     assert before.output.strip().splitlines()[-1] == "error: 1 check(s) failed: app role"
     upgrade = _cli(env, "db", "upgrade")
     assert upgrade.exit_code == 0, upgrade.output
+    assert "warn  backup role" in _cli(env, "doctor").output   # the owner cannot dump past row-level security
+    env["YINGHUO_BACKUP_DATABASE_URL"] = owner_role["backup_url"]
     report = _cli(env, "doctor")
     assert report.exit_code == 0, report.output
     assert f"ok    owner role         {owner}: no superuser, no BYPASSRLS" in report.output
     assert "ok    app role           yinghuo_app: no superuser, no BYPASSRLS" in report.output
+    assert "ok    backup role" in report.output
     assert "ok    pdf font" in report.output and "all checks passed" in report.output
 
 
@@ -156,3 +163,41 @@ def test_the_doctor_names_what_is_wrong_and_the_fix(app, tmp_path, raw_sql):
             raw_sql(f"DROP ROLE {role}")
     broken = _cli({**env, "YINGHUO_DATA_KEY": "short"}, "doctor")
     assert broken.exit_code == 2 and "fail  settings           YINGHUO_DATA_KEY" in broken.output
+
+
+def test_backups_read_past_row_level_security_as_the_backup_role_and_restore_as_the_owner(owner_role, tmp_path):
+    """Row-level security is forced on the owner: its own pg_dump is refused with the setting to
+    use; the backup role (BYPASSRLS, read-only) dumps; the plain owner restores into its new
+    database, policies and grants included."""
+    env = _doctor_env(owner_role["url"], tmp_path / "instance")
+    assert _cli(env, "db", "upgrade").exit_code == 0
+    made = _cli(env, "tenant", "create", "hq", "--name", "和清县", "--kind", "county",
+                "--admin-email", "admin@hq.test", "--admin-password", "Adm1nPass")
+    assert made.exit_code == 0, made.output
+    as_owner = _cli(env, "backup", "--to", str(tmp_path / "b"))
+    assert as_owner.exit_code == 2 and "YINGHUO_BACKUP_DATABASE_URL" in as_owner.output, as_owner.output
+    env["YINGHUO_BACKUP_DATABASE_URL"] = owner_role["backup_url"]
+    done = _cli(env, "backup", "--to", str(tmp_path / "b"))
+    assert done.exit_code == 0, done.output
+    [archive] = (tmp_path / "b").glob("yinghuo-*.tar")
+    admin = create_engine(PG.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{owner_role["restore_url"].rsplit("/", 1)[1]}" OWNER "{owner_role["owner"]}"'))
+    admin.dispose()
+    restored = {**env, "DATABASE_URL": owner_role["restore_url"]}
+    result = _cli(restored, "restore", str(archive))
+    assert result.exit_code == 0, result.output
+    listed = _cli(restored, "tenant", "list")
+    assert listed.exit_code == 0 and "和清县" in listed.output
+    engine = create_engine(owner_role["restore_url"].replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:   # the restored tables keep forced row-level security
+        forced = conn.execute(text("SELECT relforcerowsecurity FROM pg_class WHERE relname = 'members'")).scalar()
+        conn.execute(text("SET ROLE yinghuo_app"))
+        visible = conn.execute(text("SELECT count(*) FROM members")).scalar()
+    engine.dispose()
+    superuser = create_engine(PG.replace("postgresql://", "postgresql+psycopg://").rsplit("/", 1)[0] + "/"
+                              + owner_role["restore_url"].rsplit("/", 1)[1])
+    with superuser.connect() as conn:
+        there = conn.execute(text("SELECT count(*) FROM members")).scalar()
+    superuser.dispose()
+    assert forced is True and there >= 1 and visible == 0   # the app's role, with no tenant in scope, sees no one

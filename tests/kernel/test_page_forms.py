@@ -11,7 +11,6 @@ too, is sent bad text.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from html.parser import HTMLParser
@@ -19,7 +18,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 
-from yinghuo.testing import address_pattern, demo_morning, load_demo
+from yinghuo.testing import address_pattern, demo_morning, load_demo, table_hashes
 
 DEMO_SLUGS = ("qingcheng", "nmgdx", "hqxian", "jfxian", "sheng-dasai")
 ROLES = ("visitor", "volunteer", "leader", "admin")
@@ -106,18 +105,7 @@ def _links(html: str, base: str, inside: str) -> list[str]:
 
 
 def _snapshot(app) -> dict[str, str]:
-    """Every table's rows, hashed (as the database owner: every tenant's rows)."""
-    from sqlalchemy import select
-
-    from yinghuo.extensions import db
-    hashes = {}
-    with app.app_context(), db.engine.connect() as conn:
-        for table in db.metadata.sorted_tables:
-            skip = VOLATILE.get(table.name, set())
-            columns = [c for c in table.columns if c.name not in skip]
-            rows = conn.execute(select(*columns)).all()
-            hashes[table.name] = hashlib.sha1(repr(sorted(map(repr, rows))).encode()).hexdigest()
-    return hashes
+    return table_hashes(app, skip=VOLATILE)
 
 
 def _values(form: dict) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from .clock import CHINA, Clock
 
-__all__ = ["CHINA", "Clock", "address_pattern", "as_operator", "csp_violations", "demo_morning", "load_demo",
+__all__ = ["CHINA", "Clock", "address_pattern", "as_operator", "csp_violations", "demo_morning", "load_demo", "table_hashes",
            "sign_in", "wait_for"]
 
 
@@ -58,6 +58,23 @@ def address_pattern(path: str) -> str:
     """A page's kind of address: ``/activities/7`` and ``/activities/9`` are ``/activities/{id}``."""
     import re
     return re.sub(r"/\d+(?=/|$)", "/{id}", re.sub(r"/[0-9a-f]{16,}(?=/|$)", "/{token}", path))
+
+
+def table_hashes(app, skip: dict[str, set[str]] | None = None) -> dict[str, str]:
+    """Every table's rows, hashed, read as the database's owner (every tenant's rows): two equal
+    results mean equal contents. ``skip`` leaves out columns per table (e.g. last-seen times)."""
+    import hashlib
+
+    from sqlalchemy import select
+
+    from ..extensions import db
+    hashes = {}
+    with app.app_context(), db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            columns = [c for c in table.columns if c.name not in (skip or {}).get(table.name, set())]
+            rows = conn.execute(select(*columns)).all()
+            hashes[table.name] = hashlib.sha1(repr(sorted(map(repr, rows))).encode()).hexdigest()
+    return hashes
 
 
 def load_demo(app, only: set[str] | None = None) -> None:
