@@ -1,8 +1,9 @@
 """The audit log: who did what, when, in which tenant, with before and after.
 
-Append-only: the app's database role may INSERT and SELECT audit rows, never UPDATE or
-DELETE them (granted so in the kernel migration). RLS shows a tenant its own rows and
-operators everything.
+Append-only: the app's database role may INSERT and SELECT audit rows, never UPDATE them, and
+DELETE only a tenant's own rows older than six months (``FLOOR_DAYS``; a row-level security
+policy holds that floor in the database, the tenant's ``audit_retention_days`` says how long
+past it they are kept). RLS shows a tenant its own rows and operators everything.
 """
 from __future__ import annotations
 
@@ -101,3 +102,28 @@ def _plain(value):
     if isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+#: the audit log is kept at least this long, whatever a tenant sets (six months: the floor the
+#: law sets for logs of a network service); the database's delete policy holds the same floor
+FLOOR_DAYS = 183
+
+
+def purge_expired(tenant_id: int) -> int:
+    """Daily job, in the tenant's scope: drop its audit entries older than its
+    ``audit_retention_days`` (365 by default, never under ``FLOOR_DAYS``); one new entry says
+    how many went."""
+    from datetime import timedelta
+
+    from sqlalchemy import delete
+
+    from .tenancy.models import Tenant
+    tenant = db.session.get(Tenant, tenant_id)
+    days = max(FLOOR_DAYS, int(tenant.setting("audit_retention_days", 365)))
+    cutoff = utcnow() - timedelta(days=days)
+    gone = db.session.execute(delete(AuditEntry).where(AuditEntry.tenant_id == tenant_id, AuditEntry.at < cutoff)
+                              .execution_options(synchronize_session=False)).rowcount
+    if gone:
+        record("audit.expired", "tenant", tenant_id, after={"entries": gone, "older_than_days": days},
+               tenant_id=tenant_id)
+    return gone

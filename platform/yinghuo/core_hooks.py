@@ -91,6 +91,8 @@ def yinghuo_verify_code(tenant, code):
 def yinghuo_periodic_jobs():
     return [PeriodicJob("yinghuo.sheets.services.purge_expired", interval_seconds=24 * 3600,
                         name="Drop expired export files and unconfirmed imports"),
+            PeriodicJob("yinghuo.audit.purge_expired", interval_seconds=24 * 3600,
+                        name="Drop audit entries older than the tenant keeps them (never under six months)"),
             PeriodicJob("yinghuo.activities.services.remind_tomorrow", interval_seconds=3600,
                         name="Remind people of the activity they signed up for, the day before"),
             PeriodicJob("yinghuo.jobs.sweep_outbox", interval_seconds=60, per_tenant=False,

@@ -503,7 +503,7 @@ def tenant_detail(slug):
 
 #: the kernel settings the console's settings page edits, by kind of field
 _FLAGS = ("self_registration", "require_totp_for_admins", "listed")
-_NUMBERS = ("session_idle_minutes", "export_retention_days")
+_NUMBERS = ("session_idle_minutes", "export_retention_days", "audit_retention_days")
 _LINES = ("activity_categories", "unit_types")
 
 

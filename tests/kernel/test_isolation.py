@@ -113,18 +113,29 @@ def test_app_role_is_neither_superuser_nor_bypassrls(app, two_tenants):
     assert row == ("yinghuo_app", False, False)
 
 
-def test_app_role_cannot_change_or_delete_audit_rows(app, two_tenants):
+def test_app_role_cannot_change_audit_rows_nor_delete_them_before_six_months(app, two_tenants, raw_sql):
+    """The database's own floor: the app's role deletes only its tenant's audit rows older than
+    183 days (the retention job), never a younger one nor another tenant's, and updates none."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("PostgreSQL grants")
     from sqlalchemy import text
     from sqlalchemy.exc import ProgrammingError
     with app.app_context():
-        with tenant_scope(_tenant_id(app, "alpha")):
-            assert db.session.execute(text("SELECT count(*) FROM audit_log")).scalar() > 0
-            for sql in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
-                with pytest.raises(ProgrammingError, match="permission denied"):
-                    db.session.execute(text(sql))
-                db.session.rollback()
+        alpha, beta = _tenant_id(app, "alpha"), _tenant_id(app, "beta")
+    for tid, days in ((alpha, 200), (beta, 200), (alpha, 170)):
+        raw_sql("INSERT INTO audit_log (at, tenant_id, actor, action, target_type) "
+                "VALUES (now() - make_interval(days => :d), :t, 'x', 'old.entry', 'test')", d=days, t=tid)
+    count = "SELECT count(*) FROM audit_log WHERE tenant_id = :t"
+    before = {t: raw_sql.scalar(count, t=t) for t in (alpha, beta)}
+    with app.app_context():
+        with tenant_scope(alpha):
+            with pytest.raises(ProgrammingError, match="permission denied"):
+                db.session.execute(text("UPDATE audit_log SET actor = 'x'"))
+            db.session.rollback()
+            gone = db.session.execute(text("DELETE FROM audit_log")).rowcount
+            db.session.commit()
+    assert gone == 1   # alpha's 200-day-old row; not its 170-day-old one, not its recent ones, not beta's
+    assert raw_sql.scalar(count, t=alpha) == before[alpha] - 1 and raw_sql.scalar(count, t=beta) == before[beta]
 
 
 def test_activity_list_rows_are_scoped_to_the_tenant(client, two_tenants, clock):

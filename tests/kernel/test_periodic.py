@@ -17,7 +17,8 @@ from yinghuo.db.context import tenant_scope
 from yinghuo.extensions import db
 from yinghuo.testing import sample_plugin
 
-T0 = datetime(2027, 3, 1, 4, 10, tzinfo=timezone.utc)
+#: ten past an hour: a minute, an hour and a day later are each a new slot of the matching jobs
+T0 = datetime.now(timezone.utc).replace(minute=10, second=0, microsecond=0)
 
 
 def _runs(app) -> list[tuple[str, int, str]]:
@@ -142,3 +143,22 @@ def test_the_command_line_runs_what_is_due_and_lists_the_last_runs(app, monkeypa
     assert int(first.split()[0]) >= 3 and again.startswith("0 periodic")
     after = CliRunner().invoke(cli, ["periodic", "list"], catch_exceptions=False).output
     assert "last: never" not in after and "UTC by" in after
+
+
+def test_the_audit_log_is_kept_as_the_tenant_says_and_never_under_six_months(app, make_tenant, client, operator,
+                                                                            raw_sql, run_periodic_jobs):
+    tid = make_tenant("keeper")
+    for days in (400, 300, 190, 10):
+        raw_sql("INSERT INTO audit_log (at, tenant_id, actor, action, target_type) VALUES (:at, :t, 'x', 'old.entry', 'test')",
+                at=datetime.now(timezone.utc) - timedelta(days=days), t=tid)
+    too_short = client.patch("/api/v1/tenants/keeper", headers=operator,
+                             json={"settings": {"audit_retention_days": 100}})
+    assert too_short.status_code == 422 and "audit_retention_days" in too_short.get_data(as_text=True)
+    old = "SELECT count(*) FROM audit_log WHERE tenant_id = :t AND action = 'old.entry'"
+    run_periodic_jobs("core")
+    assert raw_sql.scalar(old, t=tid) == 3            # the default keeps 365 days
+    assert client.patch("/api/v1/tenants/keeper", headers=operator,
+                        json={"settings": {"audit_retention_days": 183}}).status_code == 200
+    run_periodic_jobs("core")
+    assert raw_sql.scalar(old, t=tid) == 1            # 190 days and more went; the 10-day-old stays
+    assert raw_sql.scalar("SELECT count(*) FROM audit_log WHERE tenant_id = :t AND action = 'audit.expired'", t=tid) == 2

@@ -44,6 +44,9 @@ class KernelSettings(Schema):
     listed = fields.Boolean(load_default=True)
     #: days an export's file and an unconfirmed import are kept before they are dropped
     export_retention_days = fields.Integer(load_default=7, validate=validate.Range(1, 365))
+    #: days the audit log is kept: at least 183 (six months, the floor the law sets for logs of a
+    #: network service); the database's own policy refuses to delete a younger row anyway
+    audit_retention_days = fields.Integer(load_default=365, validate=validate.Range(183, 3650))
     certificate_issuer = fields.Nested(IssuerSchema, load_default=dict)
     star_thresholds = fields.List(fields.Integer(validate=validate.Range(min=1)),
                                   load_default=lambda: [100, 300, 600, 1000, 1500],

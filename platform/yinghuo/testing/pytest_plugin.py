@@ -359,4 +359,10 @@ def raw_sql(app):
         with app.app_context(), db.engine.begin() as conn:
             result = conn.execute(text(sql), params)
             return result.rowcount
+
+    def scalar(sql: str, **params):
+        """``raw_sql.scalar("SELECT count(*) …")``: one value, read the same way."""
+        with app.app_context(), db.engine.connect() as conn:
+            return conn.execute(text(sql), params).scalar()
+    run.scalar = scalar
     return run
