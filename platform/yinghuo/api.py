@@ -27,6 +27,7 @@ from .db.context import ScopeError, current_tenant_id, tenant_scope, unscoped
 from .db.guarded import change_if
 from .db.rls import enable_tenant_rls
 from .db.rows import bump, fetch, find_all, find_one, find_or_add, insert_row
+from .db.replica import reads as replica_reads
 from .extensions import db
 from .tenancy.context import current_tenant
 
@@ -71,6 +72,7 @@ __all__ = [
     # models and scoping
     "Base", "TenantModel", "utcnow", "ScopeError", "current_tenant_id", "tenant_scope", "unscoped",
     "change_if", "enable_tenant_rls", "bump", "fetch", "find_all", "find_one", "find_or_add", "insert_row", "db", "current_tenant",
+    "replica_reads",
     # the gate, permissions and roles
     "gate", "allowed", "ADMIN_ROLES", "ROLES", "current_member",
     # errors

@@ -20,6 +20,8 @@ class ConfigError(Exception):
 #: Settings documented in README.md (name, default, meaning).
 SETTINGS_TABLE = [
     ("DATABASE_URL", "sqlite:///<instance>/yinghuo.db", "postgresql://user@host/db or sqlite:///path"),
+    ("YINGHUO_READ_DATABASE_URL", "unset", "postgresql:// of a streaming replica: hub roll-ups, rankings and exports "
+     "read there (seconds behind the primary); unset or unreachable: the primary"),
     ("REDIS_URL", "unset", "redis://host:port/db; unset runs jobs inline in the request"),
     ("SECRET_KEY", "generated into the instance folder", "signs session cookies and QR tokens"),
     ("YINGHUO_DATA_KEY", "generated into the instance folder",
@@ -70,6 +72,8 @@ class Settings:
     proxies: int = 0
     #: argon2-cffi profile for new password hashes (existing hashes carry their own parameters)
     password_profile: str = "RFC_9106_LOW_MEMORY"
+    #: a streaming replica for the read-heavy work (``yinghuo.db.replica``)
+    read_database_url: str | None = None
     #: seconds between the periodic runner's rounds (no Redis)
     periodic_poll: float = 20.0
     extra: dict = field(default_factory=dict)
@@ -97,6 +101,15 @@ class Settings:
         profile = (env.get("YINGHUO_PASSWORD_PROFILE") or "RFC_9106_LOW_MEMORY").strip()
         if profile not in PASSWORD_PROFILES:
             raise ConfigError(f"YINGHUO_PASSWORD_PROFILE: expected one of {', '.join(PASSWORD_PROFILES)}, got {profile!r}")
+        read_url = env.get("YINGHUO_READ_DATABASE_URL") or None
+        if read_url:
+            try:
+                read_url = normalise_database_url(read_url)
+            except ConfigError:
+                read_url = ""
+            if not (read_url.startswith("postgresql") and database_url.startswith("postgresql")):
+                raise ConfigError("YINGHUO_READ_DATABASE_URL: a replica of a PostgreSQL DATABASE_URL, "
+                                  f"postgresql://user@host/db, got {env['YINGHUO_READ_DATABASE_URL']!r}")
         poll = (env.get("YINGHUO_PERIODIC_POLL") or "20").strip()
         try:
             periodic_poll = float(poll)
@@ -105,7 +118,7 @@ class Settings:
         if not 0.1 <= periodic_poll <= 3600:
             raise ConfigError(f"YINGHUO_PERIODIC_POLL: expected seconds from 0.1 to 3600, got {poll!r}")
         return cls(
-            periodic_poll=periodic_poll, database_url=database_url, password_profile=profile, redis_url=redis_url, secret_key=secret,
+            periodic_poll=periodic_poll, database_url=database_url, read_database_url=read_url, password_profile=profile, redis_url=redis_url, secret_key=secret,
             data_keys=keys, current_key_id=current, instance_path=instance, app_role=role,
             plugins=[p.strip() for p in plugins.split(",") if p.strip()] if plugins else None,
             trace_hooks=env.get("YINGHUO_TRACE_HOOKS") == "1", proxies=int(proxies),

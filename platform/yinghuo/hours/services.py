@@ -198,7 +198,9 @@ def period_bounds(period: str) -> tuple[date, date]:
 
 
 def ranking(period: str, unit_id: int | None = None, limit: int = 50) -> list[dict]:
-    """Approved hours per member in a month or quarter, optionally within a unit's subtree."""
+    """Approved hours per member in a month or quarter, optionally within a unit's subtree
+    (from the read replica when one is set)."""
+    from ..db.replica import reads
     start, end = period_bounds(period)
     stmt = (select(Member.id, Member.name, func.sum(HourRecord.minutes).label("minutes"))
             .join(Member, Member.id == HourRecord.member_id)
@@ -209,8 +211,10 @@ def ranking(period: str, unit_id: int | None = None, limit: int = 50) -> list[di
         if unit is None:
             raise NotFound("no such unit")
         stmt = stmt.join(Unit, Unit.id == Member.unit_id).where(Unit.path.startswith(unit.path, autoescape=True))
+    with reads():
+        rows = db.session.execute(stmt).all()
     return [{"rank": i + 1, "member_id": mid, "name": name, "hours": hours(minutes)}
-            for i, (mid, name, minutes) in enumerate(db.session.execute(stmt))]
+            for i, (mid, name, minutes) in enumerate(rows)]
 
 
 def anomalies(viewer=None, limit: int = 200) -> list[HourRecord]:

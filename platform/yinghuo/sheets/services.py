@@ -276,20 +276,23 @@ def export_job(tenant_id: int, export_id: int) -> str:
 
 def build_export(job: ExportJob, *, commit_progress: bool = False) -> None:
     """Write the workbook. With ``commit_progress`` the progress is committed as it goes in
-    a side transaction (the rows stream through a server-side cursor in the main one)."""
+    a side transaction (the rows stream through a server-side cursor in the main one, or in
+    the read replica's when one is set; the file is written on the primary)."""
+    from ..db.replica import reads
     headers, model, rows = EXPORTS[job.kind]
-    total = max(1, db.session.scalar(select(func.count()).select_from(model)))
     report = _progress_reporter(job) if commit_progress else (lambda status, progress: None)
-    report("running", 0)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title={"members": "成员", "activities": "活动", "hours": "服务时长"}[job.kind])
     sheet.append(headers)
     count = 0
-    for row in rows(job):
-        sheet.append(cells(sheet, row))
-        count += 1
-        if count % CHUNK == 0:
-            report("running", min(99, count * 100 // total))
+    with reads():
+        total = max(1, db.session.scalar(select(func.count()).select_from(model)))
+        report("running", 0)
+        for row in rows(job):
+            sheet.append(cells(sheet, row))
+            count += 1
+            if count % CHUNK == 0:
+                report("running", min(99, count * 100 // total))
     buf = io.BytesIO()
     book.save(buf)
     job.content, job.rows, job.status, job.progress, job.finished_at = buf.getvalue(), count, "done", 100, utcnow()

@@ -248,13 +248,16 @@ def children(tenant: Tenant) -> list[Tenant]:
 def rollup(hub: Tenant) -> list[dict]:
     """Counts per child tenant, never their rows: each child's ``yinghuo_rollup_stats``,
     the kernel's own (members, units, activities, approved hours, in ``core_hooks``) and
-    those of the plugins enabled there, read with the child's scope."""
+    those of the plugins enabled there, read with the child's scope (from the read replica
+    when one is set)."""
+    from ..db.replica import reads
     result = []
-    for kid in children(hub):
-        stats = {}
-        with tenant_scope(kid.id):
-            for items in host().hooks_for(kid).yinghuo_rollup_stats(tenant=kid):
-                for stat in items or []:
-                    stats[stat.name] = stats.get(stat.name, 0) + int(stat.value)
-        result.append({"slug": kid.slug, "name": kid.name, "stats": stats})
+    with reads():
+        for kid in children(hub):
+            stats = {}
+            with tenant_scope(kid.id):
+                for items in host().hooks_for(kid).yinghuo_rollup_stats(tenant=kid):
+                    for stat in items or []:
+                        stats[stat.name] = stats.get(stat.name, 0) + int(stat.value)
+            result.append({"slug": kid.slug, "name": kid.name, "stats": stats})
     return result
