@@ -37,6 +37,9 @@ class Honour(TenantModel, Base):
     __tablename__ = "teams_honours"
     __table_args__ = (
         UniqueConstraint("tenant_id", "year", "member_id"),
+        # unique per tenant (distributable by tenant_id); the platform's verification_codes
+        # table keeps codes unique across tenants
+        UniqueConstraint("tenant_id", "code"),
         ForeignKeyConstraint(["tenant_id", "member_id"], ["members.tenant_id", "members.id"]),
     )
 
@@ -47,7 +50,7 @@ class Honour(TenantModel, Base):
     evaluation_score: Mapped[float] = mapped_column()
     hours: Mapped[float] = mapped_column()
     serial: Mapped[str] = mapped_column(String(40))
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str] = mapped_column(String(40))
     pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     revoked_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
