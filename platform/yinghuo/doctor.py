@@ -24,16 +24,21 @@ class Finding:
     fix: str = ""
 
 
-def run(env: dict | None = None) -> list[Finding]:
+def run(env: dict | None = None, app=None) -> list[Finding]:
+    """Every check, in order. ``app``: check the settings this running app was made with (the
+    operator console's status page) instead of reading them from ``env``."""
     env = dict(os.environ if env is None else env)
     found: list[Finding] = []
-    try:
-        settings = Settings.from_env(env)
-    except ConfigError as exc:
-        return [Finding("settings", "fail", str(exc), "correct it in /etc/yinghuo/env (deploy/env.example explains each)")]
+    if app is not None:
+        settings = app.extensions["yinghuo"].settings
+    else:
+        try:
+            settings = Settings.from_env(env)
+        except ConfigError as exc:
+            return [Finding("settings", "fail", str(exc), "correct it in /etc/yinghuo/env (deploy/env.example explains each)")]
     found.append(Finding("settings", "ok", "every setting reads"))
     postgres = settings.database_url.startswith("postgresql")
-    found += _keys(env, settings, postgres)
+    found += _keys(settings, postgres)
     found.append(_instance(settings.instance_path))
     database = _database(settings)
     found += database
@@ -41,10 +46,10 @@ def run(env: dict | None = None) -> list[Finding]:
         found += _guarded("app role", _roles, settings)
         found += _guarded("backup role", _backup_role, env, settings)
     if database[0].status == "ok" and not any(f.status == "fail" for f in found):
-        found += _guarded("schema", _schema_and_periodic, env)
+        found += _guarded("schema", _schema_and_periodic, app, settings)
     found += _redis(settings.redis_url, postgres)
-    if env.get("YINGHUO_READ_DATABASE_URL"):
-        found.append(_replica(env.get("YINGHUO_READ_DATABASE_URL")))
+    if settings.read_database_url:
+        found.append(_replica(settings.read_database_url))
     found += _pdf()
     if settings.smtp_url:
         found.append(_smtp(settings.smtp_url))
@@ -60,12 +65,23 @@ def _guarded(check: str, func, *args) -> list[Finding]:
         return [Finding(check, "fail", f"{type(exc).__name__}: {first.strip()}", "see the line above")]
 
 
-def _keys(env: dict, settings: Settings, postgres: bool) -> list[Finding]:
-    missing = [name for name in ("SECRET_KEY", "YINGHUO_DATA_KEY") if not env.get(name)]
-    if not missing:
+def _keys(settings: Settings, postgres: bool) -> list[Finding]:
+    """Keys generated into the instance folder (the quick start) are this machine's alone."""
+    from .config import parse_data_keys
+    generated = []
+    secret_file, data_file = settings.instance_path / "secret.key", settings.instance_path / "data.key"
+    if secret_file.exists() and secret_file.read_text().strip() == settings.secret_key:
+        generated.append("SECRET_KEY")
+    if data_file.exists():
+        try:
+            keys = parse_data_keys(data_file.read_text().strip())[0]
+        except ConfigError:
+            keys = {}
+        if keys == settings.data_keys:
+            generated.append("YINGHUO_DATA_KEY")
+    if not generated:
         return [Finding("keys", "ok", f"SECRET_KEY and YINGHUO_DATA_KEY set; data key {settings.current_key_id} encrypts")]
-    status = "warn" if postgres else "ok"
-    return [Finding("keys", status, f"{' and '.join(missing)} generated into {settings.instance_path}",
+    return [Finding("keys", "warn" if postgres else "ok", f"{' and '.join(generated)} generated into {settings.instance_path}",
                     "set them in /etc/yinghuo/env so every web node and worker shares them, and keep a copy of "
                     "YINGHUO_DATA_KEY apart from the backups" if postgres else "")]
 
@@ -159,14 +175,15 @@ def _backup_role(env: dict, settings: Settings) -> list[Finding]:
                     "set YINGHUO_BACKUP_DATABASE_URL to the BYPASSRLS role deploy/postgres-setup.sql makes (yinghuo_backup)")]
 
 
-def _schema_and_periodic(env: dict) -> list[Finding]:
+def _schema_and_periodic(app, settings: Settings) -> list[Finding]:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     from . import migrate
-    from .app import create_app
     from .extensions import db
-    app = create_app()
+    if app is None:
+        from .app import create_app
+        app = create_app({"SETTINGS": settings})
     found = []
     with app.app_context():
         script = ScriptDirectory.from_config(migrate.alembic_config())
@@ -227,10 +244,8 @@ def _redis(url: str | None, postgres: bool) -> list[Finding]:
 
 def _replica(url: str) -> Finding:
     from sqlalchemy import text
-
-    from .config import normalise_database_url
     try:
-        with _engine(normalise_database_url(url)).connect() as conn:
+        with _engine(url).connect() as conn:
             standby = conn.execute(text("SELECT pg_is_in_recovery()")).scalar()
             lag = conn.execute(text("SELECT coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0)")).scalar()
     except Exception as exc:

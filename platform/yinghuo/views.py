@@ -540,6 +540,20 @@ def tenant_settings(slug):
     return render_template("console/tenant_settings.html", t=tenant)
 
 
+@console.route("/console/status")
+@gate.operator
+def operator_status():
+    """How the deployment is: the doctor's checks (settings, database roles, Redis, workers,
+    the PDF font), the periodic jobs' last runs and the jobs waiting in the outbox."""
+    from sqlalchemy import func
+    from . import doctor, periodic
+    from .jobs import OutboxJob
+    findings = doctor.run(app=current_app._get_current_object())
+    runs = periodic.last_runs()
+    waiting, oldest = db.session.execute(select(func.count(), func.min(OutboxJob.created_at))).one()
+    return render_template("console/status.html", findings=findings, runs=runs, waiting=waiting, oldest=oldest)
+
+
 @console.route("/console/audit")
 @gate.operator
 def operator_audit():

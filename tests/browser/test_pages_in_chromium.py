@@ -121,3 +121,21 @@ def test_form_pages_fit_a_phone(make_tenant, live_server, browser):
     for path in ("/t/county/activities/new", "/t/county/admin/units", "/t/county/admin/members", "/t/county/register"):
         browser.get(f"{live_server}{path}")
         assert browser.execute_script("return document.documentElement.scrollWidth") <= 390, path
+
+
+def test_the_operator_status_page_fits_a_phone(app, operator, live_server, browser):
+    """The system status page (the doctor's checks, the periodic runs) at 390 px, in Chinese."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    wait = wait_for(browser)
+    browser.get(f"{live_server}/login")
+    browser.find_element(By.NAME, "login").send_keys("op@yinghuo.test")
+    browser.find_element(By.NAME, "password").send_keys("Operat0r!x")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "租户"))
+    browser.find_element(By.LINK_TEXT, "系统状态").click()
+    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "系统状态"))
+    text = browser.find_element(By.TAG_NAME, "main").text
+    assert "数据库" in text and "定时任务" in text and "PDF 中文字体" in text
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+    browser.save_screenshot(str(app.instance_path) + "/status.png")

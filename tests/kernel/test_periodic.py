@@ -162,3 +162,20 @@ def test_the_audit_log_is_kept_as_the_tenant_says_and_never_under_six_months(app
     run_periodic_jobs("core")
     assert raw_sql.scalar(old, t=tid) == 1            # 190 days and more went; the 10-day-old stays
     assert raw_sql.scalar("SELECT count(*) FROM audit_log WHERE tenant_id = :t AND action = 'audit.expired'", t=tid) == 2
+
+
+def test_the_operator_sees_the_checks_the_periodic_runs_and_the_waiting_jobs_on_a_page(app, client, operator,
+                                                                                     make_tenant, time_machine):
+    from yinghuo.testing import CHINA
+    time_machine.move_to(T0, tick=False)
+    make_tenant("alpha", plugins=["sample"])
+    with app.app_context():
+        periodic.run_due(T0, runner="web-1:42")
+    client.post("/login", data={"login": "op@yinghuo.test", "password": "Operat0r!x"})
+    page = client.get("/console/status")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "系统状态" in html and "数据库" in html and "正常" in html
+    assert "PDF 中文字体" in html and "重新排队未完成的任务" in html
+    assert T0.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") in html       # the last runs, in China time
+    assert "没有：提交的任务均已完成" in html
+    assert app.test_client().get("/console/status").status_code in (302, 401, 403)   # operators only
