@@ -293,6 +293,37 @@ def tenant_samples(target):
                + (f"; kept the existing {', '.join(kept)}" if kept else ""))
 
 
+@cli.group("operator")
+def operator_group():
+    """Platform operators (the console's accounts)."""
+
+
+@operator_group.command("create")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="asked for when not given (keep it out of the shell's history)")
+def operator_create(email, password):
+    """Make EMAIL a platform operator (a new account, or an existing one promoted)."""
+    from sqlalchemy import select
+    from . import audit
+    from .people.auth import hash_password
+    from .people.models import Account
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 200:
+        raise click.BadParameter("an email address", param_hint="EMAIL")
+    account = db.session.scalar(select(Account).where(Account.email == email))
+    made = account is None
+    if made:
+        account = Account(email=email, password_hash=hash_password(password), is_operator=True)
+        db.session.add(account)
+    else:
+        account.is_operator = True
+    db.session.flush()
+    audit.record("operator.create" if made else "operator.promote", "account", account.id, after={"email": email})
+    db.session.commit()
+    click.echo(f"{email} is a platform operator{' (new account)' if made else ''}: sign in at /login")
+
+
 # --- plugins, demo, worker, serve ---------------------------------------------------------
 
 @cli.group("plugins", invoke_without_command=True)

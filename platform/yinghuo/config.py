@@ -35,6 +35,7 @@ SETTINGS_TABLE = [
     ("YINGHUO_MAIL_FROM", "noreply@yinghuo.local", "sender address of notification emails"),
     ("YINGHUO_EXTRA_PLUGINS", "unset", "comma-separated module paths of plugins not installed as packages (development, tests)"),
     ("YINGHUO_TRACE_HOOKS", "0", "1 logs every hook call"),
+    ("YINGHUO_DEBUG", "0", "1: a failing 'yinghuo' command shows its traceback instead of one line"),
     ("YINGHUO_PASSWORD_PROFILE", "RFC_9106_LOW_MEMORY",
      "argon2 parameters for new password hashes: RFC_9106_LOW_MEMORY, RFC_9106_HIGH_MEMORY, or CHEAPEST "
      "(tests only: fast to guess)"),

@@ -77,6 +77,16 @@ def test_the_env_template_names_every_setting_and_reads_once_filled(tmp_path):
     assert settings.proxies == 1 and settings.redis_url and settings.database_url.startswith("postgresql+psycopg:")
 
 
+def test_the_readme_and_the_operations_guide_name_every_setting_and_command():
+    readme, guide = (ROOT / "README.md").read_text(), (ROOT / "docs/operations.md").read_text()
+    assert [name for name, *_ in SETTINGS_TABLE if f"| `{name}` |" not in readme] == []
+    from yinghuo.cli import cli
+    assert [name for name in cli.commands if f"yinghuo {name}" not in readme] == []
+    for path in ("deploy/setup-debian.sh", "deploy/postgres-setup.sql", "deploy/env.example", "yinghuo-backup.timer",
+                 "yinghuo doctor", "yinghuo backup", "yinghuo restore", "YINGHUO_READ_DATABASE_URL"):
+        assert path.split("/")[-1] in guide, path
+
+
 def test_the_setup_script_is_valid_shell_and_uses_the_files_it_names():
     script = (DEPLOY / "setup-debian.sh").read_text()
     assert subprocess.run(["bash", "-n", str(DEPLOY / "setup-debian.sh")], capture_output=True).returncode == 0

@@ -168,3 +168,19 @@ def test_rekey_moves_id_numbers_to_the_new_key_and_retires_the_old(run, app, cli
         assert me.get_json()["member"]["id_number"] == number
         again = other.post("/t/alpha/api/v1/members", json={**person, "phone": "13912341234", "name": "李四"})
         assert again.status_code == 409 and "id_number" in again.get_json()["error"]["fields"]
+
+
+def test_the_first_operator_is_made_from_the_command_line(run, app):
+    from sqlalchemy import select
+    from yinghuo.extensions import db
+    from yinghuo.people.models import Account
+    weak = CliRunner().invoke(cli, ["operator", "create", "ops@county.cn", "--password", "123"])
+    assert weak.exit_code == 2 and "password" in weak.output.lower()
+    made = run("operator", "create", "Ops@County.cn", "--password", "Str0ng!Pass")
+    assert made.exit_code == 0 and "platform operator (new account)" in made.output
+    again = run("operator", "create", "ops@county.cn", "--password", "Str0ng!Pass")
+    assert again.exit_code == 0 and "new account" not in again.output
+    with app.app_context():
+        assert db.session.scalar(select(Account.is_operator).where(Account.email == "ops@county.cn")) is True
+    client = app.test_client()
+    assert client.post("/login", data={"login": "ops@county.cn", "password": "Str0ng!Pass"}).status_code == 302
