@@ -83,7 +83,7 @@ def test_the_readme_and_the_operations_guide_name_every_setting_and_command():
     from yinghuo.cli import cli
     assert [name for name in cli.commands if f"yinghuo {name}" not in readme] == []
     for path in ("deploy/setup-debian.sh", "deploy/postgres-setup.sql", "deploy/env.example", "yinghuo-backup.timer",
-                 "yinghuo doctor", "yinghuo backup", "yinghuo restore", "YINGHUO_READ_DATABASE_URL"):
+                 "yinghuo-admin doctor", "yinghuo backup", "yinghuo-admin restore", "YINGHUO_READ_DATABASE_URL"):
         assert path.split("/")[-1] in guide, path
 
 
