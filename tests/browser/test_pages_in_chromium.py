@@ -7,7 +7,8 @@ from yinghuo.testing import sign_in, wait_for
 pytestmark = pytest.mark.browser
 
 
-def test_operator_logs_in_and_creates_a_tenant(app, operator, live_server, browser):
+def _operator_signs_in(browser, live_server):
+    """The operator fixture's account signs in to the console; the tenants list opens."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     wait = wait_for(browser)
@@ -16,6 +17,13 @@ def test_operator_logs_in_and_creates_a_tenant(app, operator, live_server, brows
     browser.find_element(By.NAME, "password").send_keys("Operat0r!x")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "租户"))
+    return wait
+
+
+def test_operator_logs_in_and_creates_a_tenant(app, operator, live_server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    wait = _operator_signs_in(browser, live_server)
     browser.find_element(By.LINK_TEXT, "创建租户").click()
     wait.until(EC.url_contains("/console/tenants/new"))
     browser.find_element(By.NAME, "slug").send_keys("browser-made")
@@ -127,12 +135,7 @@ def test_the_operator_status_page_fits_a_phone(app, operator, live_server, brows
     """The system status page (the doctor's checks, the periodic runs) at 390 px, in Chinese."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
-    wait = wait_for(browser)
-    browser.get(f"{live_server}/login")
-    browser.find_element(By.NAME, "login").send_keys("op@yinghuo.test")
-    browser.find_element(By.NAME, "password").send_keys("Operat0r!x")
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "租户"))
+    wait = _operator_signs_in(browser, live_server)
     browser.find_element(By.LINK_TEXT, "系统状态").click()
     wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "系统状态"))
     text = browser.find_element(By.TAG_NAME, "main").text

@@ -30,9 +30,10 @@ def _source_copy(target: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def installed(tmp_path_factory):
-    """A clean venv holding only the built wheel and what it depends on."""
+    """A clean venv holding only the built wheel and what it depends on (once per test process:
+    the tests of this module may not run one after another)."""
     if os.environ.get("YINGHUO_TEST_DB", "postgresql") == "sqlite":
         pytest.skip("the install is the same on both runs: the PostgreSQL run does it")
     work = tmp_path_factory.mktemp("wheel")
