@@ -109,6 +109,16 @@ def _plain(value):
 FLOOR_DAYS = 183
 
 
+def database_now() -> datetime:
+    """Now by the database's clock on PostgreSQL: the delete policy that holds the six-month
+    floor reads that clock, so the job must too (else a skewed app clock would ask for deletes
+    the policy silently skips). SQLite has no such policy: the app's clock."""
+    from sqlalchemy import func, select
+    if db.session.get_bind().dialect.name != "postgresql":
+        return utcnow()
+    return db.session.scalar(select(func.now()))
+
+
 def purge_expired(tenant_id: int) -> int:
     """Daily job, in the tenant's scope: drop its audit entries older than its
     ``audit_retention_days`` (365 by default, never under ``FLOOR_DAYS``); one new entry says
@@ -120,7 +130,7 @@ def purge_expired(tenant_id: int) -> int:
     from .tenancy.models import Tenant
     tenant = db.session.get(Tenant, tenant_id)
     days = max(FLOOR_DAYS, int(tenant.setting("audit_retention_days", 365)))
-    cutoff = utcnow() - timedelta(days=days)
+    cutoff = database_now() - timedelta(days=days)
     gone = db.session.execute(delete(AuditEntry).where(AuditEntry.tenant_id == tenant_id, AuditEntry.at < cutoff)
                               .execution_options(synchronize_session=False)).rowcount
     if gone:

@@ -81,7 +81,8 @@ def test_the_readme_and_the_operations_guide_name_every_setting_and_command():
     readme, guide = (ROOT / "README.md").read_text(), (ROOT / "docs/operations.md").read_text()
     assert [name for name, *_ in SETTINGS_TABLE if f"| `{name}` |" not in readme] == []
     from yinghuo.cli import cli
-    assert [name for name in cli.commands if f"yinghuo {name}" not in readme] == []
+    kernel = [name for name, command in cli.commands.items() if command.callback.__module__ == "yinghuo.cli"]
+    assert len(kernel) >= 12 and [name for name in kernel if f"yinghuo {name}" not in readme] == []
     for path in ("deploy/setup-debian.sh", "deploy/postgres-setup.sql", "deploy/env.example", "yinghuo-backup.timer",
                  "yinghuo-admin doctor", "yinghuo backup", "yinghuo-admin restore", "YINGHUO_READ_DATABASE_URL"):
         assert path.split("/")[-1] in guide, path
