@@ -402,6 +402,45 @@ def restore_command(archive):
                    f"{', '.join(done['replaced'])}; restart the app and the worker")
 
 
+@cli.group("totals")
+def totals_group():
+    """The kept totals of approved minutes (rankings, roll-ups, dashboards read them)."""
+
+
+def _tenants(slug: str | None):
+    from sqlalchemy import select
+    from .tenancy.models import Tenant
+    from .tenancy.services import get_tenant
+    return [get_tenant(slug)] if slug else list(db.session.scalars(select(Tenant).order_by(Tenant.slug)))
+
+
+@totals_group.command("check")
+@click.option("--tenant", "slug", default=None, help="one tenant's slug (default: every tenant)")
+def totals_check(slug):
+    """Compare the kept totals with the hour records they sum; exit 2 when any disagree."""
+    from .hours import totals
+    wrong = 0
+    for tenant in _tenants(slug):
+        for row in totals.drift(tenant.id):
+            wrong += 1
+            if wrong <= 50:
+                click.echo(f"{tenant.slug}: member {row['member_id']} {row['period']}: "
+                           f"kept {row['kept']}, records {row['records']}")
+    if wrong:
+        raise click.ClickException(f"{wrong} kept total(s) disagree with the records: "
+                                   f"'yinghuo totals rebuild' makes them again")
+    click.echo("the kept totals agree with the records")
+
+
+@totals_group.command("rebuild")
+@click.option("--tenant", "slug", default=None, help="one tenant's slug (default: every tenant)")
+def totals_rebuild(slug):
+    """Make the kept totals again from the hour records (each tenant in one transaction)."""
+    from .hours import totals
+    for tenant in _tenants(slug):
+        click.echo(f"{tenant.slug}: {totals.rebuild(tenant.id)} total(s) made again")
+
+
 @cli.command("doctor")
 def doctor():
     """Check the settings, PostgreSQL roles, Redis, the PDF font: what is wrong and how to fix it."""

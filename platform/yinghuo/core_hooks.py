@@ -69,14 +69,14 @@ def yinghuo_rollup_stats(tenant):
 
     from .activities.models import Activity
     from .extensions import db
-    from .hours.models import HourRecord
+    from .hours.models import HourTotal
     from .people.models import Member
     from .units.models import Unit
 
     def count(model) -> int:
         return db.session.scalar(select(func.count()).select_from(model))
-    minutes = db.session.scalar(select(func.coalesce(func.sum(HourRecord.minutes), 0))
-                                .where(HourRecord.status == "approved"))
+    minutes = db.session.scalar(select(func.coalesce(func.sum(HourTotal.minutes), 0))
+                                .where(HourTotal.period == "all"))
     return [Stat("members", count(Member)), Stat("units", count(Unit)), Stat("activities", count(Activity)),
             Stat("hours", int(minutes) // 60)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKeyConstraint, Index, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKeyConstraint, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db.base import Base, TenantModel, utcnow
@@ -44,3 +44,28 @@ class HourRecord(TenantModel, Base):
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+#: the periods a record counts in, from its service day: its month, quarter, year and all time
+def periods_of(day: date) -> tuple[str, str, str, str]:
+    return (f"{day.year:04d}-{day.month:02d}", f"{day.year:04d}-Q{(day.month + 2) // 3}", f"{day.year:04d}", "all")
+
+
+class HourTotal(TenantModel, Base):
+    """A member's approved minutes in a period: a month ``2026-11``, a quarter ``2026-Q4``, a
+    year ``2026`` or ``all``. Kept in step with ``hour_records`` by the database's triggers
+    (migration 0013), in the same transaction as the approval, void or correction, so rankings,
+    roll-ups and dashboards read one row per member instead of every record; ``yinghuo hours
+    totals check`` compares them with the records and ``--rebuild`` makes them again."""
+
+    __tablename__ = "hour_totals"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "member_id", "period"),
+        ForeignKeyConstraint(["tenant_id", "member_id"], ["members.tenant_id", "members.id"]),
+        # a period's ranking: the top rows of the index, whatever the tenant's size
+        Index("ix_hour_totals_tenant_id_period_minutes", "tenant_id", "period", "minutes", "member_id"),
+    )
+
+    member_id: Mapped[int] = mapped_column(BigInteger)
+    period: Mapped[str] = mapped_column(String(7))
+    minutes: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -198,23 +198,29 @@ def period_bounds(period: str) -> tuple[date, date]:
 
 
 def ranking(period: str, unit_id: int | None = None, limit: int = 50) -> list[dict]:
-    """Approved hours per member in a month or quarter, optionally within a unit's subtree
-    (from the read replica when one is set)."""
+    """Approved hours per member in a month or quarter, optionally within a unit's subtree:
+    the top of the kept totals (``hour_totals``: the period's rows in the order of an index,
+    whatever the tenant's size), from the read replica when one is set."""
     from ..db.replica import reads
+    from .models import HourTotal
     start, end = period_bounds(period)
-    stmt = (select(Member.id, Member.name, func.sum(HourRecord.minutes).label("minutes"))
-            .join(Member, Member.id == HourRecord.member_id)
-            .where(HourRecord.status == "approved", HourRecord.served_on >= start, HourRecord.served_on < end)
-            .group_by(Member.id, Member.name).order_by(func.sum(HourRecord.minutes).desc(), Member.id).limit(limit))
+    months = (end.year - start.year) * 12 + end.month - start.month
+    key = f"{start.year:04d}-{start.month:02d}" if months == 1 else f"{start.year:04d}-Q{(start.month + 2) // 3}"
+    top = (select(HourTotal.member_id, HourTotal.minutes)
+           .where(HourTotal.period == key, HourTotal.minutes > 0)
+           .order_by(HourTotal.minutes.desc(), HourTotal.member_id).limit(limit))
     if unit_id is not None:
         unit = db.session.get(Unit, (current_tenant_id(), unit_id))
         if unit is None:
             raise NotFound("no such unit")
-        stmt = stmt.join(Unit, Unit.id == Member.unit_id).where(Unit.path.startswith(unit.path, autoescape=True))
+        top = top.join(Member, Member.id == HourTotal.member_id).join(Unit, Unit.id == Member.unit_id) \
+            .where(Unit.path.startswith(unit.path, autoescape=True))
     with reads():
-        rows = db.session.execute(stmt).all()
-    return [{"rank": i + 1, "member_id": mid, "name": name, "hours": hours(minutes)}
-            for i, (mid, name, minutes) in enumerate(rows)]
+        rows = db.session.execute(top).all()
+        names = dict(db.session.execute(select(Member.id, Member.name).where(
+            Member.id.in_([member_id for member_id, _ in rows]))).all()) if rows else {}
+    return [{"rank": i + 1, "member_id": mid, "name": names.get(mid, ""), "hours": hours(minutes)}
+            for i, (mid, minutes) in enumerate(rows)]
 
 
 def anomalies(viewer=None, limit: int = 200) -> list[HourRecord]:

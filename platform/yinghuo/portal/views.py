@@ -485,30 +485,28 @@ def dashboard():
 
 
 def dashboard_figures() -> dict:
-    """Members, activities and approved hours this month, by top-level unit, for the chart."""
+    """Members, activities and approved hours this month, by top-level unit, for the chart:
+    three grouped reads (members by unit, this month's activities by unit, this month's kept
+    hour totals by the member's unit), each subtree summed by path; no statement per unit."""
+    from ..hours.models import HourTotal
     today = local_today()
     start = today.replace(day=1)
     month_start = datetime(start.year, start.month, 1, tzinfo=CHINA)
+    paths = dict(db.session.execute(select(Unit.id, Unit.path)).all())
     units = db.session.scalars(select(Unit).where(Unit.depth <= 1).order_by(Unit.path)).all()
-    rows = []
-    for unit in units:
-        subtree = select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
-        rows.append({
-            "unit": unit.name, "depth": unit.depth,
-            "members": db.session.scalar(select(func.count()).select_from(Member)
-                                         .where(Member.unit_id.in_(subtree))),
-            "activities": db.session.scalar(select(func.count()).select_from(Activity).where(
-                Activity.unit_id.in_(subtree), Activity.starts_at >= month_start)),
-            "minutes": db.session.scalar(
-                select(func.coalesce(func.sum(HourRecord.minutes), 0)).join(Member, Member.id == HourRecord.member_id)
-                .where(Member.unit_id.in_(subtree), HourRecord.status == "approved",
-                       HourRecord.served_on >= start)) or 0})
-    peak = max([r["minutes"] for r in rows] + [1])
-    totals = {
-        "members": db.session.scalar(select(func.count()).select_from(Member)),
-        "activities": db.session.scalar(select(func.count()).select_from(Activity).where(
-            Activity.starts_at >= month_start)),
-        "minutes": db.session.scalar(select(func.coalesce(func.sum(HourRecord.minutes), 0)).where(
-            HourRecord.status == "approved", HourRecord.served_on >= start)) or 0}
-    return {"rows": rows, "peak": peak, "totals": totals, "month": start.strftime("%Y-%m")}
+    members = dict(db.session.execute(select(Member.unit_id, func.count()).group_by(Member.unit_id)).all())
+    activities = dict(db.session.execute(select(Activity.unit_id, func.count()).where(
+        Activity.starts_at >= month_start).group_by(Activity.unit_id)).all())
+    minutes = dict(db.session.execute(
+        select(Member.unit_id, func.sum(HourTotal.minutes)).join(Member, Member.id == HourTotal.member_id)
+        .where(HourTotal.period == start.strftime("%Y-%m")).group_by(Member.unit_id)).all())
 
+    def within(counts: dict, path: str) -> int:
+        return int(sum(n or 0 for unit_id, n in counts.items()
+                       if unit_id is not None and paths.get(unit_id, "").startswith(path)))
+    rows = [{"unit": unit.name, "depth": unit.depth, "members": within(members, unit.path),
+             "activities": within(activities, unit.path), "minutes": within(minutes, unit.path)} for unit in units]
+    peak = max([r["minutes"] for r in rows] + [1])
+    totals = {"members": int(sum(members.values())), "activities": int(sum(activities.values())),
+              "minutes": int(sum(n or 0 for n in minutes.values()))}
+    return {"rows": rows, "peak": peak, "totals": totals, "month": start.strftime("%Y-%m")}
