@@ -275,13 +275,22 @@ def join():
 @pages.route("/admin/members")
 @gate.permission("members.manage")
 def admin_members():
+    """Members, 50 a page in the order they joined the list (keyset: ``?after=<id>``, so the
+    hundredth page costs what the first does); each row's roles change on its own page."""
     q = request.args.get("q", "").strip()
-    stmt = select(Member).order_by(Member.id).limit(200)
+    after = request.args.get("after", type=int) or 0
+    stmt = select(Member).where(Member.id > after).order_by(Member.id).limit(MEMBERS_PAGE + 1)
     if q:
         stmt = stmt.where(Member.name.contains(q, autoescape=True))
+    found = list(db.session.scalars(stmt))
     rows = [{**people.member_view(m), "role_names": m.role_names, "has_login": m.account_id is not None}
-            for m in db.session.scalars(stmt)]
-    return render_template("admin/members.html", members=rows, roles=ROLES, units=units.tree(), q=q)
+            for m in found[:MEMBERS_PAGE]]
+    following = rows[-1]["id"] if len(found) > MEMBERS_PAGE else None
+    return render_template("admin/members.html", members=rows, q=q, after=after, following=following)
+
+
+#: members on one page of the admin's list
+MEMBERS_PAGE = 50
 
 
 @pages.route("/me/account", methods=["GET", "POST"])
@@ -377,10 +386,15 @@ def admin_member_new():
     return render_template("admin/member_new.html", units=units.tree(), roles=ROLES, id_types=ID_TYPES)
 
 
-@pages.route("/admin/members/<int:member_id>/roles", methods=["POST"])
+@pages.route("/admin/members/<int:member_id>/roles", methods=["GET", "POST"])
 @gate.permission("members.manage")
 @form_errors
 def admin_member_roles(member_id):
+    """One member's roles (and the unit a unit admin runs)."""
+    if not posted():
+        member = people.get_member(member_id)
+        return render_template("admin/member_roles.html", m=member, roles=ROLES, units=units.tree(),
+                               unit_admin_of=next((r.unit_id for r in member.roles if r.role == "unit_admin"), None))
     unit_id = request.form.get("unit_id", type=int)
     roles = [{"role": r, "unit_id": unit_id if r == "unit_admin" else None}
              for r in request.form.getlist("roles")]

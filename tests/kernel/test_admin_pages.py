@@ -68,3 +68,22 @@ def test_an_admin_exports_with_progress_and_downloads_a_chinese_sheet(app, make_
     assert rows[0][1] == "姓名" and rows[1][5] == "管理员"
     refused = page.post("/t/county/admin/exports", data={"kind": "nothing"}, follow_redirects=True)
     assert "请选择要导出的内容" in refused.get_data(as_text=True)
+
+
+def test_the_member_list_pages_by_fifty_and_roles_change_on_their_own_page(app, make_tenant, make_member):
+    import re
+    page = _admin(app, make_tenant)
+    made = [make_member("county", f"v{i:02d}@county.test", name=f"村民{i:02d}") for i in range(60)]
+    first = page.get("/t/county/admin/members").get_data(as_text=True)
+    assert first.count('class="button secondary small"') == 50 and "下一页" in first   # 50 rows and a next page
+    following = re.search(r'href="([^"]*after=\d+)"', first).group(1).replace("&amp;", "&")
+    second = page.get(following).get_data(as_text=True)
+    assert "村民59" in second and "村民00" not in second and "下一页" not in second and "第一页" in second
+    roles = page.get(f"/t/county/admin/members/{made[0]}/roles").get_data(as_text=True)
+    assert "村民00 的角色" in roles and 'name="roles"' in roles
+    saved = page.post(f"/t/county/admin/members/{made[0]}/roles", data={"roles": ["volunteer", "leader"]},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "角色已保存" in saved or "已保存" in saved
+    after = page.get(f"/t/county/admin/members/{made[0]}/roles").get_data(as_text=True)
+    assert 'value="leader" checked' in after and 'value="tenant_admin" checked' not in after
+    assert 'value="leader" checked' not in roles
