@@ -73,11 +73,13 @@ def yinghuo_rollup_stats(tenant):
     from .people.models import Member
     from .units.models import Unit
 
-    def count(model) -> int:
-        return db.session.scalar(select(func.count()).select_from(model))
-    minutes = db.session.scalar(select(func.coalesce(func.sum(HourTotal.minutes), 0))
-                                .where(HourTotal.period == "all"))
-    return [Stat("members", count(Member)), Stat("units", count(Unit)), Stat("activities", count(Activity)),
+    def count(model):
+        return select(func.count()).select_from(model).scalar_subquery()
+    # one round trip: the hours from the kept totals (one row per member), not from the records
+    members, units, activities, minutes = db.session.execute(select(
+        count(Member), count(Unit), count(Activity),
+        select(func.coalesce(func.sum(HourTotal.minutes), 0)).where(HourTotal.period == "all").scalar_subquery())).one()
+    return [Stat("members", members), Stat("units", units), Stat("activities", activities),
             Stat("hours", int(minutes) // 60)]
 
 

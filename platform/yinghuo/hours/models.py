@@ -22,6 +22,9 @@ class HourRecord(TenantModel, Base):
         ForeignKeyConstraint(["tenant_id", "supersedes_id"], ["hour_records.tenant_id", "hour_records.id"]),
         Index("ix_hour_records_tenant_id_member_id_status", "tenant_id", "member_id", "status"),
         Index("ix_hour_records_tenant_id_activity_id", "tenant_id", "activity_id"),
+        # the approval queue: pending records by activity; the records entered by hand, largest first
+        Index("ix_hour_records_tenant_id_status_activity_id", "tenant_id", "status", "activity_id"),
+        Index("ix_hour_records_tenant_id_evidence_minutes", "tenant_id", "evidence", "minutes"),
     )
 
     member_id: Mapped[int] = mapped_column(BigInteger)

@@ -62,6 +62,8 @@ class Member(TenantModel, Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "account_id"),
         Index("ix_members_tenant_id_id_hash", "tenant_id", "id_number_hash"),
+        # the dashboard's members by unit, a unit's members
+        Index("ix_members_tenant_id_unit_id", "tenant_id", "unit_id"),
         ForeignKeyConstraint(["tenant_id", "unit_id"], ["units.tenant_id", "units.id"]),
     )
 

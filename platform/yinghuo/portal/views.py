@@ -456,11 +456,14 @@ def admin_hours():
     queue = select(HourRecord).where(HourRecord.status == "pending")
     limit = hours.reach(g.member)
     queue = queue if limit is None else queue.where(limit)
-    activities_waiting = db.session.execute(
-        select(Activity.id, Activity.title, Activity.starts_at, func.count())
-        .join(HourRecord, HourRecord.activity_id == Activity.id).where(HourRecord.id.in_(
-            queue.with_only_columns(HourRecord.id))).group_by(Activity.id, Activity.title, Activity.starts_at)
-        .order_by(Activity.starts_at.desc())).all()
+    # pending records by activity first (an index on status, activity), then those activities
+    waiting = dict(db.session.execute(queue.with_only_columns(HourRecord.activity_id, func.count())
+                                      .where(HourRecord.activity_id.is_not(None))
+                                      .group_by(HourRecord.activity_id)).all())
+    activities_waiting = sorted(
+        ((a.id, a.title, a.starts_at, waiting[a.id]) for a in db.session.execute(
+            select(Activity.id, Activity.title, Activity.starts_at).where(Activity.id.in_(list(waiting))))),
+        key=lambda row: (row[2], row[0]), reverse=True) if waiting else []
     activity_id = request.args.get("activity_id", type=int)
     if activity_id:
         queue = queue.where(HourRecord.activity_id == activity_id)
@@ -494,18 +497,27 @@ def dashboard_figures() -> dict:
     month_start = datetime(start.year, start.month, 1, tzinfo=CHINA)
     paths = dict(db.session.execute(select(Unit.id, Unit.path)).all())
     units = db.session.scalars(select(Unit).where(Unit.depth <= 1).order_by(Unit.path)).all()
+    if sum(u.depth == 0 for u in units) > 1:   # several top units: they are the chart; one: its children too
+        units = [u for u in units if u.depth == 0]
     members = dict(db.session.execute(select(Member.unit_id, func.count()).group_by(Member.unit_id)).all())
     activities = dict(db.session.execute(select(Activity.unit_id, func.count()).where(
         Activity.starts_at >= month_start).group_by(Activity.unit_id)).all())
     minutes = dict(db.session.execute(
         select(Member.unit_id, func.sum(HourTotal.minutes)).join(Member, Member.id == HourTotal.member_id)
         .where(HourTotal.period == start.strftime("%Y-%m")).group_by(Member.unit_id)).all())
+    shown = {u.id for u in units}
 
-    def within(counts: dict, path: str) -> int:
-        return int(sum(n or 0 for unit_id, n in counts.items()
-                       if unit_id is not None and paths.get(unit_id, "").startswith(path)))
-    rows = [{"unit": unit.name, "depth": unit.depth, "members": within(members, unit.path),
-             "activities": within(activities, unit.path), "minutes": within(minutes, unit.path)} for unit in units]
+    def by_subtree(counts: dict) -> dict[int, int]:
+        """Each count credited to every shown unit on its unit's path (one walk per unit)."""
+        found: dict[int, int] = {}
+        for unit_id, n in counts.items():
+            for part in (paths.get(unit_id) or "").strip("/").split("/"):
+                if part and int(part) in shown:
+                    found[int(part)] = found.get(int(part), 0) + int(n or 0)
+        return found
+    m, a, h = by_subtree(members), by_subtree(activities), by_subtree(minutes)
+    rows = [{"unit": unit.name, "depth": unit.depth, "members": m.get(unit.id, 0), "activities": a.get(unit.id, 0),
+             "minutes": h.get(unit.id, 0)} for unit in units]
     peak = max([r["minutes"] for r in rows] + [1])
     totals = {"members": int(sum(members.values())), "activities": int(sum(activities.values())),
               "minutes": int(sum(n or 0 for n in minutes.values()))}
