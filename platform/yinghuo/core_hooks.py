@@ -64,7 +64,18 @@ def yinghuo_nav_items(tenant, member, area):
 
 @hookimpl
 def yinghuo_rollup_stats(tenant):
-    """What a hub sees of each child: members, units, activities and approved hours."""
+    """What a hub sees of each child: members, units, activities and approved hours, from the
+    child's last computed figures (``yinghuo.snapshots``, refreshed every ten minutes), or
+    counted now when there are none yet."""
+    from .snapshots import STALE, read
+    from .db.base import utcnow
+    row = read("rollup")
+    figures = row.data if row is not None and utcnow() - row.computed_at <= STALE else rollup_figures()
+    return [Stat(name, int(figures.get(name, 0))) for name in ("members", "units", "activities", "hours")]
+
+
+def rollup_figures() -> dict:
+    """The tenant's members, units, activities and approved hours (kept totals), in one statement."""
     from sqlalchemy import func, select
 
     from .activities.models import Activity
@@ -75,12 +86,10 @@ def yinghuo_rollup_stats(tenant):
 
     def count(model):
         return select(func.count()).select_from(model).scalar_subquery()
-    # one round trip: the hours from the kept totals (one row per member), not from the records
     members, units, activities, minutes = db.session.execute(select(
         count(Member), count(Unit), count(Activity),
         select(func.coalesce(func.sum(HourTotal.minutes), 0)).where(HourTotal.period == "all").scalar_subquery())).one()
-    return [Stat("members", members), Stat("units", units), Stat("activities", activities),
-            Stat("hours", int(minutes) // 60)]
+    return {"members": int(members), "units": int(units), "activities": int(activities), "hours": int(minutes) // 60}
 
 
 @hookimpl
@@ -97,5 +106,7 @@ def yinghuo_periodic_jobs():
                         name="Drop audit entries older than the tenant keeps them (never under six months)"),
             PeriodicJob("yinghuo.activities.services.remind_tomorrow", interval_seconds=3600,
                         name="Remind people of the activity they signed up for, the day before"),
+            PeriodicJob("yinghuo.snapshots.refresh", interval_seconds=600,
+                        name="Compute the dashboard and roll-up figures again"),
             PeriodicJob("yinghuo.jobs.sweep_outbox", interval_seconds=60, per_tenant=False,
                         name="Queue again the jobs whose run never finished (Redis down, a worker killed)")]

@@ -10,3 +10,4 @@ from .certificates.models import Certificate, VerificationCode  # noqa: F401
 from .sheets.models import ExportJob, ImportBatch  # noqa: F401
 from .jobs import OutboxJob  # noqa: F401
 from .periodic import PeriodicRun  # noqa: F401
+from .snapshots import ReportSnapshot  # noqa: F401

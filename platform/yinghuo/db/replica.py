@@ -37,8 +37,10 @@ def _engine():
     engine = getattr(kernel, "read_engine", None)
     if engine is None:
         from . import driver
-        engine = create_engine(url, pool_recycle=1800, pool_size=5, max_overflow=5,
-                               connect_args={"connect_timeout": 3})
+        from ..app import _engine_options
+        options = _engine_options(url)
+        options["connect_args"] = {**options.get("connect_args", {}), "connect_timeout": 3}
+        engine = create_engine(url, **options)
         driver.install(engine)
         kernel.read_engine = engine
     return engine

@@ -25,6 +25,7 @@ class HourRecord(TenantModel, Base):
         # the approval queue: pending records by activity; the records entered by hand, largest first
         Index("ix_hour_records_tenant_id_status_activity_id", "tenant_id", "status", "activity_id"),
         Index("ix_hour_records_tenant_id_evidence_minutes", "tenant_id", "evidence", "minutes"),
+        Index("ix_hour_records_tenant_id_status_id", "tenant_id", "status", "id"),
     )
 
     member_id: Mapped[int] = mapped_column(BigInteger)

@@ -431,6 +431,10 @@ def hours_new():
     return render_template("activities/hours_new.html", find=find, found=found, chosen=chosen, today=local_today())
 
 
+#: pending records shown at once on the approval queue
+QUEUE_PAGE = 200
+
+
 @bp.route("/admin/hours", methods=["GET", "POST"])
 @gate.permission("hours.approve")
 @form_errors
@@ -468,11 +472,14 @@ def admin_hours():
     if activity_id:
         queue = queue.where(HourRecord.activity_id == activity_id)
     flagged = {r.id: r.flag for r in checkins.hour_anomalies(g.member)}
-    pending = db.session.scalars(queue.order_by(HourRecord.id).limit(500)).all()
     if request.args.get("flagged"):
-        pending = [r for r in pending if r.id in flagged]
+        queue = queue.where(HourRecord.id.in_(list(flagged)))
+    # the first 200 on the page (an index on status and id), the count beside them
+    pending = db.session.scalars(queue.order_by(HourRecord.id).limit(QUEUE_PAGE)).all()
+    total = len(pending) if len(pending) < QUEUE_PAGE else \
+        db.session.scalar(queue.with_only_columns(func.count()).order_by(None))
     names = member_names(r.member_id for r in pending)
-    return render_template("activities/approvals.html", pending=pending[:200], total=len(pending), names=names,
+    return render_template("activities/approvals.html", pending=pending, total=total, names=names,
                            anomalies=flagged, activities=activities_waiting, activity_id=activity_id,
                            only_flagged=bool(request.args.get("flagged")))
 
@@ -483,8 +490,12 @@ def dashboard():
     """This month's figures by unit; a hub also sees each child tenant's counts (never
     their rows)."""
     from ..tenancy import services as tenancy
+    from .. import snapshots
     children = tenancy.rollup(g.tenant) if g.tenant.kind == "hub" and gate.allowed(g.member, "rollup.read") else []
-    return render_template("activities/dashboard.html", children=children, **dashboard_figures())
+    month = local_today().strftime("%Y-%m")
+    figures, computed_at = snapshots.current("dashboard", still_valid=lambda data: data.get("month") == month)
+    db.session.commit()   # a snapshot computed now is kept for the next reader
+    return render_template("activities/dashboard.html", children=children, computed_at=computed_at, **figures)
 
 
 def dashboard_figures() -> dict:
