@@ -31,9 +31,10 @@ from yinghuo.tenancy import services as tenancy
 from yinghuo.units.services import create_unit
 app = create_app()
 with app.app_context():
-    t = tenancy.create_tenant(slug="%(slug)s", name="压测实践中心", kind="county", plugins=["stations"],
-                              settings={"unit_types": ["county", "town", "village", "team"]})
-    db.session.flush()
+    with tenant_scope(None, operator=True):  # tenants and their plugins are the operator's to write
+        t = tenancy.create_tenant(slug="%(slug)s", name="压测实践中心", kind="county", plugins=["stations"],
+                                  settings={"unit_types": ["county", "town", "village", "team"]})
+        db.session.flush()
     ids = {"tenant": t.id, "institutes": [], "stations": [], "teams": []}
     with tenant_scope(t.id):
         centre = create_unit(t, name="压测县新时代文明实践中心", type="county")

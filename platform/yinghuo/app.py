@@ -105,12 +105,7 @@ def _engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
     # No pre-ping: it costs a round trip per request; stale connections are recycled instead.
-    # Custom plans always: a generic plan takes the row-level security policy's tenant test and
-    # the statement's own as independent filters and expects a big tenant to hold a few hundred
-    # rows, then reads all of them per id (bench/scale.py: 2 s for 500 names in a county of
-    # 100 000). A custom plan sees the tenant's value and its statistics; planning costs far less.
-    return {"pool_recycle": 1800, "pool_size": 5, "max_overflow": 5,
-            "connect_args": {"options": "-c plan_cache_mode=force_custom_plan"}}
+    return {"pool_recycle": 1800, "pool_size": 5, "max_overflow": 5}
 
 
 def _init_extensions(app: Flask) -> None:

@@ -65,6 +65,8 @@ def store(name: str, data: dict) -> tuple[dict, datetime]:
 
 def refresh(tenant_id: int) -> list[str]:
     """Periodic job, in the tenant's scope: compute every snapshot again."""
+    from .db.plans import custom_plans
+    custom_plans()
     done = []
     for name, compute in _computers().items():
         store(name, compute())

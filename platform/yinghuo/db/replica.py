@@ -39,7 +39,9 @@ def _engine():
         from . import driver
         from ..app import _engine_options
         options = _engine_options(url)
-        options["connect_args"] = {**options.get("connect_args", {}), "connect_timeout": 3}
+        # the replica serves the heavy reads only: plan them with their values (yinghuo.db.plans)
+        options["connect_args"] = {**options.get("connect_args", {}), "connect_timeout": 3,
+                                   "options": "-c plan_cache_mode=force_custom_plan"}
         engine = create_engine(url, **options)
         driver.install(engine)
         kernel.read_engine = engine

@@ -215,7 +215,9 @@ def ranking(period: str, unit_id: int | None = None, limit: int = 50) -> list[di
             raise NotFound("no such unit")
         top = top.join(Member, Member.id == HourTotal.member_id).join(Unit, Unit.id == Member.unit_id) \
             .where(Unit.path.startswith(unit.path, autoescape=True))
+    from ..db.plans import custom_plans
     with reads():
+        custom_plans()
         rows = db.session.execute(top).all()
         names = dict(db.session.execute(select(Member.id, Member.name).where(
             Member.id.in_([member_id for member_id, _ in rows]))).all()) if rows else {}
