@@ -40,3 +40,22 @@ def test_a_hub_reads_each_childs_kept_figures(app, client, make_tenant, make_mem
     assert members() == 1                       # the kept figures, until the job runs again
     run_periodic_jobs("core")
     assert members() == 2
+
+
+def test_a_long_member_list_counts_exactly_up_to_a_cap_then_from_the_kept_figures(
+        app, client, make_tenant, make_member, login, run_periodic_jobs, monkeypatch):
+    from yinghuo.people import api
+    monkeypatch.setattr(api, "EXACT_UP_TO", 3)
+    make_tenant("county", admin="admin@county.test")
+    for i in range(2):
+        make_member("county", f"v{i}@county.test")
+    admin = login("county", "admin@county.test")
+    exact = client.get("/t/county/api/v1/members?per_page=2", headers=admin)
+    assert exact.headers["X-Total-Count"] == "3" and "X-Total-Count-Estimated" not in exact.headers
+    for i in range(2, 6):
+        make_member("county", f"v{i}@county.test")
+    run_periodic_jobs("core")                     # the kept figures: 7 members
+    make_member("county", "late@county.test")     # an eighth, after them
+    long = client.get("/t/county/api/v1/members?per_page=2", headers=admin)
+    assert long.headers["X-Total-Count"] == "7" and long.headers["X-Total-Count-Estimated"] == "true"
+    assert len(long.get_json()) == 2

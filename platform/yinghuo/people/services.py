@@ -314,3 +314,10 @@ def make_admin(tenant, *, email: str, password: str | None, name: str | None = N
             set_roles(member, [{"role": r.role, "unit_id": r.unit_id} for r in member.roles]
                       + [{"role": "tenant_admin"}])
         return member
+
+
+def count_up_to(stmt, cap: int) -> int:
+    """How many rows ``stmt`` gives, counted up to ``cap + 1`` (a count past that reads rows
+    nobody looks at)."""
+    from sqlalchemy import func, select
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).limit(cap + 1).subquery()))
