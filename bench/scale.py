@@ -168,12 +168,8 @@ def build(env, url: str, scale: float) -> dict:
             _fill(conn, made[slug], big if slug == "big" else small)
         conn.execute("ALTER TABLE hour_records ENABLE TRIGGER USER")
         conn.execute("DELETE FROM hour_totals")
-        conn.execute("""
-            INSERT INTO hour_totals (tenant_id, id, member_id, period, minutes)
-            SELECT tenant_id, nextval('yinghuo_id_seq'), member_id, p, sum(minutes)
-            FROM hour_records, unnest(ARRAY[to_char(served_on, 'YYYY-MM'), to_char(served_on, 'YYYY-"Q"Q'),
-                                            to_char(served_on, 'YYYY'), 'all']) AS p
-            WHERE status = 'approved' GROUP BY tenant_id, member_id, p""")
+        from yinghuo.hours.totals import PG_SUM
+        conn.execute(PG_SUM.format(only=""))   # what 'yinghuo totals rebuild' does, for every tenant at once
         conn.commit()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")

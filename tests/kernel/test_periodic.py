@@ -129,11 +129,8 @@ def test_the_command_line_runs_what_is_due_and_lists_the_last_runs(app, monkeypa
     time_machine.move_to(T0, tick=False)  # both runs in one minute's slot
     from click.testing import CliRunner
     from yinghuo.cli import cli
-    settings = app.extensions["yinghuo"].settings
-    for name, value in {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"].replace("+psycopg", ""),
-                        "YINGHUO_INSTANCE": str(settings.instance_path), "SECRET_KEY": settings.secret_key,
-                        "YINGHUO_DATA_KEY": "k1:" + "A" * 43 + "=", "YINGHUO_PASSWORD_PROFILE": "CHEAPEST",
-                        "YINGHUO_EXTRA_PLUGINS": "yinghuo.testing.sample_plugin"}.items():
+    from yinghuo.testing import cli_env
+    for name, value in cli_env(app).items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("REDIS_URL", raising=False)
     before = CliRunner().invoke(cli, ["periodic", "list"], catch_exceptions=False).output

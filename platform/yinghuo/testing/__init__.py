@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from .clock import CHINA, Clock
 
-__all__ = ["CHINA", "Clock", "address_pattern", "as_operator", "csp_violations", "demo_morning", "load_demo", "table_hashes",
+__all__ = ["CHINA", "Clock", "address_pattern", "as_operator", "csp_violations", "demo_morning", "cli_env", "load_demo", "table_hashes",
            "sign_in", "wait_for"]
 
 
@@ -75,6 +75,16 @@ def table_hashes(app, skip: dict[str, set[str]] | None = None) -> dict[str, str]
             rows = conn.execute(select(*columns)).all()
             hashes[table.name] = hashlib.sha1(repr(sorted(map(repr, rows))).encode()).hexdigest()
     return hashes
+
+
+def cli_env(app) -> dict:
+    """The settings a ``yinghuo`` command needs to work on the test app's database and instance
+    (sample plugin installed, no Redis: REDIS_URL left out), for ``monkeypatch.setenv``."""
+    settings = app.extensions["yinghuo"].settings
+    return {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"].replace("+psycopg", ""),
+            "YINGHUO_INSTANCE": str(settings.instance_path), "SECRET_KEY": settings.secret_key,
+            "YINGHUO_DATA_KEY": "k1:" + "A" * 43 + "=", "YINGHUO_PASSWORD_PROFILE": "CHEAPEST",
+            "YINGHUO_EXTRA_PLUGINS": "yinghuo.testing.sample_plugin"}
 
 
 def load_demo(app, only: set[str] | None = None) -> None:

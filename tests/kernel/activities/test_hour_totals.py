@@ -73,11 +73,8 @@ def test_every_change_of_a_record_moves_the_totals_with_it(app, client, county, 
 
 def _cli(app, monkeypatch, *args):
     from yinghuo.cli import cli
-    settings = app.extensions["yinghuo"].settings
-    for name, value in {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"].replace("+psycopg", ""),
-                        "YINGHUO_INSTANCE": str(settings.instance_path), "SECRET_KEY": settings.secret_key,
-                        "YINGHUO_DATA_KEY": "k1:" + "A" * 43 + "=", "YINGHUO_PASSWORD_PROFILE": "CHEAPEST",
-                        "YINGHUO_EXTRA_PLUGINS": "yinghuo.testing.sample_plugin"}.items():
+    from yinghuo.testing import cli_env
+    for name, value in cli_env(app).items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("REDIS_URL", raising=False)
     return CliRunner().invoke(cli, list(args))
