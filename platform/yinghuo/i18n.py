@@ -2,6 +2,7 @@
 (no compiled binaries in the repository)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -65,8 +66,22 @@ FIELD_LABELS = {
     "member_id": "Member", "signup_opens_at": "Sign-up opens", "signup_closes_at": "Sign-up closes",
     "cancel_deadline": "Cancel deadline", "geofence_m": "Check-in radius", "min_age": "Minimum age",
     "visibility": "Visibility", "status": "Status", "parent": "Parent tenant", "slug": "Short name",
-    "confirm": "Confirmation", "record_id": "Records",
+    "confirm": "Confirmation", "record_id": "Records", "settings": "Settings",
+    "session_idle_minutes": "Minutes idle before signing out again",
+    "export_retention_days": "Days an export file is kept",
+    "audit_retention_days": "Days the audit log is kept (at least 183: six months)",
 }
+
+#: marshmallow's reasons that carry numbers, read as a catalog message with those numbers
+NUMBERED_REASONS = [
+    (r"Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+)\.",
+     "between %(min)s and %(max)s"),
+    (r"Must be greater than or equal to (?P<min>\S+)\.", "at least %(min)s"),
+    (r"Must be less than or equal to (?P<max>\S+)\.", "at most %(max)s"),
+    (r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.", "between %(min)s and %(max)s characters"),
+    (r"Longer than maximum length (?P<max>\d+)\.", "at most %(max)s characters"),
+    (r"Shorter than minimum length (?P<min>\d+)\.", "at least %(min)s characters"),
+]
 
 
 def describe_fields(fields: dict) -> str:
@@ -79,5 +94,9 @@ def describe_fields(fields: dict) -> str:
             return ", ".join(reasons(v) for v in value)
         if isinstance(value, dict):
             return "; ".join(f"{_(FIELD_LABELS.get(k, k))}: {reasons(v)}" for k, v in value.items())
+        for pattern, message in NUMBERED_REASONS:
+            found = re.fullmatch(pattern, str(value))
+            if found:
+                return _(message, **found.groupdict())
         return _(str(value))
     return reasons(fields or {})

@@ -27,3 +27,13 @@ def test_a_bad_form_value_is_refused_naming_the_field(app):
         with pytest.raises(Invalid) as refused:
             load_form(SlotForm())
     assert set(refused.value.fields) == {"place", "capacity", "starts_at"}
+
+
+def test_a_reason_with_numbers_reads_in_chinese_with_its_field(app):
+    """marshmallow's range and length reasons carry their numbers: read through the catalog."""
+    from yinghuo.i18n import describe_fields
+    with app.test_request_context("/"):
+        assert describe_fields({"settings": {"audit_retention_days": [
+            "Must be greater than or equal to 183 and less than or equal to 3650."]}}) == \
+            "设置: 审计日志保留天数（不少于 183 天，即六个月）: 应在 183 到 3650 之间"
+        assert describe_fields({"name": ["Longer than maximum length 40."]}) == "姓名: 不能超过 40 个字"
