@@ -13,7 +13,7 @@ from flask import current_app
 from .audit import acting_as
 from .config import ConfigError
 from .db.context import tenant_scope
-from .errors import DomainError
+from .errors import DomainError, first_line
 from .extensions import db
 
 
@@ -54,20 +54,16 @@ def describe(exc: BaseException) -> str:
     elif isinstance(exc, click.ClickException):
         text = exc.format_message()
     elif isinstance(exc, OperationalError):
-        text = f"the database cannot be reached or refused: {_first_line(exc.orig)} (check DATABASE_URL; 'yinghuo doctor')"
+        text = f"the database cannot be reached or refused: {first_line(exc)} (check DATABASE_URL; 'yinghuo doctor')"
     elif isinstance(exc, DBAPIError):
-        text = f"the database refused: {_first_line(exc.orig)}"
+        text = f"the database refused: {first_line(exc)}"
     elif type(exc).__module__.startswith("redis"):
-        text = f"Redis: {_first_line(exc)} (check REDIS_URL; 'yinghuo doctor')"
+        text = f"Redis: {first_line(exc)} (check REDIS_URL; 'yinghuo doctor')"
     elif isinstance(exc, (ConfigError, CommandError, OSError)) or type(exc).__name__ == "BackupError":
         text = str(exc)
     else:
         text = f"{type(exc).__name__}: {exc}"
     return " ".join(text.split()) or type(exc).__name__
-
-
-def _first_line(exc) -> str:
-    return next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
 
 
 @click.group(cls=AppGroup)

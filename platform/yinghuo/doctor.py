@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import ConfigError, Settings
+from .errors import first_line
 
 
 @dataclass
@@ -61,8 +62,7 @@ def _guarded(check: str, func, *args) -> list[Finding]:
     try:
         return func(*args)
     except Exception as exc:
-        first = next((line for line in str(getattr(exc, "orig", exc)).splitlines() if line.strip()), type(exc).__name__)
-        return [Finding(check, "fail", f"{type(exc).__name__}: {first.strip()}", "see the line above")]
+        return [Finding(check, "fail", f"{type(exc).__name__}: {first_line(exc)}", "see the line above")]
 
 
 def _keys(settings: Settings, postgres: bool) -> list[Finding]:
@@ -118,8 +118,7 @@ def _database(settings: Settings) -> list[Finding]:
             return [Finding("database", "ok", f"SQLite {version} (the embedded default: one machine, "
                                               f"for trying Yinghuo and small installs)")]
     except Exception as exc:
-        first = next((line for line in str(getattr(exc, "orig", exc)).splitlines() if line.strip()), type(exc).__name__)
-        return [Finding("database", "fail", f"cannot connect: {first.strip()}",
+        return [Finding("database", "fail", f"cannot connect: {first_line(exc)}",
                         "check DATABASE_URL and that PostgreSQL runs (systemctl status postgresql); "
                         "deploy/postgres-setup.sql makes the role and database")]
 
@@ -166,8 +165,7 @@ def _backup_role(env: dict, settings: Settings) -> list[Finding]:
             name, able = conn.execute(text("SELECT rolname, rolsuper OR rolbypassrls FROM pg_roles "
                                            "WHERE rolname = current_user")).one()
     except Exception as exc:
-        first = next((line for line in str(getattr(exc, "orig", exc)).splitlines() if line.strip()), type(exc).__name__)
-        return [Finding("backup role", "fail", f"cannot connect: {first.strip()}", "check YINGHUO_BACKUP_DATABASE_URL")]
+        return [Finding("backup role", "fail", f"cannot connect: {first_line(exc)}", "check YINGHUO_BACKUP_DATABASE_URL")]
     if able:
         return [Finding("backup role", "ok", f"backups dump as {name}, which reads past row-level security")]
     return [Finding("backup role", "warn" if not url else "fail",
@@ -249,8 +247,7 @@ def _replica(url: str) -> Finding:
             standby = conn.execute(text("SELECT pg_is_in_recovery()")).scalar()
             lag = conn.execute(text("SELECT coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0)")).scalar()
     except Exception as exc:
-        first = next((line for line in str(getattr(exc, "orig", exc)).splitlines() if line.strip()), type(exc).__name__)
-        return Finding("read replica", "fail", f"cannot connect: {first.strip()}", "check YINGHUO_READ_DATABASE_URL")
+        return Finding("read replica", "fail", f"cannot connect: {first_line(exc)}", "check YINGHUO_READ_DATABASE_URL")
     if not standby:
         return Finding("read replica", "warn", "YINGHUO_READ_DATABASE_URL is not a standby (pg_is_in_recovery is false)",
                        "point it at a streaming replica, or unset it")

@@ -192,3 +192,9 @@ def _database_trouble(exc: Exception) -> tuple[int, str, str]:
             isinstance(exc, DBAPIError) and exc.connection_invalidated):
         return 503, "unavailable", "The service is briefly unavailable; please try again in a minute."
     return 500, "server_error", "Something went wrong on our side; it has been logged."
+
+
+def first_line(exc: BaseException) -> str:
+    """The first non-empty line of what an error says (a driver's error: of the error under it)."""
+    said = str(getattr(exc, "orig", None) or exc)
+    return next((line.strip() for line in said.splitlines() if line.strip()), type(exc).__name__)

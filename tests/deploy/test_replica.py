@@ -6,13 +6,14 @@ primary) does not show in the hub's roll-up until replay resumes, so the roll-up
 the replica. With the standby stopped the roll-up still answers, from the primary."""
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
+
+from yinghuo.testing import free_port
 from sqlalchemy import create_engine, text
 
 pytestmark = [pytest.mark.servers, pytest.mark.xdist_group("replica")]
@@ -23,11 +24,6 @@ def _bin() -> Path:
     assert versions, "PostgreSQL's server programs (Debian package postgresql) are needed"
     return versions[-1].parent
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_postgres(*command):
@@ -44,7 +40,7 @@ def clusters():
     base = Path(tempfile.mkdtemp(prefix="yh-replica-"))
     shutil.chown(base, "postgres", "postgres")
     primary, standby = base / "primary", base / "standby"
-    ports = {"primary": _free_port(), "standby": _free_port()}
+    ports = {"primary": free_port(), "standby": free_port()}
     _as_postgres(pg / "initdb", "-D", primary, "--auth=trust", "-U", "postgres", "--encoding=UTF8", "--locale=C.UTF-8")
     settings = (f"listen_addresses = '127.0.0.1'\nunix_socket_directories = '{base}'\nfsync = off\n"
                 "wal_level = replica\nmax_wal_senders = 4\nhot_standby = on\nshared_buffers = 32MB\n")

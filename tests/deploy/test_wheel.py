@@ -5,7 +5,6 @@ one line and exit code 2."""
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from yinghuo.testing import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.servers, pytest.mark.xdist_group("wheel")]
@@ -60,11 +61,6 @@ def _yinghuo(work: Path, *args, env: dict, check=True) -> subprocess.CompletedPr
     return result
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def test_the_wheel_carries_the_migrations_the_samples_and_the_catalogs(installed):
     site = next((installed / "venv/lib").glob("python3*/site-packages"))
@@ -86,7 +82,7 @@ def test_from_the_wheel_upgrade_demo_apply_check_and_serve(installed, empty_pg_d
     assert len(list((installed / "run/mine").glob("*.toml"))) >= 5
     _yinghuo(installed, "tenant", "apply", "mine", env=env)
     assert "agree" in _yinghuo(installed, "db", "check", env=env).stdout
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([str(installed / "venv/bin/gunicorn"), "-c", "python:yinghuo.gunicorn_conf",
                                "yinghuo.wsgi:app"], cwd=installed / "run", start_new_session=True,
                               env={**env, "YINGHUO_BIND": f"127.0.0.1:{port}", "YINGHUO_WORKERS": "2"},

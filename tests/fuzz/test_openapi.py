@@ -6,7 +6,6 @@ a few examples per operation, the coverage of every operation rather than depth.
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from yinghuo.testing import free_port
 from yinghuo.testing.pytest_plugin import PG_ADMIN_URL, make_env
 
 #: one xdist worker runs them all, against one server (.ci/run distributes by --dist loadgroup)
@@ -61,7 +61,7 @@ def server(tmp_path_factory):
     redis_url = os.environ.get("YINGHUO_TEST_REDIS", "redis://127.0.0.1:6379/15")
     env = {**os.environ, **make_env(url, tmp_path_factory.mktemp("fuzz"), REDIS_URL=redis_url)}
     subprocess.run([str(BIN / "yinghuo"), "demo"], env=env, cwd=ROOT, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     gunicorn = subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "yinghuo.wsgi:app"],
                                 env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
@@ -73,11 +73,6 @@ def server(tmp_path_factory):
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_for(url: str) -> None:

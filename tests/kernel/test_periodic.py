@@ -2,7 +2,6 @@
 one worker at a time runs them, and another takes over when it dies."""
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from sqlalchemy import select
 from yinghuo import jobs, periodic
 from yinghuo.db.context import tenant_scope
 from yinghuo.extensions import db
-from yinghuo.testing import sample_plugin
+from yinghuo.testing import free_port, sample_plugin
 
 #: ten past an hour: a minute, an hour and a day later are each a new slot of the matching jobs
 T0 = datetime.now(timezone.utc).replace(minute=10, second=0, microsecond=0)
@@ -74,11 +73,6 @@ def test_with_redis_the_web_processes_run_no_runner(app, monkeypatch):
     assert periodic.start_runner(app) is None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _wait(predicate, seconds: float, what: str):
     deadline = time.monotonic() + seconds
@@ -99,7 +93,7 @@ def test_in_gunicorn_one_worker_runs_them_and_another_takes_over_when_it_dies(ap
            "YINGHUO_INSTANCE": str(settings.instance_path), "SECRET_KEY": settings.secret_key,
            "YINGHUO_DATA_KEY": "k1:" + "A" * 43 + "=", "YINGHUO_PASSWORD_PROFILE": "CHEAPEST",
            "YINGHUO_EXTRA_PLUGINS": "yinghuo.testing.sample_plugin", "YINGHUO_PERIODIC_POLL": "0.3",
-           "YINGHUO_WORKERS": "3", "YINGHUO_BIND": f"127.0.0.1:{_free_port()}"}
+           "YINGHUO_WORKERS": "3", "YINGHUO_BIND": f"127.0.0.1:{free_port()}"}
     env.pop("REDIS_URL", None)
     with app.app_context():
         declared = set(jobs.periodic_jobs(app.extensions["yinghuo"].host))

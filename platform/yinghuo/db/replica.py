@@ -37,8 +37,8 @@ def _engine():
     engine = getattr(kernel, "read_engine", None)
     if engine is None:
         from . import driver
-        from ..app import _engine_options
-        options = _engine_options(url)
+        from ..app import engine_options
+        options = engine_options(url)
         # the replica serves the heavy reads only: plan them with their values (yinghuo.db.plans)
         options["connect_args"] = {**options.get("connect_args", {}), "connect_timeout": 3,
                                    "options": "-c plan_cache_mode=force_custom_plan"}

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from .clock import CHINA, Clock
 
-__all__ = ["CHINA", "Clock", "address_pattern", "as_operator", "csp_violations", "demo_morning", "cli_env", "load_demo", "table_hashes",
+__all__ = ["CHINA", "Clock", "address_pattern", "as_operator", "csp_violations", "demo_morning", "cli_env", "free_port", "load_demo", "table_hashes",
            "sign_in", "wait_for"]
 
 
@@ -75,6 +75,14 @@ def table_hashes(app, skip: dict[str, set[str]] | None = None) -> dict[str, str]
             rows = conn.execute(select(*columns)).all()
             hashes[table.name] = hashlib.sha1(repr(sorted(map(repr, rows))).encode()).hexdigest()
     return hashes
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now (for a server a test starts)."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def cli_env(app) -> dict:
