@@ -3,6 +3,7 @@
     python bench/scale.py                 a tenth of the goal (the default, ~5 min to build)
     python bench/scale.py --scale 0.05    a smaller copy for a quick look
     python bench/scale.py --full          the goal: a city's tenant of 1 M people and 10 M records
+    python bench/scale.py --keep          keep the database; then --reuse DBNAME measures it again
 
 At ``--scale 1`` (a tenth of the goal): a hub "city" with the big tenant and 9 small children,
 90 more small tenants; the big tenant has 100 000 members in 13 towns x 20 villages, 5 000
@@ -47,9 +48,10 @@ def main() -> None:
     args = _args()
     scale = 10.0 if args.full else args.scale
     work = Path(tempfile.mkdtemp(prefix="yh-scale-"))
-    dbname = f"yh_scale_{os.getpid()}"
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{dbname}"')
+    dbname = args.reuse or f"yh_scale_{os.getpid()}"
+    if not args.reuse:
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{dbname}"')
     url = f"{PG}/{dbname}"
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "scale-secret-key-0123456789abcdef",
            "YINGHUO_INSTANCE": str(work / "instance"), "YINGHUO_DATA_KEY": "k1:" + "C" * 43 + "=",
@@ -60,8 +62,22 @@ def main() -> None:
         started = time.monotonic()
         subprocess.run([sys.executable, "-m", "yinghuo.cli", "db", "upgrade"], env=env, check=True, cwd=ROOT,
                        stdout=subprocess.DEVNULL)
-        shape = build(env, url, scale)
-        print(f"built in {time.monotonic() - started:.0f} s: {json.dumps(shape['counts'], ensure_ascii=False)}")
+        if args.reuse:   # built by an earlier --keep run; the upgrade above brought in any new index
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("ANALYZE")
+                shape = {"counts": _counts(conn), "url": url}
+            scale = float(_kept_scale(url))
+        else:
+            shape = build(env, url, scale)
+            with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+                admin.execute(f'COMMENT ON DATABASE "{dbname}" IS \'bench/scale.py --scale {scale:g}\'')
+        print(f"{'reused' if args.reuse else 'built'} in {time.monotonic() - started:.0f} s: "
+              f"{json.dumps(shape['counts'], ensure_ascii=False)}")
+        # the periodic jobs' first round (the dashboards' and roll-ups' snapshots among them) before
+        # the server starts, as on a platform that has been running: what is measured is the reads
+        ran = subprocess.run([sys.executable, "-m", "yinghuo.cli", "periodic", "run"], env=env, check=True, cwd=ROOT,
+                             capture_output=True, text=True)
+        print(ran.stdout.strip())
         _auto_explain(url, dbname)
         port = _free_port()
         workers = (os.cpu_count() or 2) * 2 + 1
@@ -79,7 +95,7 @@ def main() -> None:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-        if not args.keep:
+        if not (args.keep or args.reuse):
             with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
         else:
@@ -94,6 +110,7 @@ def _args():
     parser.add_argument("--warmup", type=int, default=60)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the database (its URL is printed)")
+    parser.add_argument("--reuse", metavar="DBNAME", help="measure a database an earlier --keep run built")
     return parser.parse_args()
 
 
@@ -111,6 +128,7 @@ from yinghuo.people.services import make_admin, add_member
 from yinghuo.people.auth import hash_password
 from yinghuo.people.models import Account
 from yinghuo.activities import services as activities
+from yinghuo.activities.models import Attendance
 from yinghuo.hours import services as hours
 spec = json.loads(sys.argv[1])
 app = create_app()
@@ -140,6 +158,9 @@ with app.app_context(), tenant_scope(None, operator=True):
                                                  "ends_at": now + timedelta(days=1, hours=3),
                                                  "address": "村委会", "unit_id": villages_ids[0]})
             activities.transition(t, a, "publish")
+            activities.sign_up(t, a, vol)   # the template of every sign-up and attendance below
+            db.session.add(Attendance(activity_id=a.id, member_id=vol.id, checked_in_at=a.starts_at,
+                                      checked_out_at=a.ends_at, in_method="qr", out_method="qr"))
             record = hours.add_record(member_id=vol.id, activity_id=a.id, minutes=120,
                                       served_on=(now - timedelta(days=1)).date(), content="样板服务",
                                       place="村委会", evidence="qr")
@@ -173,9 +194,26 @@ def build(env, url: str, scale: float) -> dict:
         conn.commit()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
-        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("tenants", "members", "activities", "hour_records", "hour_totals")}
-    return {"made": made, "counts": counts, "smalls": smalls}
+        counts = _counts(conn)
+    return {"made": made, "counts": counts, "smalls": smalls, "url": url}
+
+
+def _one(conn, table: str, tenant_id: int) -> int:
+    return conn.execute(f"SELECT id FROM {table} WHERE tenant_id = %s LIMIT 1", (tenant_id,)).fetchone()[0]
+
+
+def _counts(conn) -> dict:
+    return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("tenants", "members", "activities", "signups", "attendances", "hour_records", "hour_totals")}
+
+
+def _kept_scale(url: str) -> str:
+    """The --scale a kept database was built at (written on it as a comment)."""
+    with psycopg.connect(url) as conn:
+        note = conn.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                            "WHERE datname = current_database()").fetchone()[0] or ""
+    found = re.search(r"--scale ([\d.]+)", note)
+    return found.group(1) if found else "1"
 
 
 def _clone(conn, table: str, template_id: int, tenant_id: int, source: str, values: dict[str, str],
@@ -224,6 +262,18 @@ def _fill(conn, t: dict, size: dict) -> None:
             "status": "CASE WHEN g % 100 < 93 THEN 'approved' WHEN g % 100 < 97 THEN 'pending' "
                       "WHEN g % 100 < 99 THEN 'rejected' ELSE 'voided' END"},
            (recs,))
+    # who served at an activity signed up for it and was checked in; one in ten checked out an
+    # hour early, so their pending hours are above the time checked in (the approval queue's flag)
+    pairs = ("(SELECT h.activity_id, h.member_id, max(h.minutes) AS minutes, min(a.starts_at) AS starts_at "
+             "FROM hour_records h JOIN activities a ON a.tenant_id = h.tenant_id AND a.id = h.activity_id "
+             "WHERE h.tenant_id = %s AND h.id <> %s GROUP BY 1, 2) s")
+    _clone(conn, "signups", _one(conn, "signups", tid), tid, pairs,
+           {"activity_id": "s.activity_id", "member_id": "s.member_id", "queued_at": "s.starts_at - interval '3 days'",
+            "created_at": "s.starts_at - interval '3 days'"}, (tid, t["record"]))
+    _clone(conn, "attendances", _one(conn, "attendances", tid), tid, pairs,
+           {"activity_id": "s.activity_id", "member_id": "s.member_id", "checked_in_at": "s.starts_at",
+            "checked_out_at": "s.starts_at + make_interval(mins => CASE WHEN s.member_id % 10 = 0 "
+                              "THEN s.minutes - 60 ELSE s.minutes END)"}, (tid, t["record"]))
     conn.execute("DROP TABLE seq_members")
     conn.execute("DROP TABLE seq_activities")
 
@@ -247,12 +297,20 @@ def _page_session(base: str, slug: str, login: str) -> requests.Session:
     return s
 
 
+def _busiest(url: str, slug: str) -> int:
+    """The tenant's activity with the most sign-ups (its roster is the longest page)."""
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT s.activity_id FROM signups s JOIN tenants t ON t.id = s.tenant_id "
+                            "WHERE t.slug = %s GROUP BY 1 ORDER BY count(*) DESC LIMIT 1", (slug,)).fetchone()[0]
+
+
 def reads(base: str, shape: dict) -> list[tuple[str, str, str, callable]]:
     """(read, tenant, kind, fetch) for every read measured."""
     today = date.today()
     month, quarter = today.strftime("%Y-%m"), f"{today.year}-Q{(today.month + 2) // 3}"
     found = []
     for label, slug in (("big", "big"), ("small", "small0")):
+        busy, page = _busiest(shape["url"], slug), f"{base}/t/{slug}"
         vol, admin = _token(base, slug, f"vol@{slug}.bench"), _token(base, slug, f"admin@{slug}.bench")
         vol_page, admin_page = _page_session(base, slug, f"vol@{slug}.bench"), _page_session(base, slug, f"admin@{slug}.bench")
         api = f"{base}/t/{slug}/api/v1"
@@ -276,6 +334,27 @@ def reads(base: str, shape: dict) -> list[tuple[str, str, str, callable]]:
              lambda s, c=admin_page, b=f"{base}/t/{slug}": c.get(f"{b}/admin/members")),
             ("page /admin/hours (approval queue)", label, "page",
              lambda s, c=admin_page, b=f"{base}/t/{slug}": c.get(f"{b}/admin/hours")),
+            ("page /admin/hours?flagged=1", label, "page",
+             lambda s, c=admin_page, b=page: c.get(f"{b}/admin/hours?flagged=1")),
+            ("GET hours/anomalies", label, "api", lambda s, h=admin, a=api: s.get(f"{a}/hours/anomalies", headers=h)),
+            ("GET members?q=志愿者1234", label, "api",
+             lambda s, h=admin, a=api: s.get(f"{a}/members?q=志愿者1234&per_page=20", headers=h)),
+            ("page / (tenant home)", label, "page", lambda s, c=vol_page, b=page: c.get(f"{b}/")),
+            ("page /me/activities", label, "page", lambda s, c=vol_page, b=page: c.get(f"{b}/me/activities")),
+            ("page /me/notifications", label, "page", lambda s, c=vol_page, b=page: c.get(f"{b}/me/notifications")),
+            ("page /activities/<busiest>", label, "page",
+             lambda s, c=vol_page, b=page, i=busy: c.get(f"{b}/activities/{i}")),
+            ("page /activities/<busiest>/onsite (roster)", label, "page",
+             lambda s, c=admin_page, b=page, i=busy: c.get(f"{b}/activities/{i}/onsite")),
+            ("page /admin/members?q=志愿者1234", label, "page",
+             lambda s, c=admin_page, b=page: c.get(f"{b}/admin/members?q=志愿者1234")),
+            ("page /hours/new?find=志愿者1234", label, "page",
+             lambda s, c=admin_page, b=page: c.get(f"{b}/hours/new?find=志愿者1234")),
+            ("page /admin/units", label, "page", lambda s, c=admin_page, b=page: c.get(f"{b}/admin/units")),
+            ("page /admin/certificates", label, "page",
+             lambda s, c=admin_page, b=page: c.get(f"{b}/admin/certificates")),
+            ("page /admin/exports", label, "page", lambda s, c=admin_page, b=page: c.get(f"{b}/admin/exports")),
+            ("page /admin/audit", label, "page", lambda s, c=admin_page, b=page: c.get(f"{b}/admin/audit")),
         ]
     hub = _token(base, "city", "admin@city.bench")
     found.append(("GET rollup (hub, 10 children)", "hub", "api",

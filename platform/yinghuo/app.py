@@ -121,6 +121,8 @@ def _init_extensions(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([*plugin_dirs, kernel_dir])
     app.extensions["yinghuo"].babel_domains = plugin_domains(kernel_dir, plugin_dirs)
     babel.init_app(app, locale_selector=_locale)
+    from .i18n import install_template_gettext
+    install_template_gettext(app)
     errors.init_app(app)  # after api.init_app so our error format wins
 
 

@@ -110,3 +110,11 @@ def yinghuo_periodic_jobs():
                         name="Compute the dashboard and roll-up figures again"),
             PeriodicJob("yinghuo.jobs.sweep_outbox", interval_seconds=60, per_tenant=False,
                         name="Queue again the jobs whose run never finished (Redis down, a worker killed)")]
+
+
+@hookimpl
+def yinghuo_hours_recorded(tenant, record):
+    """Hours for an activity above the time their person was checked in there: flagged."""
+    if record.activity_id is not None and record.flag is None:
+        from .activities.checkins import flag_above_attendance
+        flag_above_attendance(record.activity_id, [record.member_id])

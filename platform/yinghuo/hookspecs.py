@@ -189,6 +189,13 @@ def yinghuo_activity_completed(tenant: Tenant, activity: Activity) -> None:
 
 
 @hookspec
+def yinghuo_hours_recorded(tenant: Tenant, record: HourRecord) -> None:
+    """A pending service-hours record was made: from attendance, entered by hand, or as a
+    correction of another. Fires inside its transaction, after it is flushed (it has its id).
+    The kernel uses it to flag hours above the time their person was checked in."""
+
+
+@hookspec
 def yinghuo_hours_approved(tenant: Tenant, record: HourRecord) -> None:
     """A service-hours record was approved. Fires once per record, however often approval is
     asked for or by how many at once; not when a record is entered, rejected or voided.

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask import g
+from flask_babel import get_translations
 
 SOURCE = Path(__file__).parent / "translations"
 
@@ -52,6 +54,36 @@ def use_plugin_domain(name: str) -> None:
     context = _get_current_context()
     if domain is not None and context is not None:
         context.babel_domain = domain
+
+
+def current_translations():
+    """The request's catalog, looked up once per request (and again only when the request's
+    domain or locale changes). Flask-Babel's own lookup, on every message, costs about 30 us:
+    its namespace, the locale turned into a string for its cache key, the cache; a page of 500
+    messages spent 15 ms on it."""
+    try:
+        space = g._flask_babel
+        kept = space.yinghuo_kept
+        if kept[0] is space.babel_domain and kept[1] is space.babel_locale:
+            return kept[2]
+    except (AttributeError, RuntimeError):   # not looked up yet in this request, or no request
+        pass
+    translations = get_translations()   # sets the request's domain and locale
+    space = g.get("_flask_babel") if g else None
+    if space is not None and hasattr(space, "babel_locale"):
+        space.yinghuo_kept = (space.babel_domain, space.babel_locale, translations)
+    return translations
+
+
+def install_template_gettext(app) -> None:
+    """Templates translate through ``current_translations`` (Flask-Babel installs its own
+    per-message lookup; this replaces it, same messages, same newstyle formatting)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
+        newstyle=True)
 
 
 #: how a form field is named to people (translated like any message); keys not listed show as they are

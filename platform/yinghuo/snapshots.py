@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, String, UniqueConstraint, select
+from sqlalchemy import JSON, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db.base import Base, TenantModel, utcnow
 from .db.context import current_tenant_id
 from .extensions import db
+from .times import CHINA, local_today
 
 #: a snapshot older than this is computed again when a page asks for it
 STALE = timedelta(minutes=30)
@@ -35,8 +36,49 @@ class ReportSnapshot(TenantModel, Base):
 
 def _computers() -> dict:
     from .core_hooks import rollup_figures
-    from .portal.views import dashboard_figures
     return {"dashboard": dashboard_figures, "rollup": rollup_figures}
+
+
+def dashboard_figures() -> dict:
+    """Members, activities and approved hours this month, by top-level unit, for the chart:
+    three grouped reads (members by unit, this month's activities by unit, this month's kept
+    hour totals by the member's unit), each subtree summed by path; no statement per unit."""
+    from .activities.models import Activity
+    from .hours.models import HourTotal
+    from .people.models import Member
+    from .units.models import Unit
+    today = local_today()
+    start = today.replace(day=1)
+    month_start = datetime(start.year, start.month, 1, tzinfo=CHINA)
+    paths = dict(db.session.execute(select(Unit.id, Unit.path)).all())
+    units = db.session.scalars(select(Unit).where(Unit.depth <= 1).order_by(Unit.path)).all()
+    if sum(u.depth == 0 for u in units) > 1:   # several top units: they are the chart; one: its children too
+        units = [u for u in units if u.depth == 0]
+    members = dict(db.session.execute(select(Member.unit_id, func.count()).group_by(Member.unit_id)).all())
+    activities = dict(db.session.execute(select(Activity.unit_id, func.count()).where(
+        Activity.starts_at >= month_start).group_by(Activity.unit_id)).all())
+    minutes = dict(db.session.execute(
+        select(Member.unit_id, func.sum(HourTotal.minutes)).join(Member, Member.id == HourTotal.member_id)
+        .where(HourTotal.period == start.strftime("%Y-%m")).group_by(Member.unit_id)).all())
+    shown = {u.id for u in units}
+
+    def by_subtree(counts: dict) -> dict[int, int]:
+        """Each count credited to every shown unit on its unit's path (one walk per unit)."""
+        found: dict[int, int] = {}
+        for unit_id, n in counts.items():
+            for part in (paths.get(unit_id) or "").strip("/").split("/"):
+                if part and int(part) in shown:
+                    found[int(part)] = found.get(int(part), 0) + int(n or 0)
+        return found
+    m, a, h = by_subtree(members), by_subtree(activities), by_subtree(minutes)
+    rows = [{"unit": unit.name, "depth": unit.depth, "members": m.get(unit.id, 0), "activities": a.get(unit.id, 0),
+             "minutes": h.get(unit.id, 0)} for unit in units]
+    peak = max([r["minutes"] for r in rows] + [1])
+    totals = {"members": int(sum(members.values())), "activities": int(sum(activities.values())),
+              "minutes": int(sum(n or 0 for n in minutes.values()))}
+    return {"rows": rows, "peak": peak, "totals": totals, "month": start.strftime("%Y-%m"),
+            # each unit's own members (not its subtree's), for the org tree page
+            "members_by_unit": {str(unit_id): int(n) for unit_id, n in members.items() if unit_id is not None}}
 
 
 def read(name: str) -> ReportSnapshot | None:

@@ -14,7 +14,6 @@ from ..times import LocalDateTime
 from .. import gate
 from ..people.services import get_member, member_names
 from ..tenant_api import blp
-from ..hours.api import HourRecordSchema
 from . import checkins, services
 from .models import STATUSES, VISIBILITIES
 
@@ -342,15 +341,6 @@ def activity_attendance_correct(data, activity_id, member_id):
     row = checkins.correct(services.get_activity(activity_id), person.id, by=g.member, **data)
     db.session.commit()
     return attendance_out(row, person.name)
-
-
-@blp.route("/hours/anomalies")
-@gate.permission("hours.approve")
-@blp.response(200, HourRecordSchema(many=True))
-def hours_anomalies():
-    """Hours for a second look, largest first: entered by hand, or above the time the
-    person was checked in at the activity."""
-    return checkins.hour_anomalies(g.member)
 
 
 class VocabularySchema(Schema):

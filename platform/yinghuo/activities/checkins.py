@@ -124,6 +124,7 @@ def check_out(activity: Activity, member, *, token: str | None = None, latitude=
         row.checked_out_at = min(utcnow(), activity.ends_at)
         row.out_method = "proxy" if by else "qr"
         db.session.flush()
+        flag_above_attendance(activity.id, [member.id])
         audit.record("attendance.check_out", "attendance", row.id, after={"member": member.id,
                                                                           "how": row.out_method})
     return row
@@ -148,6 +149,7 @@ def correct(activity: Activity, member_id: int, *, checked_in_at: datetime, chec
     row.in_method, row.out_method = "correction", "correction" if checked_out_at else None
     row.recorded_by = by.id
     db.session.flush()
+    flag_above_attendance(activity.id, [member_id])
     audit.record("attendance.correct", "attendance", row.id, before=before,
                  after={"in": checked_in_at, "out": checked_out_at}, reason=reason.strip())
     return row
@@ -163,6 +165,7 @@ def close_out(activity: Activity) -> int:
     for row in rows:
         row.checked_out_at, row.out_method = max(until, row.checked_in_at), "close"
     db.session.flush()
+    flag_above_attendance(activity.id, [row.member_id for row in rows])
     return len(rows)
 
 
@@ -217,25 +220,29 @@ def record_hours(activity: Activity) -> list:
 ATTENDANCE_SLACK_MINUTES = 5
 
 
-def hour_anomalies(viewer=None, limit: int = 200) -> list:
-    """Hours that deserve a second look, largest first, each with its ``flag``: entered by
-    hand (no on-site evidence), and pending hours for an activity above the time the person
-    was checked in there, or with no check-in at all (an early finish, a correction, a typo)."""
+def minutes_present(row: Attendance | None) -> int:
+    """Minutes between check-in and check-out; 0 without a check-out (or a check-in)."""
+    if row is None or row.checked_out_at is None:
+        return 0
+    return int((row.checked_out_at - row.checked_in_at).total_seconds() // 60)
+
+
+def flag_above_attendance(activity_id: int, member_ids) -> None:
+    """Flag (or clear) the pending hours these people have for the activity that are above the
+    time they were checked in there by more than the slack; called when such a record is made
+    and whenever their attendance changes, so the approval queue reads a kept flag."""
     from ..hours.models import HourRecord
-    found = {r.id: r for r in hours.anomalies(viewer, limit)}
-    on_site = (select(HourRecord, Attendance)
-               .outerjoin(Attendance, (Attendance.activity_id == HourRecord.activity_id)
-                          & (Attendance.member_id == HourRecord.member_id))
-               .where(HourRecord.activity_id.is_not(None), HourRecord.evidence != "manual",
-                      HourRecord.status == "pending"))
-    reach = hours.reach(viewer) if viewer is not None else None
-    if reach is not None:
-        on_site = on_site.where(reach)
-    for record, row in db.session.execute(on_site.limit(1000)):
-        present = 0
-        if row is not None and row.checked_out_at is not None:
-            present = int((row.checked_out_at - row.checked_in_at).total_seconds() // 60)
-        if record.minutes > present + ATTENDANCE_SLACK_MINUTES:
-            record.flag = "above the time checked in"
-            found[record.id] = record
-    return sorted(found.values(), key=lambda r: (-r.minutes, r.id))[:limit]
+    member_ids = list(member_ids)
+    if not member_ids:
+        return
+    records = db.session.scalars(select(HourRecord).where(
+        HourRecord.activity_id == activity_id, HourRecord.member_id.in_(member_ids),
+        HourRecord.status == "pending", HourRecord.evidence != "manual")).all()
+    if not records:
+        return
+    present = {row.member_id: minutes_present(row) for row in db.session.scalars(select(Attendance).where(
+        Attendance.activity_id == activity_id, Attendance.member_id.in_({r.member_id for r in records})))}
+    for record in records:
+        record.flag = "over" if record.minutes > present.get(record.member_id, 0) + ATTENDANCE_SLACK_MINUTES \
+            else None
+    db.session.flush()

@@ -28,6 +28,8 @@ class HourRecordSchema(Schema):
     content = fields.String(required=True, validate=validate.Length(1, 300))
     place = fields.String(load_default="", validate=validate.Length(max=300))
     evidence = fields.String(dump_only=True)
+    flag = fields.String(dump_only=True, allow_none=True,
+                         metadata={"description": "manual (entered by hand) or over (above the time checked in)"})
     note = fields.String(load_default="")
     status = fields.String(dump_only=True)
     reason = fields.String(dump_only=True, allow_none=True)
@@ -134,6 +136,15 @@ for _name, _schema, _doc in (
         ("void", ReasonRequired, "Void a record with a reason (records are never deleted)."),
         ("correct", CorrectSchema, "Replace the minutes: the old record is voided, the new one points at it.")):
     _decision(_name, _schema, _doc)
+
+
+@blp.route("/hours/anomalies")
+@gate.permission("hours.approve")
+@blp.response(200, HourRecordSchema(many=True))
+def hours_anomalies():
+    """Hours for a second look, largest first: entered by hand, or above the time the
+    person was checked in at the activity."""
+    return services.anomalies(g.member)
 
 
 @blp.route("/hours/ranking")

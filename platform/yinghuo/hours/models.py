@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKeyConstraint, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKeyConstraint, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db.base import Base, TenantModel, utcnow
@@ -12,6 +12,8 @@ from ..db.base import Base, TenantModel, utcnow
 STATUSES = ("pending", "approved", "rejected", "voided")
 #: qr: checked in and out by QR; proxy: a leader did it for them; manual: entered with a note
 EVIDENCE = ("qr", "proxy", "correction", "manual")
+#: why a record deserves a second look, as approvers read it
+FLAGS = {"manual": "entered by hand", "over": "above the time checked in"}
 
 
 class HourRecord(TenantModel, Base):
@@ -22,10 +24,11 @@ class HourRecord(TenantModel, Base):
         ForeignKeyConstraint(["tenant_id", "supersedes_id"], ["hour_records.tenant_id", "hour_records.id"]),
         Index("ix_hour_records_tenant_id_member_id_status", "tenant_id", "member_id", "status"),
         Index("ix_hour_records_tenant_id_activity_id", "tenant_id", "activity_id"),
-        # the approval queue: pending records by activity; the records entered by hand, largest first
+        # the approval queue: pending records by activity and by id; the flagged ones, largest first
         Index("ix_hour_records_tenant_id_status_activity_id", "tenant_id", "status", "activity_id"),
-        Index("ix_hour_records_tenant_id_evidence_minutes", "tenant_id", "evidence", "minutes"),
         Index("ix_hour_records_tenant_id_status_id", "tenant_id", "status", "id"),
+        Index("ix_hour_records_flagged", "tenant_id", "minutes", "id", postgresql_where=text("flag IS NOT NULL"),
+              sqlite_where=text("flag IS NOT NULL")),
     )
 
     member_id: Mapped[int] = mapped_column(BigInteger)
@@ -38,6 +41,9 @@ class HourRecord(TenantModel, Base):
     content: Mapped[str] = mapped_column(String(300))
     place: Mapped[str] = mapped_column(String(300), default="")
     evidence: Mapped[str] = mapped_column(String(12))
+    #: a key of FLAGS, or None: entered by hand (set when made), or pending hours above the time
+    #: the person was checked in at the activity (set when made and when the attendance changes)
+    flag: Mapped[str | None] = mapped_column(String(8))
     note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="pending")
     #: why rejected or voided

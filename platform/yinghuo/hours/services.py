@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from .. import audit
 from ..db.base import utcnow
@@ -69,10 +69,16 @@ def members_with_records(activity_id: int) -> set[int]:
 
 
 def add_record(**fields) -> HourRecord:
-    """A pending record (from attendance, a hand entry or a correction), audited."""
+    """A pending record (from attendance, a hand entry or a correction), audited; flagged when
+    entered by hand, and (by the kernel's ``yinghuo_hours_recorded``) when it is for an
+    activity and above the time its person was there."""
     record = HourRecord(tenant_id=current_tenant_id(), status="pending", **fields)
+    record.flag = "manual" if record.evidence == "manual" else None
     db.session.add(record)
     db.session.flush()
+    from ..tenancy.context import current_tenant
+    tenant = current_tenant()
+    _hooks(tenant).yinghuo_hours_recorded(tenant=tenant, record=record)   # the kernel's flags it if over
     audit.record("hours.create", "hour_record", record.id, after=record_view(record))
     return record
 
@@ -226,16 +232,16 @@ def ranking(period: str, unit_id: int | None = None, limit: int = 50) -> list[di
 
 
 def anomalies(viewer=None, limit: int = 200) -> list[HourRecord]:
-    """Hours entered by hand (no on-site evidence), largest first, each flagged so. The
-    activities room adds hours above the attendance (``checkins.hour_anomalies``)."""
-    stmt = select(HourRecord).where(HourRecord.evidence == "manual", HourRecord.status != "voided")
+    """Hours that deserve a second look, largest first, by their kept ``flag``: entered by hand
+    (not voided), and pending hours above the time the person was checked in at the activity
+    (or with no check-in at all: an early finish, a correction, a typo)."""
+    stmt = select(HourRecord).where(HourRecord.flag.is_not(None), or_(
+        and_(HourRecord.flag == "manual", HourRecord.status != "voided"),
+        and_(HourRecord.flag == "over", HourRecord.status == "pending")))
     limit_clause = reach(viewer) if viewer is not None else None
     if limit_clause is not None:
         stmt = stmt.where(limit_clause)
-    rows = list(db.session.scalars(stmt.order_by(HourRecord.minutes.desc(), HourRecord.id).limit(limit)))
-    for record in rows:
-        record.flag = "entered by hand"
-    return rows
+    return list(db.session.scalars(stmt.order_by(HourRecord.minutes.desc(), HourRecord.id).limit(limit)))
 
 
 def record_view(record: HourRecord) -> dict:

@@ -16,12 +16,11 @@ from ..certificates.models import Certificate
 from ..errors import Invalid
 from ..extensions import db
 from ..hours import services as hours
-from ..hours.models import HourRecord
+from ..hours.models import FLAGS, HourRecord
 from ..notifications import services as notifications
 from ..people.models import Member
-from ..people.services import find_members, get_member, member_names
+from ..people.services import count_up_to, find_members, get_member, member_names
 from ..times import CHINA, local_today
-from ..units.models import Unit
 from ..views import form_errors, load_form, posted
 from ..activities import checkins, services
 from ..activities.models import Activity, Signup
@@ -460,28 +459,43 @@ def admin_hours():
     queue = select(HourRecord).where(HourRecord.status == "pending")
     limit = hours.reach(g.member)
     queue = queue if limit is None else queue.where(limit)
-    # pending records by activity first (an index on status, activity), then those activities
-    waiting = dict(db.session.execute(queue.with_only_columns(HourRecord.activity_id, func.count())
-                                      .where(HourRecord.activity_id.is_not(None))
-                                      .group_by(HourRecord.activity_id)).all())
-    activities_waiting = sorted(
-        ((a.id, a.title, a.starts_at, waiting[a.id]) for a in db.session.execute(
-            select(Activity.id, Activity.title, Activity.starts_at).where(Activity.id.in_(list(waiting))))),
-        key=lambda row: (row[2], row[0]), reverse=True) if waiting else []
     activity_id = request.args.get("activity_id", type=int)
+    activities_waiting = _activities_waiting(queue, activity_id)
     if activity_id:
         queue = queue.where(HourRecord.activity_id == activity_id)
-    flagged = {r.id: r.flag for r in checkins.hour_anomalies(g.member)}
-    if request.args.get("flagged"):
-        queue = queue.where(HourRecord.id.in_(list(flagged)))
-    # the first page of them (an index on status and id), the count beside them
+    only_flagged = bool(request.args.get("flagged"))
+    if only_flagged:
+        queue = queue.where(HourRecord.flag.is_not(None))
+    # the first page of them (an index on status and id), the count beside them (up to a cap)
     pending = db.session.scalars(queue.order_by(HourRecord.id).limit(QUEUE_PAGE)).all()
-    total = len(pending) if len(pending) < QUEUE_PAGE else \
-        db.session.scalar(queue.with_only_columns(func.count()).order_by(None))
+    total = len(pending) if len(pending) < QUEUE_PAGE else count_up_to(queue, QUEUE_COUNTED)
     names = member_names(r.member_id for r in pending)
+    flags = {r.id: FLAGS[r.flag] for r in pending if r.flag}
     return render_template("activities/approvals.html", pending=pending, total=total, names=names,
-                           anomalies=flagged, activities=activities_waiting, activity_id=activity_id,
-                           only_flagged=bool(request.args.get("flagged")))
+                           counted=QUEUE_COUNTED, anomalies=flags, activities=activities_waiting,
+                           activity_id=activity_id, only_flagged=only_flagged)
+
+
+#: the queue's count stops here ("10 000+"): counting a backlog past it reads rows nobody looks at
+QUEUE_COUNTED = 10_000
+#: the activities offered in the queue's filter: the latest ones started that have pending hours
+WAITING_ACTIVITIES = 60
+
+
+def _activities_waiting(queue, chosen: int | None) -> list[tuple]:
+    """(id, title, starts_at, pending records) of the latest activities started with hours
+    waiting in ``queue`` (and the chosen one): a count per activity by the (status, activity)
+    index, never a pass over the whole backlog."""
+    latest = select(Activity.id).where(Activity.starts_at <= datetime.now(CHINA)) \
+        .order_by(Activity.starts_at.desc()).limit(WAITING_ACTIVITIES)
+    ids = [*db.session.scalars(latest), *([chosen] if chosen else [])]
+    waiting = dict(db.session.execute(queue.with_only_columns(HourRecord.activity_id, func.count())
+                                      .where(HourRecord.activity_id.in_(ids))
+                                      .group_by(HourRecord.activity_id)).all()) if ids else {}
+    rows = db.session.execute(select(Activity.id, Activity.title, Activity.starts_at)
+                              .where(Activity.id.in_(list(waiting)))).all() if waiting else []
+    return sorted(((a.id, a.title, a.starts_at, waiting[a.id]) for a in rows), key=lambda r: (r[2], r[0]),
+                  reverse=True)
 
 
 @bp.route("/admin/dashboard")
@@ -498,38 +512,3 @@ def dashboard():
     return render_template("activities/dashboard.html", children=children, computed_at=computed_at, **figures)
 
 
-def dashboard_figures() -> dict:
-    """Members, activities and approved hours this month, by top-level unit, for the chart:
-    three grouped reads (members by unit, this month's activities by unit, this month's kept
-    hour totals by the member's unit), each subtree summed by path; no statement per unit."""
-    from ..hours.models import HourTotal
-    today = local_today()
-    start = today.replace(day=1)
-    month_start = datetime(start.year, start.month, 1, tzinfo=CHINA)
-    paths = dict(db.session.execute(select(Unit.id, Unit.path)).all())
-    units = db.session.scalars(select(Unit).where(Unit.depth <= 1).order_by(Unit.path)).all()
-    if sum(u.depth == 0 for u in units) > 1:   # several top units: they are the chart; one: its children too
-        units = [u for u in units if u.depth == 0]
-    members = dict(db.session.execute(select(Member.unit_id, func.count()).group_by(Member.unit_id)).all())
-    activities = dict(db.session.execute(select(Activity.unit_id, func.count()).where(
-        Activity.starts_at >= month_start).group_by(Activity.unit_id)).all())
-    minutes = dict(db.session.execute(
-        select(Member.unit_id, func.sum(HourTotal.minutes)).join(Member, Member.id == HourTotal.member_id)
-        .where(HourTotal.period == start.strftime("%Y-%m")).group_by(Member.unit_id)).all())
-    shown = {u.id for u in units}
-
-    def by_subtree(counts: dict) -> dict[int, int]:
-        """Each count credited to every shown unit on its unit's path (one walk per unit)."""
-        found: dict[int, int] = {}
-        for unit_id, n in counts.items():
-            for part in (paths.get(unit_id) or "").strip("/").split("/"):
-                if part and int(part) in shown:
-                    found[int(part)] = found.get(int(part), 0) + int(n or 0)
-        return found
-    m, a, h = by_subtree(members), by_subtree(activities), by_subtree(minutes)
-    rows = [{"unit": unit.name, "depth": unit.depth, "members": m.get(unit.id, 0), "activities": a.get(unit.id, 0),
-             "minutes": h.get(unit.id, 0)} for unit in units]
-    peak = max([r["minutes"] for r in rows] + [1])
-    totals = {"members": int(sum(members.values())), "activities": int(sum(activities.values())),
-              "minutes": int(sum(n or 0 for n in minutes.values()))}
-    return {"rows": rows, "peak": peak, "totals": totals, "month": start.strftime("%Y-%m")}

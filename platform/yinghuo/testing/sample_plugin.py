@@ -98,6 +98,11 @@ def yinghuo_activity_completed(tenant, activity):
 
 
 @hookimpl
+def yinghuo_hours_recorded(tenant, record):
+    CALLS.append(("hours_recorded", tenant.slug, record.id, record.evidence))
+
+
+@hookimpl
 def yinghuo_hours_approved(tenant, record):
     CALLS.append(("hours_approved", tenant.slug, record.id))
 

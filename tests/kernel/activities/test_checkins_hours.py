@@ -203,6 +203,19 @@ def test_hook_hours_approved_fires_once_under_concurrent_approvals(app, client, 
     assert len([c for c in sample_plugin.CALLS if c[0] == "hours_approved"]) == 1
 
 
+def test_hook_hours_recorded_fires_for_each_record_made(client, county, running, with_sample_plugin):
+    """From attendance, by hand and as a correction: once each, with the record's id."""
+    record = _completed_record(client, county, running)
+    me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
+    by_hand = client.post(f"{BASE}/hours", json={"member_id": me, "minutes": 60, "served_on": record["served_on"],
+                                                 "content": "入户走访", "note": "村委见证"}, headers=county["leader"])
+    corrected = client.post(f"{BASE}/hours/{record['id']}/correct", json={"minutes": 90, "reason": "提前离场"},
+                            headers=county["leader"])
+    made = [c[2:] for c in sample_plugin.CALLS if c[0] == "hours_recorded"]
+    assert made == [(record["id"], record["evidence"]), (by_hand.get_json()["id"], "manual"),
+                    (corrected.get_json()["id"], "correction")]
+
+
 def test_reject_needs_a_reason_and_rejected_cannot_be_approved(client, county, running):
     record = _completed_record(client, county, running)
     url = f"{BASE}/hours/{record['id']}"
@@ -368,28 +381,78 @@ def test_the_onsite_code_stops_once_the_activity_is_completed(app, client, count
 def test_hours_above_the_time_checked_in_are_flagged_for_a_second_look(app, client, county, running, now,
                                                                        time_machine):
     """A correction that credits more than the person was there is flagged in the anomaly
-    list and on the approval page; hours that match the attendance are not."""
+    list and on the approval page; hours that match the attendance are not; the flag follows
+    the attendance when a leader corrects it (either way)."""
     a = running()
     me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
     _check(client, county["vol"], a["id"], token=_qr(client, county, a["id"]))
     time_machine.move_to(now + timedelta(minutes=40))
     client.post(f"{BASE}/activities/{a['id']}/complete", json={}, headers=county["leader"])
     [record] = client.get(f"{BASE}/hours?status=pending&activity_id={a['id']}", headers=county["admin"]).get_json()
-    assert record["id"] not in [r["id"] for r in client.get(f"{BASE}/hours/anomalies",
-                                                            headers=county["admin"]).get_json()]
-    from yinghuo.db.context import tenant_scope
-    from yinghuo.extensions import db
-    from yinghuo.hours.models import HourRecord
-    from yinghuo.tenancy.services import get_tenant
-    with app.app_context(), tenant_scope(get_tenant("county").id):
-        db.session.get(HourRecord, (get_tenant("county").id, record["id"])).minutes = 118   # 2 h for 40 min
-        db.session.commit()
-    flagged = client.get(f"{BASE}/hours/anomalies", headers=county["admin"]).get_json()
-    assert [r["id"] for r in flagged] == [record["id"]] and flagged[0]["member_id"] == me
+    assert record["flag"] is None
+
+    def flagged():
+        return [(r["id"], r["flag"]) for r in client.get(f"{BASE}/hours/anomalies", headers=county["admin"]).get_json()]
+    assert flagged() == []
+    corrected = client.post(f"{BASE}/hours/{record['id']}/correct", json={"minutes": 118, "reason": "按两小时计"},
+                            headers=county["leader"])   # 2 h for 40 min
+    assert corrected.status_code == 201 and corrected.get_json()["flag"] == "over"
+    new = corrected.get_json()["id"]
+    assert flagged() == [(new, "over")]
     admin = app.test_client()
     admin.post("/t/county/login", data={"login": "admin@county.test", "password": "Passw0rd!x"})
     page = admin.get("/t/county/admin/hours?flagged=1").get_data(as_text=True)
     assert "超过签到时长" in page and page.count('type="checkbox" name="record_id"') == 1
+    # the leader corrects the attendance to the two hours the person really served: no longer flagged
+    attendance = f"{BASE}/activities/{a['id']}/attendance/{me}"
+    r = client.put(attendance, json={"checked_in_at": iso(now - timedelta(minutes=80)),
+                                     "checked_out_at": iso(now + timedelta(minutes=40)), "reason": "纸质签到表为证"},
+                   headers=county["leader"])
+    assert r.status_code == 200, r.get_json()
+    assert flagged() == []
+    page = admin.get("/t/county/admin/hours?flagged=1").get_data(as_text=True)
+    assert page.count('type="checkbox" name="record_id"') == 0
+    # and back to forty minutes: flagged again
+    client.put(attendance, json={"checked_in_at": iso(now), "checked_out_at": iso(now + timedelta(minutes=40)),
+                                 "reason": "以签到为准"}, headers=county["leader"])
+    assert flagged() == [(new, "over")]
+    # once approved it is no longer for a second look
+    client.post(f"{BASE}/hours/{new}/approve", json={}, headers=county["admin"])
+    assert flagged() == []
+
+
+def test_the_flag_migration_flags_what_the_app_flags(app, client, county, running, now, time_machine):
+    """Migration 0016 computes in SQL (PostgreSQL or SQLite) the flags the app keeps: run back
+    over a record entered by hand, one above the time checked in, one that matches and one
+    approved, it gives each the flag it had."""
+    from alembic import command
+    from sqlalchemy import text
+    from yinghuo import migrate
+    from yinghuo.extensions import db
+    a, b = running(), running(title="另一场")
+    me = client.get(f"{BASE}/me", headers=county["vol"]).get_json()["member"]["id"]
+    for activity in (a, b):
+        _check(client, county["vol"], activity["id"], token=_qr(client, county, activity["id"]))
+    time_machine.move_to(now + timedelta(minutes=40))
+    for activity in (a, b):
+        client.post(f"{BASE}/activities/{activity['id']}/complete", json={}, headers=county["leader"])
+    [matching] = client.get(f"{BASE}/hours?status=pending&activity_id={a['id']}", headers=county["admin"]).get_json()
+    over = client.post(f"{BASE}/hours/{matching['id']}/correct", json={"minutes": 118, "reason": "按两小时计"},
+                       headers=county["leader"]).get_json()
+    [fits] = client.get(f"{BASE}/hours?status=pending&activity_id={b['id']}", headers=county["admin"]).get_json()
+    by_hand = client.post(f"{BASE}/hours", json={"member_id": me, "minutes": 90, "served_on": now.date().isoformat(),
+                                                 "content": "入户走访", "note": "村委见证"}, headers=county["leader"])
+    client.post(f"{BASE}/hours/{by_hand.get_json()['id']}/approve", json={}, headers=county["admin"])
+
+    def flags():   # as the database's owner: every row
+        with db.engine.connect() as conn:
+            return dict(conn.execute(text("SELECT id, flag FROM hour_records")).all())
+    with app.app_context():
+        kept = flags()
+        assert {kept[over["id"]], kept[fits["id"]], kept[by_hand.get_json()["id"]]} == {"over", None, "manual"}
+        command.downgrade(migrate.alembic_config(), "9c4e2a7f5d18")
+        migrate.upgrade()
+        assert flags() == kept
 
 
 def test_the_approval_page_filters_by_activity_and_approves_the_ticked(app, client, county, running, now,

@@ -116,7 +116,7 @@ def test_a_tenant_reads_only_its_own_totals(app, client, county, make_tenant, ma
 
 def test_the_dashboard_sums_each_subtree_from_grouped_reads(app, client, county, make_member, clock):
     """The dashboard's figures by top-level unit equal the sums over each subtree's records."""
-    from yinghuo.portal.views import dashboard_figures
+    from yinghuo.snapshots import dashboard_figures
     today = date.fromisoformat(clock.day())
     town = client.post(f"{BASE}/units", json={"name": "城关镇", "type": "town"}, headers=county["admin"]).get_json()
     village = client.post(f"{BASE}/units", json={"name": "东关村", "type": "village", "parent_id": town["id"]},
