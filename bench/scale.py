@@ -231,6 +231,18 @@ def _clone(conn, table: str, template_id: int, tenant_id: int, source: str, valu
                  f"FROM {table} t, {source} WHERE t.tenant_id = %s AND t.id = %s", (*params, tenant_id, template_id))
 
 
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国玉珍文辉力峰红梅春燕林海波鹏飞云俊宇浩然欣怡子涵雨轩"
+
+
+def _name(n: str) -> str:
+    """SQL for a Chinese name of two or three characters from the number ``n`` (as people's
+    names are: a search for one finds a few, not all)."""
+    return (f"substr('{SURNAMES}', 1 + ({n} % {len(SURNAMES)})::int, 1) || "
+            f"substr('{GIVEN}', 1 + (({n} / {len(SURNAMES)}) % {len(GIVEN)})::int, 1) || "
+            f"CASE WHEN {n} % 3 = 0 THEN '' ELSE substr('{GIVEN}', 1 + (({n} / 7) % {len(GIVEN)})::int, 1) END")
+
+
 def _fill(conn, t: dict, size: dict) -> None:
     """Clone the template rows the app wrote: members (with their role), activities over two
     years in the tenant's villages, hour records spread over them."""
@@ -239,7 +251,7 @@ def _fill(conn, t: dict, size: dict) -> None:
     conn.execute("CREATE TEMP TABLE seq_members (n int, id bigint) ON COMMIT DROP")
     conn.execute("INSERT INTO seq_members SELECT g, nextval('yinghuo_id_seq') FROM generate_series(1, %s) g", (n,))
     _clone(conn, "members", t["member"], tid, "seq_members s",
-           {"id": "s.id", "account_id": "NULL", "name": "'志愿者' || s.n",
+           {"id": "s.id", "account_id": "NULL", "name": _name("s.n"),
             "unit_id": f"(ARRAY{villages}::bigint[])[1 + s.n % {len(villages)}]",
             "joined_at": "t.joined_at - make_interval(days => (s.n % 700)::int)"}, ())
     role = conn.execute("SELECT id FROM member_roles WHERE tenant_id = %s AND member_id = %s LIMIT 1",
@@ -304,13 +316,21 @@ def _busiest(url: str, slug: str) -> int:
                             "WHERE t.slug = %s GROUP BY 1 ORDER BY count(*) DESC LIMIT 1", (slug,)).fetchone()[0]
 
 
+def _someone(url: str, slug: str) -> str:
+    """The name of a member in the middle of the tenant's list (what an admin searches for)."""
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT m.name FROM members m JOIN tenants t ON t.id = m.tenant_id WHERE t.slug = %s "
+                            "ORDER BY m.id OFFSET (SELECT count(*) / 2 FROM members m2 WHERE m2.tenant_id = t.id) "
+                            "LIMIT 1", (slug,)).fetchone()[0]
+
+
 def reads(base: str, shape: dict) -> list[tuple[str, str, str, callable]]:
     """(read, tenant, kind, fetch) for every read measured."""
     today = date.today()
     month, quarter = today.strftime("%Y-%m"), f"{today.year}-Q{(today.month + 2) // 3}"
     found = []
     for label, slug in (("big", "big"), ("small", "small0")):
-        busy, page = _busiest(shape["url"], slug), f"{base}/t/{slug}"
+        busy, page, who = _busiest(shape["url"], slug), f"{base}/t/{slug}", _someone(shape["url"], slug)
         vol, admin = _token(base, slug, f"vol@{slug}.bench"), _token(base, slug, f"admin@{slug}.bench")
         vol_page, admin_page = _page_session(base, slug, f"vol@{slug}.bench"), _page_session(base, slug, f"admin@{slug}.bench")
         api = f"{base}/t/{slug}/api/v1"
@@ -337,8 +357,8 @@ def reads(base: str, shape: dict) -> list[tuple[str, str, str, callable]]:
             ("page /admin/hours?flagged=1", label, "page",
              lambda s, c=admin_page, b=page: c.get(f"{b}/admin/hours?flagged=1")),
             ("GET hours/anomalies", label, "api", lambda s, h=admin, a=api: s.get(f"{a}/hours/anomalies", headers=h)),
-            ("GET members?q=志愿者1234", label, "api",
-             lambda s, h=admin, a=api: s.get(f"{a}/members?q=志愿者1234&per_page=20", headers=h)),
+            ("GET members?q=<a name>", label, "api",
+             lambda s, h=admin, a=api, q=who: s.get(f"{a}/members", params={"q": q, "per_page": 20}, headers=h)),
             ("page / (tenant home)", label, "page", lambda s, c=vol_page, b=page: c.get(f"{b}/")),
             ("page /me/activities", label, "page", lambda s, c=vol_page, b=page: c.get(f"{b}/me/activities")),
             ("page /me/notifications", label, "page", lambda s, c=vol_page, b=page: c.get(f"{b}/me/notifications")),
@@ -346,10 +366,10 @@ def reads(base: str, shape: dict) -> list[tuple[str, str, str, callable]]:
              lambda s, c=vol_page, b=page, i=busy: c.get(f"{b}/activities/{i}")),
             ("page /activities/<busiest>/onsite (roster)", label, "page",
              lambda s, c=admin_page, b=page, i=busy: c.get(f"{b}/activities/{i}/onsite")),
-            ("page /admin/members?q=志愿者1234", label, "page",
-             lambda s, c=admin_page, b=page: c.get(f"{b}/admin/members?q=志愿者1234")),
-            ("page /hours/new?find=志愿者1234", label, "page",
-             lambda s, c=admin_page, b=page: c.get(f"{b}/hours/new?find=志愿者1234")),
+            ("page /admin/members?q=<a name>", label, "page",
+             lambda s, c=admin_page, b=page, q=who: c.get(f"{b}/admin/members", params={"q": q})),
+            ("page /hours/new?find=<a name>", label, "page",
+             lambda s, c=admin_page, b=page, q=who: c.get(f"{b}/hours/new", params={"find": q})),
             ("page /admin/units", label, "page", lambda s, c=admin_page, b=page: c.get(f"{b}/admin/units")),
             ("page /admin/certificates", label, "page",
              lambda s, c=admin_page, b=page: c.get(f"{b}/admin/certificates")),

@@ -89,6 +89,47 @@ def test_admin_pages_list_members_masked_and_add_units(client, make_tenant, make
     assert "添加组织" in audit and "unit.create" not in audit and "城关镇" in audit
 
 
+def test_the_audit_log_pages_back_fifty_at_a_time(client, make_tenant, monkeypatch):
+    """50 entries a page, newest first; 更早的记录 leads to the next 50 and the last page has no link."""
+    import re
+    make_tenant("alpha", admin="admin@alpha.test")
+    _login_page(client, "/t/alpha/login", "admin@alpha.test")
+    for i in range(60):
+        client.post("/t/alpha/admin/units", data={"name": f"组织{i:02d}", "type": "town"})
+    first = client.get("/t/alpha/admin/audit").get_data(as_text=True)
+    assert first.count('data-label="时间"') == 50 and "组织59" in first and "组织09" not in first
+    older = re.search(r'href="([^"]+before=\d+)" id="older"', first).group(1).replace("&amp;", "&")
+    second = client.get(older).get_data(as_text=True)
+    assert "组织09" in second and "组织59" not in second and 'id="older"' not in second
+    shown = set(re.findall(r"组织\d\d", first)) | set(re.findall(r"组织\d\d", second))
+    assert shown == {f"组织{i:02d}" for i in range(60)}
+
+
+def test_the_org_tree_counts_a_big_tenants_members_from_the_kept_figures(client, make_tenant, make_member, login,
+                                                                         monkeypatch):
+    """Up to the exact-count limit the tree counts members now; past it (here the limit is
+    lowered to 1) it shows the figures the snapshot job keeps, with their time: a member
+    added after them shows once they are computed again."""
+    import re
+    from yinghuo.people import api
+    make_tenant("alpha", admin="admin@alpha.test")
+    town = client.post("/t/alpha/api/v1/units", json={"name": "城关镇", "type": "town"},
+                       headers=login("alpha", "admin@alpha.test")).get_json()["id"]
+    make_member("alpha", "a@alpha.test", unit_id=town)
+    _login_page(client, "/t/alpha/login", "admin@alpha.test")
+
+    def count():
+        page = client.get("/t/alpha/admin/units").get_data(as_text=True)
+        return int(re.search(r"城关镇 <span class=\"muted\">[^·]+· (\d+)", page).group(1)), "人数截至" in page
+    assert count() == (1, False)
+    monkeypatch.setattr(api, "EXACT_UP_TO", 1)
+    assert count() == (1, True)                        # computed now (there were none) and kept
+    make_member("alpha", "b@alpha.test", unit_id=town)
+    assert count() == (1, True)                        # the kept figures, not a count
+    monkeypatch.setattr(api, "EXACT_UP_TO", 10_000)
+    assert count() == (2, False)
+
+
 def test_volunteer_cannot_open_admin_pages(client, make_tenant, make_member):
     make_tenant("alpha")
     make_member("alpha", "v@alpha.test")

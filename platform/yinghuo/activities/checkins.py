@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 import math
+import time
 from datetime import datetime, timedelta
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -31,9 +32,19 @@ def _serializer() -> URLSafeTimedSerializer:
     return _serializer_for(current_app.config["SECRET_KEY"])
 
 
+class _WindowSigner(TimestampSigner):
+    """Stamps a token with the start of its :data:`QR_ROTATE_SECONDS` window, so every leader's
+    screen in that window shows the same code (and the page draws it once: qr_data_uri keeps
+    its last codes); a token is still refused :data:`QR_TTL_SECONDS` after its window began."""
+
+    def get_timestamp(self) -> int:
+        now = int(time.time())
+        return now - now % QR_ROTATE_SECONDS
+
+
 @functools.lru_cache(maxsize=4)
 def _serializer_for(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="yinghuo-checkin")
+    return URLSafeTimedSerializer(secret, salt="yinghuo-checkin", signer=_WindowSigner)
 
 
 def qr_token(activity: Activity, kind: str) -> str:

@@ -64,6 +64,8 @@ class Member(TenantModel, Base):
         Index("ix_members_tenant_id_id_hash", "tenant_id", "id_number_hash"),
         # the dashboard's members by unit, a unit's members
         Index("ix_members_tenant_id_unit_id", "tenant_id", "unit_id"),
+        # the find box: a phone number typed in full
+        Index("ix_members_tenant_id_phone", "tenant_id", "phone"),
         ForeignKeyConstraint(["tenant_id", "unit_id"], ["units.tenant_id", "units.id"]),
     )
 
