@@ -281,7 +281,7 @@ def admin_members():
     after = request.args.get("after", type=int) or 0
     stmt = select(Member).where(Member.id > after).order_by(Member.id).limit(MEMBERS_PAGE + 1)
     if q:
-        stmt = stmt.where(Member.name.contains(q, autoescape=True))
+        stmt = stmt.where(people.name_contains(q))
     found = list(db.session.scalars(stmt))
     rows = [{**people.member_view(m), "role_names": m.role_names, "has_login": m.account_id is not None}
             for m in found[:MEMBERS_PAGE]]

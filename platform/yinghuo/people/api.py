@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import g, request
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import audit
 from ..errors import NotFound, Unauthorized
@@ -138,7 +138,7 @@ class Members(MethodView):
         minutes old at most, ``X-Total-Count-Estimated: true``): an exact count reads every member."""
         stmt = select(Member).order_by(Member.id)
         if args["q"]:
-            stmt = stmt.where(Member.name.contains(args["q"], autoescape=True))
+            stmt = stmt.where(services.name_contains(args["q"]))
         total, headers = services.count_up_to(stmt, EXACT_UP_TO), {}
         if total > EXACT_UP_TO:
             from ..snapshots import read

@@ -94,6 +94,25 @@ class Member(TenantModel, Base):
         return {r.role for r in self.roles}
 
 
+class MemberNameGram(TenantModel, Base):
+    """One character, or pair of neighbouring characters, of a member's name (lower-cased): the
+    index a name search reads on PostgreSQL (``people.services.name_contains``). Kept by a
+    trigger on members (migration 0018) when a member is added or renamed; not kept on SQLite,
+    whose search reads the names. A LIKE on a row-level-secured table cannot use an index
+    (LIKE is not leakproof), an equality can: hence a table of grams, not a trigram index."""
+
+    __tablename__ = "member_name_grams"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "gram", "member_id"),
+        ForeignKeyConstraint(["tenant_id", "member_id"], ["members.tenant_id", "members.id"],
+                             ondelete="CASCADE"),
+        Index("ix_member_name_grams_tenant_id_member_id", "tenant_id", "member_id"),
+    )
+
+    member_id: Mapped[int] = mapped_column(BigInteger)
+    gram: Mapped[str] = mapped_column(String(2))
+
+
 class MemberRole(TenantModel, Base):
     """A role held by a member; unit_admin roles are limited to a unit's subtree."""
 
