@@ -50,7 +50,7 @@ def test_a_vote_counts_once_per_entry_a_day_and_the_tally_follows(client, hub, v
 def _votes_and_counters(app, voting):
     """Every vote row and day counter of the competition, read as the database's owner."""
     from sqlalchemy import text
-    from yinghuo.extensions import db
+    from yinghuo.api import db
     with app.app_context(), db.engine.connect() as conn:
         votes = conn.execute(text("SELECT id, entry_id, voter, voided, created_at FROM competitions_votes "
                                   "WHERE competition_id = :c"), {"c": voting["id"]}).all()
