@@ -319,9 +319,10 @@ def _busiest(url: str, slug: str) -> int:
 def _someone(url: str, slug: str) -> str:
     """The name of a member in the middle of the tenant's list (what an admin searches for)."""
     with psycopg.connect(url) as conn:
-        return conn.execute("SELECT m.name FROM members m JOIN tenants t ON t.id = m.tenant_id WHERE t.slug = %s "
-                            "ORDER BY m.id OFFSET (SELECT count(*) / 2 FROM members m2 WHERE m2.tenant_id = t.id) "
-                            "LIMIT 1", (slug,)).fetchone()[0]
+        tenant, half = conn.execute("SELECT t.id, count(*) / 2 FROM members m JOIN tenants t ON t.id = m.tenant_id "
+                                    "WHERE t.slug = %s GROUP BY t.id", (slug,)).fetchone()
+        return conn.execute("SELECT name FROM members WHERE tenant_id = %s ORDER BY id OFFSET %s LIMIT 1",
+                            (tenant, half)).fetchone()[0]
 
 
 def reads(base: str, shape: dict) -> list[tuple[str, str, str, callable]]:

@@ -66,10 +66,10 @@ def yinghuo_nav_items(tenant, member, area):
 def yinghuo_rollup_stats(tenant):
     """What a hub sees of each child: members, units, activities and approved hours, from the
     child's last computed figures (``yinghuo.snapshots``, refreshed every ten minutes), or
-    counted now when there are none yet."""
-    from .snapshots import STALE, read
+    counted now when there are none yet (or the hub's own figures are being computed)."""
+    from .snapshots import COUNT_NOW, STALE, read
     from .db.base import utcnow
-    row = read("rollup")
+    row = None if COUNT_NOW.get() else read("rollup")
     figures = row.data if row is not None and utcnow() - row.computed_at <= STALE else rollup_figures()
     return [Stat(name, int(figures.get(name, 0))) for name in ("members", "units", "activities", "hours")]
 

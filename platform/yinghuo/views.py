@@ -286,7 +286,9 @@ def admin_members():
     rows = [{**people.member_view(m), "role_names": m.role_names, "has_login": m.account_id is not None}
             for m in found[:MEMBERS_PAGE]]
     following = rows[-1]["id"] if len(found) > MEMBERS_PAGE else None
-    return render_template("admin/members.html", members=rows, q=q, after=after, following=following)
+    from .people.models import ROLES
+    return render_template("admin/members.html", members=rows, q=q, after=after, following=following,
+                           role_names={r: _(r) for r in ROLES})
 
 
 #: members on one page of the admin's list

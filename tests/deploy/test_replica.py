@@ -104,8 +104,11 @@ def _caught_up(clusters) -> None:
 
 
 def test_a_hub_rollup_reads_from_the_replica_while_writes_go_to_the_primary(app, clusters, client, make_tenant,
-                                                                             make_member, login):
+                                                                             make_member, login, monkeypatch):
+    from datetime import timedelta
+    from yinghuo import snapshots
     from yinghuo.db import replica
+    monkeypatch.setattr(snapshots, "STALE", timedelta(0))   # no kept figures: every roll-up counted on the spot
     assert _sql(clusters["standby"], "SELECT pg_is_in_recovery()") is True
     make_tenant("hub", kind="hub", admin="admin@hub.test")
     make_tenant("kid", parent="hub", admin="admin@kid.test")

@@ -33,7 +33,9 @@ def test_a_hub_reads_each_childs_kept_figures(app, client, make_tenant, make_mem
     hub = login("hub", "admin@hub.test")
 
     def members() -> int:
-        return client.get("/t/hub/api/v1/rollup", headers=hub).get_json()[0]["stats"]["members"]
+        r = client.get("/t/hub/api/v1/rollup", headers=hub)
+        assert r.headers["X-Figures-As-Of"].startswith("20")   # when they were computed
+        return r.get_json()[0]["stats"]["members"]
     assert members() == 1                       # nothing kept yet: counted now
     run_periodic_jobs("core")
     make_member("kid", "b@kid.test")
