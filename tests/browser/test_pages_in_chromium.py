@@ -142,3 +142,28 @@ def test_the_operator_status_page_fits_a_phone(app, operator, live_server, brows
     assert "数据库" in text and "定时任务" in text and "PDF 中文字体" in text
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
     browser.save_screenshot(str(app.instance_path) + "/status.png")
+
+
+def test_the_pages_issue_18_changed_fit_a_phone_in_chinese(app, make_tenant, make_member, login, client,
+                                                          live_server, browser, tmp_path):
+    """The approval queue with a flagged record, member list, org tree, audit log with its
+    paging; a volunteer sent to the audit log gets the Chinese refusal page; all at 390 px."""
+    make_tenant("county", admin="admin@county.test")
+    vol = make_member("county", "v@county.test", name="王秀英")
+    leader = make_member("county", "lead@county.test", roles=["leader", "volunteer"], name="队长")
+    assert leader
+    client.post("/t/county/api/v1/hours", json={"member_id": vol, "minutes": 90, "served_on": "2026-01-05",
+                                                "content": "入户走访", "note": "村委见证"},
+                headers=login("county", "lead@county.test"))
+    sign_in(browser, live_server, "county", "admin@county.test")
+    for path, words in (("/t/county/admin/hours", "手工录入"), ("/t/county/admin/members?q=秀英", "王秀英"),
+                        ("/t/county/admin/units", "组织"), ("/t/county/admin/audit", "时间: 2026")):
+        browser.get(f"{live_server}{path}")
+        assert words in browser.page_source, path
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 390, path
+        browser.save_screenshot(str(tmp_path / (path.strip("/").replace("/", "_").split("?")[0] + ".png")))
+    browser.delete_all_cookies()
+    sign_in(browser, live_server, "county", "v@county.test")
+    browser.get(f"{live_server}/t/county/admin/audit")
+    assert "403 · 您没有进行此操作的权限" in browser.page_source
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
