@@ -144,7 +144,7 @@ def test_the_operator_status_page_fits_a_phone(app, operator, live_server, brows
     browser.save_screenshot(str(app.instance_path) + "/status.png")
 
 
-def test_the_pages_issue_18_changed_fit_a_phone_in_chinese(app, make_tenant, make_member, login, client,
+def test_the_pages_issue_18_changed_fit_a_phone_in_chinese(app, make_tenant, make_member, login, client, clock,
                                                           live_server, browser, tmp_path):
     """The approval queue with a flagged record, member list, org tree, audit log with its
     paging; a volunteer sent to the audit log gets the Chinese refusal page; all at 390 px."""
@@ -152,12 +152,12 @@ def test_the_pages_issue_18_changed_fit_a_phone_in_chinese(app, make_tenant, mak
     vol = make_member("county", "v@county.test", name="王秀英")
     leader = make_member("county", "lead@county.test", roles=["leader", "volunteer"], name="队长")
     assert leader
-    client.post("/t/county/api/v1/hours", json={"member_id": vol, "minutes": 90, "served_on": "2026-01-05",
+    client.post("/t/county/api/v1/hours", json={"member_id": vol, "minutes": 90, "served_on": clock.day(-3),
                                                 "content": "入户走访", "note": "村委见证"},
                 headers=login("county", "lead@county.test"))
     sign_in(browser, live_server, "county", "admin@county.test")
     for path, words in (("/t/county/admin/hours", "手工录入"), ("/t/county/admin/members?q=秀英", "王秀英"),
-                        ("/t/county/admin/units", "组织"), ("/t/county/admin/audit", "时间: 2026")):
+                        ("/t/county/admin/units", "组织"), ("/t/county/admin/audit", f"时间: {clock.today().year}")):
         browser.get(f"{live_server}{path}")
         assert words in browser.page_source, path
         assert browser.execute_script("return document.documentElement.scrollWidth") <= 390, path
