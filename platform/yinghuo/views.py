@@ -282,7 +282,7 @@ def admin_members():
     stmt = select(Member).where(Member.id > after).order_by(Member.id).limit(MEMBERS_PAGE + 1)
     if q:
         stmt = stmt.where(people.name_contains(q))
-    found = list(db.session.scalars(stmt))
+    found = people.load_roles(db.session.scalars(stmt))
     rows = [{**people.member_view(m), "role_names": m.role_names, "has_login": m.account_id is not None}
             for m in found[:MEMBERS_PAGE]]
     following = rows[-1]["id"] if len(found) > MEMBERS_PAGE else None

@@ -145,7 +145,8 @@ class Members(MethodView):
             kept = read("rollup")
             total = max(total, int(kept.data.get("members", 0)) if kept is not None and not args["q"] else 0)
             headers["X-Total-Count-Estimated"] = "true"
-        rows = db.session.scalars(stmt.limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"]))
+        rows = services.load_roles(db.session.scalars(stmt.limit(args["per_page"])
+                                                      .offset((args["page"] - 1) * args["per_page"])))
         return [services.member_view(m) for m in rows], 200, {"X-Total-Count": str(total), **headers}
 
 

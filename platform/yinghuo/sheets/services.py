@@ -28,7 +28,7 @@ from ..people import crypto
 from ..people.idnumbers import normalise_id
 from ..people.masking import mask_id_number, mask_phone
 from ..people.models import Member
-from ..people.services import add_member, check_identity, id_number
+from ..people.services import add_member, check_identity, id_number, load_roles
 from ..tenancy.models import Tenant
 from ..units.models import Unit
 from ..units.services import admin_roots, units_under
@@ -200,7 +200,12 @@ def _member_rows(job: ExportJob):
     names = _chinese(*ROLES, "active", "inactive", "left")
     units = dict(db.session.execute(select(Unit.id, Unit.name)).all())
     stmt = select(Member).where(Member.id.in_(_members(job))).order_by(Member.id)
-    for m in db.session.scalars(stmt.execution_options(yield_per=CHUNK)):
+    for chunk in db.session.scalars(stmt.execution_options(yield_per=CHUNK)).partitions():
+        yield from _member_chunk(job, load_roles(chunk), names, units)
+
+
+def _member_chunk(job: ExportJob, members, names: dict, units: dict):
+    for m in members:
         number = id_number(m)
         yield [m.id, m.name, m.phone if job.reveal else mask_phone(m.phone),
                number if job.reveal else mask_id_number(number), units.get(m.unit_id, ""),
