@@ -183,7 +183,7 @@ def test_an_error_inside_a_failed_transaction_still_gets_a_chinese_page(app, cli
         db.session.execute(text("SELECT * FROM no_such_table"))
     monkeypatch.setattr(views.people, "find_members", lambda *a, **k: broken())
     _sign_in_page(client)
-    monkeypatch.setattr("yinghuo.views.units.tree", lambda: broken())
+    monkeypatch.setattr("yinghuo.views.units.children", lambda *a: broken())
     r = client.get("/t/alpha/admin/units")
     assert r.status_code in (500, 503)  # SQLite calls a missing table an OperationalError
     page = r.get_data(as_text=True)

@@ -120,7 +120,7 @@ def test_the_org_tree_counts_a_big_tenants_members_from_the_kept_figures(client,
 
     def count():
         page = client.get("/t/alpha/admin/units").get_data(as_text=True)
-        return int(re.search(r"城关镇 <span class=\"muted\">[^·]+· (\d+)", page).group(1)), "人数截至" in page
+        return int(re.search(r"城关镇</a> <span class=\"muted\">[^·]+· (\d+)", page).group(1)), "人数截至" in page
     assert count() == (1, False)
     monkeypatch.setattr(api, "EXACT_UP_TO", 1)
     assert count() == (1, True)                        # computed now (there were none) and kept
@@ -128,6 +128,43 @@ def test_the_org_tree_counts_a_big_tenants_members_from_the_kept_figures(client,
     assert count() == (1, True)                        # the kept figures, not a count
     monkeypatch.setattr(api, "EXACT_UP_TO", 10_000)
     assert count() == (2, False)
+
+
+def test_the_org_tree_opens_one_level_at_a_time_and_adds_under_the_unit_shown(client, make_tenant, make_member,
+                                                                               login):
+    """The top level lists the towns with the members of everything under them and their
+    number of villages; a town's page lists its villages under a trail back to the top, and
+    a unit added there goes under it. A unit of another tenant, or none, is the 404 page."""
+    import re
+    make_tenant("alpha", admin="admin@alpha.test")
+    make_tenant("beta", admin="admin@beta.test")
+    api = login("alpha", "admin@alpha.test")
+    town = client.post("/t/alpha/api/v1/units", json={"name": "城关镇", "type": "town"}, headers=api).get_json()["id"]
+    village = client.post("/t/alpha/api/v1/units", json={"name": "东村", "type": "village", "parent_id": town},
+                          headers=api).get_json()["id"]
+    other = client.post("/t/beta/api/v1/units", json={"name": "外镇", "type": "town"},
+                        headers=login("beta", "admin@beta.test")).get_json()["id"]
+    make_member("alpha", "t@alpha.test", unit_id=town)
+    make_member("alpha", "v1@alpha.test", unit_id=village)
+    make_member("alpha", "v2@alpha.test", unit_id=village)
+    _login_page(client, "/t/alpha/login", "admin@alpha.test")
+    top = client.get("/t/alpha/admin/units").get_data(as_text=True)
+    assert re.search(r"城关镇</a> <span class=\"muted\">[^·]+· 3 人 · 下级组织 1 个", top), top
+    assert "东村" not in top and "全部组织" in top
+    town_page = client.get(f"/t/alpha/admin/units?under={town}").get_data(as_text=True)
+    assert re.search(r"东村</a> <span class=\"muted\">[^·]+· 2 人</span>", town_page)
+    assert "全部组织</a>" in town_page and "<strong>城关镇</strong>" in town_page and "在「城关镇」下添加组织" in town_page
+    village_page = client.get(f"/t/alpha/admin/units?under={village}").get_data(as_text=True)
+    assert "城关镇</a> › <strong>东村</strong>" in village_page and "其下暂无组织" in village_page
+    added = client.post("/t/alpha/admin/units", data={"name": "一组", "type": "village", "parent_id": village},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "组织已添加" in added and "一组</a>" in added and "<strong>东村</strong>" in added
+    units = {u["name"]: u for u in client.get("/t/alpha/api/v1/units", headers=api).get_json()}
+    assert units["一组"]["parent_id"] == village
+    for under in (other, 999_999_999):
+        missing = client.get(f"/t/alpha/admin/units?under={under}")
+        assert missing.status_code == 404 and "外镇" not in missing.get_data(as_text=True)
+        assert "404 · 没有这个组织" in missing.get_data(as_text=True) and "Tenant alpha" in missing.get_data(as_text=True)
 
 
 def test_volunteer_cannot_open_admin_pages(client, make_tenant, make_member):

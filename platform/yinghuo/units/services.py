@@ -56,6 +56,34 @@ def tree() -> list[Unit]:
     return list(db.session.scalars(select(Unit).order_by(Unit.path)))
 
 
+def children(parent_id: int | None) -> list[Unit]:
+    """The units directly under ``parent_id`` (the top-level units for None), by name."""
+    where = Unit.parent_id.is_(None) if parent_id is None else Unit.parent_id == parent_id
+    return list(db.session.scalars(select(Unit).where(where).order_by(Unit.name, Unit.id)))
+
+
+def ancestors(unit: Unit) -> list[Unit]:
+    """The units above ``unit``, top first (its path holds their ids)."""
+    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1] if part]
+    found = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))} if ids else {}
+    return [found[i] for i in ids if i in found]
+
+
+def below(counts: dict[int, int]) -> tuple[dict[int, int], dict[int, int]]:
+    """From each unit's own member ``counts``: the members of each unit and all units under it,
+    and each unit's number of direct sub-units (one read of the tenant's unit paths)."""
+    totals: dict[int, int] = {}
+    subunits: dict[int, int] = {}
+    for unit_id, parent_id, path in db.session.execute(select(Unit.id, Unit.parent_id, Unit.path)):
+        own = counts.get(unit_id, 0)
+        for part in path.strip("/").split("/"):
+            if part:
+                totals[int(part)] = totals.get(int(part), 0) + own
+        if parent_id is not None:
+            subunits[parent_id] = subunits.get(parent_id, 0) + 1
+    return totals, subunits
+
+
 def in_subtree(unit_id: int | None, root_id: int) -> bool:
     if unit_id is None:
         return False
