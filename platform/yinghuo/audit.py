@@ -26,7 +26,9 @@ _actor_label: ContextVar[str] = ContextVar("yinghuo_actor", default="system")
 class AuditEntry(Base):
     __tablename__ = "audit_log"
     # No RETURNING: writers may insert rows they are not allowed to read back.
-    __table_args__ = (Index("ix_audit_log_tenant_id_at", "tenant_id", "at"), {"implicit_returning": False})
+    __table_args__ = (Index("ix_audit_log_tenant_id_at", "tenant_id", "at"),   # the retention purge
+                      Index("ix_audit_log_tenant_id_id", "tenant_id", "id"),   # the log page, newest first
+                      {"implicit_returning": False})
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)

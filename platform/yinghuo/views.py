@@ -5,6 +5,7 @@ flash message on the same form (pages) instead of a JSON error.
 """
 from __future__ import annotations
 
+import re
 from functools import wraps
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -450,35 +451,41 @@ def unit_member_counts() -> tuple[dict[int, int], object]:
     return {int(k): n for k, n in figures["members_by_unit"].items()}, computed_at
 
 
-def _shown(value) -> str:
-    """An audited value as people read it: times in China time, codes by their names."""
-    import re
+def _shown(value, tr) -> str:
+    """An audited value as people read it: times in China time, codes by their names
+    (``tr``: the request's gettext)."""
     from datetime import datetime
 
     from .times import CHINA
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return _("Yes") if value else _("No")
+        return tr("Yes") if value else tr("No")
     if isinstance(value, (list, tuple)):
-        return "、".join(_shown(v) for v in value) or "—"
+        return "、".join(_shown(v, tr) for v in value) or "—"
     if isinstance(value, dict):
-        return "; ".join(f"{_(FIELD_LABELS.get(k, k))}: {_shown(v)}" for k, v in value.items())
+        return "; ".join(f"{tr(FIELD_LABELS.get(k, k))}: {_shown(v, tr)}" for k, v in value.items())
     text = str(value)
-    if re.fullmatch(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?", text):
+    if _MOMENT.fullmatch(text):
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         moment = moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
         return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
-    if re.fullmatch(r"[a-z][a-z0-9]*([._][a-z0-9]+)+|[a-z]+", text):
-        return _(text)
+    if _CODE.fullmatch(text):
+        return tr(text)
     return text
+
+
+_MOMENT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?")
+_CODE = re.compile(r"[a-z][a-z0-9]*([._][a-z0-9]+)+|[a-z]+")
 
 
 def audit_changes(entry: AuditEntry) -> list[tuple[str, str, str]]:
     """An audit row's before and after as (field, was, now) lines people read."""
+    from .i18n import current_translations
+    tr = current_translations().ugettext   # once a page, not once a word (Flask-Babel's lookup is slow)
     before, after = entry.before or {}, entry.after or {}
     keys = list(dict.fromkeys([*before, *after]))
-    return [(_(FIELD_LABELS.get(k, k)), _shown(before[k]) if k in before else "", _shown(after.get(k)))
+    return [(tr(FIELD_LABELS.get(k, k)), _shown(before[k], tr) if k in before else "", _shown(after.get(k), tr))
             for k in keys]
 
 
