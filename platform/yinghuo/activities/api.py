@@ -146,13 +146,18 @@ class Activities(MethodView):
     @blp.arguments(ActivityQuery, location="query")
     @blp.response(200, ActivitySchema(many=True))
     def get(self, args):
-        """Activities this viewer may see, soonest first; total in ``X-Total-Count``.
+        """Activities this viewer may see, soonest first; total in ``X-Total-Count``, counted
+        up to 1 000 past the page's start (where it stopped counting, with
+        ``X-Total-Count-Estimated: true``, when there are more).
 
         Without a token, only public activities."""
-        rows, total = services.list_activities(g.member, public_only=g.member is None, **args)
+        rows, total, exact = services.list_activities(g.member, public_only=g.member is None, **args)
         # the hot path: plain dicts straight to JSON (same fields as ActivitySchema)
         body = activities_json(rows)
-        return Response(body, 200, {"X-Total-Count": str(total)}, mimetype="application/json")
+        headers = {"X-Total-Count": str(total)}
+        if not exact:
+            headers["X-Total-Count-Estimated"] = "true"
+        return Response(body, 200, headers, mimetype="application/json")
 
     @gate.permission("activities.manage")
     @blp.arguments(ActivityCreateSchema)

@@ -235,8 +235,10 @@ def _one_statement(who: str):
 
 
 def list_activities(member, *, status=None, category=None, unit_id=None, starts_from=None, starts_until=None,
-                    q=None, page=1, per_page=20, public_only=False) -> tuple[list, int]:
-    """A page of visible activities, soonest first, and the total.
+                    q=None, page=1, per_page=20, public_only=False) -> tuple[list, int, bool]:
+    """A page of visible activities, soonest first, the total and whether it is exact: it is
+    counted up to ``LIST_COUNTED`` past the page's start (where there are more, the total says
+    where counting stopped).
 
     Rows, not ORM objects, from a Core statement built once per shape (who is looking, which
     filters) with every value bound: this is the most read page of the platform, and
@@ -249,15 +251,16 @@ def list_activities(member, *, status=None, category=None, unit_id=None, starts_
         params["q"] = "%" + re.sub(r"([\\%_])", r"\\\1", q) + "%"
     who, viewer_params = _viewer(member, public_only)
     params.update(viewer_params)
-    params.update(tenant=scope_tenant(), limit=per_page, offset=(page - 1) * per_page)
+    params.update(tenant=scope_tenant(), limit=per_page, offset=(page - 1) * per_page,
+                  reach=(page - 1) * per_page + LIST_COUNTED)
     found = fetch(_list_statement(who, tuple(sorted(k for k in filters if filters[k]))), params)
     if found:
-        return found, found[0][-1]
+        return found, found[0][-1], found[0][-1] < params["reach"]
     if page == 1:
-        return [], 0
-    return [], list_activities(member, status=status, category=category, unit_id=unit_id,
-                               starts_from=starts_from, starts_until=starts_until, q=q, page=1, per_page=1,
-                               public_only=public_only)[1]
+        return [], 0, True
+    return [], *list_activities(member, status=status, category=category, unit_id=unit_id,
+                                starts_from=starts_from, starts_until=starts_until, q=q, page=1, per_page=1,
+                                public_only=public_only)[1:]
 
 
 @functools.lru_cache(maxsize=256)
@@ -271,9 +274,17 @@ def _list_statement(who: str, filters: tuple[str, ...]):
                   "starts_until": lambda: t.c.starts_at < bindparam("starts_until", type_=t.c.starts_at.type),
                   "q": lambda: t.c.title.like(bindparam("q"), escape="\\")}
     where += [conditions[name]() for name in filters]
-    # the total rides along as a window count: one query per page, not two
-    return (select(*t.columns, func.count().over().label("total")).where(*where).order_by(t.c.starts_at, t.c.id)
+    # the total rides along as a window count (one query per page, not two) over the visible
+    # activities up to LIST_COUNTED past the page: two years of a city's activities counted
+    # on every page would read them all
+    reached = (select(*t.columns).where(*where).order_by(t.c.starts_at, t.c.id)
+               .limit(bindparam("reach")).subquery("reached"))
+    return (select(*reached.c, func.count().over().label("total")).order_by(reached.c.starts_at, reached.c.id)
             .limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+#: how far past a page's start the activity list counts its total
+LIST_COUNTED = 1000
 
 
 # --- sign-up ---------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def activity_list():
     except ValueError:
         day = None
     start = datetime.combine(day, datetime.min.time(), CHINA) if day else datetime.now(CHINA) - timedelta(days=1)
-    rows, total = services.list_activities(g.member, public_only=g.member is None,
+    rows, total, _exact = services.list_activities(g.member, public_only=g.member is None,
                                            category=request.args.get("category") or None, q=q or None,
                                            starts_from=start, starts_until=start + timedelta(days=1) if day else None,
                                            per_page=50)

@@ -76,6 +76,25 @@ def test_list_filters_and_paginates(client, county, make_activity, now):
     assert client.get("/t/county/api/v1/activities?per_page=500", headers=county["vol"]).status_code == 422
 
 
+def test_the_list_counts_its_total_only_so_far_past_the_page(client, county, make_activity, now, monkeypatch):
+    """The total is counted up to LIST_COUNTED past the page's start (here 3): beyond, the
+    header says where counting stopped and that there may be more; the pages themselves are
+    whole. (A city's two years of activities were counted on every page.)"""
+    from yinghuo.activities import services
+    monkeypatch.setattr(services, "LIST_COUNTED", 3)
+    for i in range(6):
+        make_activity(title=f"巡河{i}", starts_at=iso(now + timedelta(days=i + 1)),
+                      ends_at=iso(now + timedelta(days=i + 1, hours=1)))
+
+    def page(n):
+        r = client.get(f"/t/county/api/v1/activities?per_page=2&page={n}", headers=county["vol"])
+        return [a["title"] for a in r.get_json()], r.headers["X-Total-Count"], r.headers.get("X-Total-Count-Estimated")
+    assert page(1) == (["巡河0", "巡河1"], "3", "true")
+    assert page(2) == (["巡河2", "巡河3"], "5", "true")
+    assert page(3) == (["巡河4", "巡河5"], "6", None)
+    assert page(4) == ([], "3", "true")   # past the end: the count from the start, as far as it goes
+
+
 def test_public_activities_without_a_token(client, county, make_activity):
     make_activity(title="公开活动", visibility="public")
     make_activity(title="内部活动", visibility="tenant")
