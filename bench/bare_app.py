@@ -76,8 +76,10 @@ def activities(slug):
         where = ("FROM activities WHERE activities.status != 'draft' AND activities.visibility IN "
                  "('public', 'tenant') AND activities.tenant_id = %s")
         per_page = int(request.args.get("per_page", 20))
-        cur.execute(f"SELECT {ACTIVITY_COLS}, count(*) OVER () {where} ORDER BY activities.starts_at, activities.id "
-                    "LIMIT %s OFFSET 0", (tenant[0], per_page))
+        # the total counted over the visible activities up to 1 000 past the page, as the app does
+        cur.execute(f"SELECT {ACTIVITY_COLS}, count(*) OVER () FROM (SELECT {ACTIVITY_COLS} {where} "
+                    "ORDER BY activities.starts_at, activities.id LIMIT %s) AS reached "
+                    "ORDER BY starts_at, id LIMIT %s OFFSET 0", (tenant[0], 1000, per_page))
         names = [d.name for d in cur.description]
         found = cur.fetchall()
         total = found[0][-1] if found else 0
