@@ -311,7 +311,7 @@ def test_activity_list_keeps_one_plan_under_row_level_security(app, two_tenants)
             for _ in range(16):  # psycopg prepares at the 6th; PostgreSQL plans the first 5 runs afresh
                 with dbapi.cursor() as cur:
                     cur.execute(f"SET LOCAL ROLE {role}; SET LOCAL app.tenant_ids = '{alpha}'")
-                    cur.execute(sql, {**fixed, "tenant": alpha, "limit": 20, "offset": 0})
+                    cur.execute(sql, {**fixed, "tenant": alpha, "limit": 20, "offset": 0, "reach": 1000})
                 dbapi.rollback()
             with dbapi.cursor() as cur:
                 cur.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
