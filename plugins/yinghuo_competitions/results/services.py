@@ -115,7 +115,7 @@ def results(competition_id: int) -> list[tuple[Result, Entry]]:
     """The published results, category by category in the competition's order, by rank."""
     order = {k: n for n, k in enumerate(get_competition(competition_id).categories)}
     rows = db.session.execute(select(Result, Entry).join(Entry, Entry.id == Result.entry_id).where(
-        Result.competition_id == competition_id)).tuples()
+        Result.competition_id == competition_id)).all()
     return sorted(rows, key=lambda row: (order.get(row[0].category, len(order)), row[0].rank))
 
 
