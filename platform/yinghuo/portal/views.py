@@ -450,8 +450,11 @@ def admin_hours():
                 request.form.getlist("record_id", type=int)
             if not ids:
                 raise Invalid("Tick the records to approve", fields={"record_id": ["required"]})
-            for record_id in ids:
-                hours.approve(g.tenant, hours.get_record(record_id, viewer=g.member), by=g.member)
+            # members in id order: two batches at once cannot each hold a member the other waits for
+            records = sorted((hours.get_record(record_id, viewer=g.member) for record_id in ids),
+                             key=lambda record: (record.member_id, record.id))
+            for record in records:
+                hours.approve(g.tenant, record, by=g.member)
             done = len(ids)
         db.session.commit()
         flash(_("Saved: %(n)s records.", n=done), "ok")

@@ -133,3 +133,69 @@ def test_the_dashboard_sums_each_subtree_from_grouped_reads(app, client, county,
     assert rows["城关镇"] == (2, 90) and rows["东关村"] == (1, 60)
     assert figures["totals"]["minutes"] == 105 and figures["totals"]["members"] == 6   # with the fixture's three
     assert figures["peak"] == 90
+
+
+def test_two_approvals_of_one_members_months_wait_for_each_other_instead_of_deadlocking(app, client, county,
+                                                                                         make_member, clock):
+    """A approves this month's record and holds it; B approves one of last month's; then A
+    approves another of last month's. Taken month first, B held last month's row and waited
+    for A's year (or 'all'), A waited for B's month: PostgreSQL failed one of them. Taken
+    'all' first (migration 0020), B waits for A from its first row and both go through."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("SQLite writes one transaction at a time")
+    import threading
+    import time
+
+    from yinghuo.extensions import db
+    today = date.fromisoformat(clock.day())
+    last_month = today.replace(day=1) - timedelta(days=1)
+    member = make_member("county", "m@county.test", name="丙")
+    now_id = _record(client, county, member, 60, today, approve=False)
+    then_b = _record(client, county, member, 30, last_month, approve=False)
+    then_a = _record(client, county, member, 20, last_month, approve=False)
+    approve = "UPDATE hour_records SET status = 'approved' WHERE id = :id"
+    outcome = {}
+    with app.app_context():
+        engine = db.engine
+
+        def b():
+            try:
+                with engine.begin() as conn:
+                    conn.execute(text("SET LOCAL lock_timeout = '20s'"))
+                    outcome["b_pid"] = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+                    conn.execute(text(approve), {"id": then_b})
+                outcome["b"] = "ok"
+            except Exception as exc:   # what a deadlock looks like from B's side
+                outcome["b"] = repr(exc)
+
+        with engine.connect() as a:
+            a.execute(text("SET LOCAL lock_timeout = '20s'"))
+            a.execute(text(approve), {"id": now_id})
+            other = threading.Thread(target=b)
+            other.start()
+            for _ in range(100):   # until B waits on a lock A holds
+                pid = outcome.get("b_pid")
+                if pid and a.exec_driver_sql(f"SELECT wait_event_type FROM pg_stat_activity WHERE pid = {pid}").scalar() == "Lock":
+                    break
+                time.sleep(0.05)
+            else:
+                pytest.fail(f"B never waited for A: {outcome}")
+            try:
+                a.execute(text(approve), {"id": then_a})
+                a.commit()
+                outcome["a"] = "ok"
+            except Exception as exc:
+                outcome["a"] = repr(exc)
+            other.join(30)
+    assert outcome.get("a") == "ok" and outcome.get("b") == "ok", outcome
+    kept = _kept(app)
+    month, last = periods_of(today)[0], periods_of(last_month)[0]
+    assert (kept[(member, month)], kept[(member, last)], kept[(member, "all")]) == (60, 50, 110)
+    assert totals_agree(app)
+
+
+def totals_agree(app) -> bool:
+    from yinghuo.tenancy.services import get_tenant
+    with app.app_context():
+        with tenant_scope(get_tenant("county").id):
+            return totals.stored() == totals.expected()
