@@ -284,8 +284,10 @@ def admin_members():
     if q:
         stmt = stmt.where(people.name_contains(q))
     found = people.load_roles(db.session.scalars(stmt))
-    rows = [{**people.member_view(m), "role_names": m.role_names, "has_login": m.account_id is not None}
-            for m in found[:MEMBERS_PAGE]]
+    roles_url, reset_url = (row_url(endpoint, "member_id") for endpoint in ("pages.admin_member_roles",
+                                                                          "pages.admin_reset_link"))
+    rows = [{**people.member_view(m), "role_names": m.role_names, "has_login": m.account_id is not None,
+             "roles_url": roles_url(m.id), "reset_url": reset_url(m.id)} for m in found[:MEMBERS_PAGE]]
     following = rows[-1]["id"] if len(found) > MEMBERS_PAGE else None
     from .people.models import ROLES
     return render_template("admin/members.html", members=rows, q=q, after=after, following=following,
@@ -294,6 +296,15 @@ def admin_members():
 
 #: members on one page of the admin's list
 MEMBERS_PAGE = 50
+
+
+def row_url(endpoint: str, key: str):
+    """``url_for(endpoint, key=n)`` for the rows of a table, built once: the URL for a
+    stand-in number, the row's number put in its place (a url_for costs ~8 us, two a row)."""
+    stand_in = 918273645546372819
+    built = url_for(endpoint, **{key: stand_in})
+    head, _, tail = built.partition(str(stand_in))
+    return lambda value: f"{head}{int(value)}{tail}"
 
 
 @pages.route("/me/account", methods=["GET", "POST"])

@@ -65,9 +65,15 @@ def test_more_members_do_not_mean_more_statements(app, make_member, county, read
         by_name = {m["name"]: m["roles"] for m in r.get_json()}
         assert by_name["成员03"] == ["leader", "volunteer"] and by_name["成员04"] == ["volunteer"]
     else:
+        import re
         page = r.get_data(as_text=True)
         row = page[page.index("成员03"):page.index("成员04")]
         assert "队长" in row or "leader" in row
+        # the row's links (built once for the page, the member's id put in) lead to that member
+        roles = re.search(r'href="([^"]+/roles)"', row).group(1)
+        assert "成员03" in county["pages"].get(roles).get_data(as_text=True)
+        reset = re.search(r'action="([^"]+/reset-link)"', row)
+        assert reset is not None and county["pages"].post(reset.group(1), data={"csrf_token": ""}).status_code in (200, 302)
 
 
 def test_the_members_sheet_carries_each_members_roles_across_its_chunks(app, make_member, county, monkeypatch):
