@@ -446,7 +446,9 @@ def admin_units():
 def unit_member_counts() -> tuple[dict[int, int], object]:
     """Each unit's own members: counted now in a tenant of up to ``EXACT_UP_TO`` members (a
     grouped read of them), else from the dashboard's kept figures, with the time they were
-    computed (a city's million members take a quarter of a second to count)."""
+    computed (a city's million members take a quarter of a second to count). When the kept
+    figures already say the tenant is bigger than that, they are read without counting to
+    find out."""
     from . import snapshots
     from .db.base import utcnow
     from .people.api import EXACT_UP_TO
