@@ -199,3 +199,22 @@ def totals_agree(app) -> bool:
     with app.app_context():
         with tenant_scope(get_tenant("county").id):
             return totals.stored() == totals.expected()
+
+
+def test_the_record_list_counts_its_total_only_up_to_a_cap(client, county, make_member, clock, monkeypatch):
+    """GET hours: exact totals up to RECORDS_COUNTED (here 3), past it the cap and an
+    estimated header; a page that holds all of them needs no count."""
+    from yinghuo.hours import api
+    monkeypatch.setattr(api, "RECORDS_COUNTED", 3)
+    member = make_member("county", "m@county.test", name="丁")
+    today = date.fromisoformat(clock.day())
+    for minutes in (10, 20, 30):
+        _record(client, county, member, minutes, today, approve=False)
+
+    def listed(**query):
+        r = client.get(f"{BASE}/hours", query_string={"status": "pending", **query}, headers=county["admin"])
+        return len(r.get_json()), r.headers["X-Total-Count"], r.headers.get("X-Total-Count-Estimated")
+    assert listed() == (3, "3", None) and listed(per_page=2) == (2, "3", None)
+    _record(client, county, member, 40, today, approve=False)
+    assert listed(per_page=2) == (2, "3", "true") and listed(per_page=2, page=2) == (2, "3", "true")
+    assert listed() == (4, "4", None)     # all on the page: counted by being there
