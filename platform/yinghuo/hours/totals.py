@@ -60,6 +60,7 @@ def rebuild(tenant_id: int) -> int:
         db.session.execute(delete(HourTotal).execution_options(synchronize_session=False))
         if db.session.get_bind().dialect.name == "postgresql":  # no record changes while it is made
             db.session.execute(db.text("LOCK TABLE hour_records IN SHARE MODE"))
+            db.session.execute(db.text("SET LOCAL work_mem = '128MB'"))   # a city's millions of records
             made = db.session.execute(db.text(PG_SUM.format(only="AND tenant_id = :tenant")),
                                       {"tenant": tenant_id}).rowcount
         else:
