@@ -148,8 +148,9 @@ def my_activities():
         HourRecord.member_id == g.member.id, HourRecord.activity_id.in_(ids),
         HourRecord.status.in_(("pending", "approved"))))} if ids else {}
     now = datetime.now(CHINA)
-    upcoming = [(s, a) for s, a in reversed(rows) if a.ends_at >= now and a.status not in ("completed", "cancelled")]
-    past = [(s, a) for s, a in rows if (s, a) not in upcoming]
+    ahead = {a.id for _s, a in rows if a.ends_at >= now and a.status not in ("completed", "cancelled")}
+    upcoming = [(s, a) for s, a in reversed(rows) if a.id in ahead]
+    past = [(s, a) for s, a in rows if a.id not in ahead]
     return render_template("activities/mine.html", upcoming=upcoming, past=past, attended=attended,
                            credited=credited)
 
