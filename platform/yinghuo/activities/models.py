@@ -60,6 +60,8 @@ class Signup(TenantModel, Base):
         ForeignKeyConstraint(["tenant_id", "activity_id"], ["activities.tenant_id", "activities.id"]),
         ForeignKeyConstraint(["tenant_id", "member_id"], ["members.tenant_id", "members.id"]),
         Index("ix_signups_tenant_id_activity_id_status", "tenant_id", "activity_id", "status"),
+        # a person's own sign-ups: my activities, the list's "joined" marks
+        Index("ix_signups_tenant_id_member_id", "tenant_id", "member_id"),
     )
 
     activity_id: Mapped[int] = mapped_column(BigInteger)
@@ -84,6 +86,8 @@ class Attendance(TenantModel, Base):
         UniqueConstraint("tenant_id", "activity_id", "member_id"),
         ForeignKeyConstraint(["tenant_id", "activity_id"], ["activities.tenant_id", "activities.id"]),
         ForeignKeyConstraint(["tenant_id", "member_id"], ["members.tenant_id", "members.id"]),
+        # a person's own attendance: my activities
+        Index("ix_attendances_tenant_id_member_id", "tenant_id", "member_id"),
     )
 
     activity_id: Mapped[int] = mapped_column(BigInteger)
