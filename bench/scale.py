@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import re
-import secrets
 import signal
 import statistics
 import subprocess
@@ -31,7 +30,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from pathlib import Path
 
 import psycopg
