@@ -155,13 +155,20 @@ def test_the_pages_issue_18_changed_fit_a_phone_in_chinese(app, make_tenant, mak
     client.post("/t/county/api/v1/hours", json={"member_id": vol, "minutes": 90, "served_on": clock.day(-3),
                                                 "content": "入户走访", "note": "村委见证"},
                 headers=login("county", "lead@county.test"))
+    admin = login("county", "admin@county.test")
+    town = client.post("/t/county/api/v1/units", json={"name": "新时代文明实践所城关镇分所", "type": "town"},
+                       headers=admin).get_json()["id"]
+    client.post("/t/county/api/v1/units", json={"name": "东关村新时代文明实践站", "type": "village", "parent_id": town},
+                headers=admin)
     sign_in(browser, live_server, "county", "admin@county.test")
     for path, words in (("/t/county/admin/hours", "手工录入"), ("/t/county/admin/members?q=秀英", "王秀英"),
-                        ("/t/county/admin/units", "组织"), ("/t/county/admin/audit", f"时间: {clock.today().year}")):
+                        ("/t/county/admin/units", "下级组织 1 个"), (f"/t/county/admin/units?under={town}", "全部组织"),
+                        ("/t/county/admin/audit", f"时间: {clock.today().year}")):
         browser.get(f"{live_server}{path}")
         assert words in browser.page_source, path
         assert browser.execute_script("return document.documentElement.scrollWidth") <= 390, path
-        browser.save_screenshot(str(tmp_path / (path.strip("/").replace("/", "_").split("?")[0] + ".png")))
+        shot = path.strip("/").replace("/", "_").replace("?", "_").replace("=", "_")
+        browser.save_screenshot(str(tmp_path / f"{shot}.png"))
     browser.delete_all_cookies()
     sign_in(browser, live_server, "county", "v@county.test")
     browser.get(f"{live_server}/t/county/admin/audit")
