@@ -41,6 +41,15 @@ class Gate:
     permission: str | None = None
 
 
+def route_gate(endpoint: str | None, method: str) -> Gate | None:
+    """What the route at ``endpoint`` declared for ``method`` (a method view's own method)."""
+    from flask import current_app
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    if view is None:
+        return None
+    return declared(getattr(getattr(view, "view_class", None), method.lower(), None) or view)
+
+
 def _declare(gate: Gate, check):
     def decorator(view):
         @wraps(view)

@@ -17,8 +17,21 @@ from ..extensions import db
 def custom_plans() -> None:
     """Plan the rest of this transaction's statements with their values (PostgreSQL)."""
     session = db.session()
-    if session.get_bind().dialect.name != "postgresql" or session.info.get("yinghuo_custom_plans") is session.get_transaction():
+    if session.get_bind().dialect.name != "postgresql" or session.info.get(SET_FOR) is session.get_transaction():
         return
     from .rls import aligned_connection
     aligned_connection(session).exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
-    session.info["yinghuo_custom_plans"] = session.get_transaction()
+    session.info[SET_FOR] = session.get_transaction()
+
+
+#: session.info key: set the custom plans in the transaction's first round trip (``rls._begin``)
+AT_BEGIN = "yinghuo_custom_plans_at_begin"
+#: session.info key: the transaction they are set for
+SET_FOR = "yinghuo_custom_plans"
+
+
+def custom_plans_from_start() -> None:
+    """For a request known before it reads anything to need them (a route behind a
+    permission): the setting goes with the transaction's opening statements (role, tenant)
+    instead of a round trip of its own; ``custom_plans()`` then finds it done."""
+    db.session().info[AT_BEGIN] = True

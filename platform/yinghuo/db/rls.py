@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import event
 
+from . import plans
 from .context import current_scope
 from .driver import can_open_transaction, run_simple
 
@@ -115,7 +116,11 @@ def _begin(session, transaction, connection):
     kernel = _kernel()
     if _rls_on(kernel, connection):
         connection.info.pop(_APPLIED, None)
-        _apply(session, connection, f"SET LOCAL ROLE {kernel.settings.app_role}; ")
+        prefix = f"SET LOCAL ROLE {kernel.settings.app_role}; "
+        if session.info.pop(plans.AT_BEGIN, False):   # asked for before the transaction began
+            prefix += "SET LOCAL plan_cache_mode = force_custom_plan; "
+            session.info[plans.SET_FOR] = transaction
+        _apply(session, connection, prefix)
 
 
 def _rls_on(kernel, connection) -> bool:

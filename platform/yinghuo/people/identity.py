@@ -32,6 +32,12 @@ def begin_request(endpoint, values) -> None:
     ids = (tenant.id,) if tenant is not None else ()
     g.scope_token = scope.enter(scope.Scope(ids))
     g.tenant = tenant
+    if tenant is not None and not db.session().in_transaction():
+        from ..db.plans import custom_plans_from_start
+        from ..gate import route_gate
+        route = route_gate(request.endpoint, request.method)
+        if route is not None and route.kind == "permission":   # the gate will ask for them
+            custom_plans_from_start()
     g.account, g.member = _identity(tenant)
     if g.account is not None and g.account.is_operator:
         scope.leave(g.scope_token)
