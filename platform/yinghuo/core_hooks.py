@@ -67,10 +67,9 @@ def yinghuo_rollup_stats(tenant):
     """What a hub sees of each child: members, units, activities and approved hours, from the
     child's last computed figures (``yinghuo.snapshots``, refreshed every ten minutes), or
     counted now when there are none yet (or the hub's own figures are being computed)."""
-    from .snapshots import COUNT_NOW, STALE, read
-    from .db.base import utcnow
-    row = None if COUNT_NOW.get() else read("rollup")
-    figures = row.data if row is not None and utcnow() - row.computed_at <= STALE else rollup_figures()
+    from .snapshots import COUNT_NOW, fresh
+    row = None if COUNT_NOW.get() else fresh("rollup")
+    figures = row.data if row is not None else rollup_figures()
     return [Stat(name, int(figures.get(name, 0))) for name in ("members", "units", "activities", "hours")]
 
 

@@ -107,11 +107,17 @@ def read(name: str) -> ReportSnapshot | None:
     return db.session.scalar(select(ReportSnapshot).where(ReportSnapshot.name == name))
 
 
+def fresh(name: str) -> ReportSnapshot | None:
+    """The tenant's last ``name`` figures if they are not older than ``STALE``, else None."""
+    row = read(name)
+    return row if row is not None and utcnow() - row.computed_at <= STALE else None
+
+
 def current(name: str, *, still_valid=lambda data: True) -> tuple[dict, datetime]:
     """The tenant's last ``name`` figures and when they were computed; computed now (and kept)
     when there are none, they are older than ``STALE`` or ``still_valid`` refuses them."""
-    row = read(name)
-    if row is not None and utcnow() - row.computed_at <= STALE and still_valid(row.data):
+    row = fresh(name)
+    if row is not None and still_valid(row.data):
         return row.data, row.computed_at
     return store(name, _computers()[name]())
 

@@ -450,12 +450,11 @@ def unit_member_counts() -> tuple[dict[int, int], object]:
     figures already say the tenant is bigger than that, they are read without counting to
     find out."""
     from . import snapshots
-    from .db.base import utcnow
     from .people.api import EXACT_UP_TO
     from .people.services import count_up_to
-    kept = snapshots.read("dashboard")   # a big tenant's own figures say so: no count needed to know
+    kept = snapshots.fresh("dashboard")   # a big tenant's own figures say so: no count needed to know
     if kept is not None and kept.data.get("totals", {}).get("members", 0) > EXACT_UP_TO \
-            and "members_by_unit" in kept.data and utcnow() - kept.computed_at <= snapshots.STALE:
+            and "members_by_unit" in kept.data:
         return {int(k): n for k, n in kept.data["members_by_unit"].items()}, kept.computed_at
     if count_up_to(select(Member.id), EXACT_UP_TO) <= EXACT_UP_TO:
         return dict(db.session.execute(select(Member.unit_id, func.count()).group_by(Member.unit_id)).all()), None

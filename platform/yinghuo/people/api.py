@@ -136,14 +136,13 @@ class Members(MethodView):
         """Members, masked, paginated; ``q`` filters by name; the total is in ``X-Total-Count``:
         exact up to 10 000, beyond that the count of the tenant's last computed figures (ten
         minutes old at most, ``X-Total-Count-Estimated: true``): an exact count reads every member."""
-        from ..db.base import utcnow
-        from ..snapshots import STALE, read
+        from ..snapshots import fresh
         stmt = select(Member).order_by(Member.id)
         if args["q"]:
             stmt = stmt.where(services.name_contains(args["q"]))
         # the whole list of a tenant its kept figures already call big: no count needed to know
-        kept = None if args["q"] else read("rollup")
-        known = int(kept.data.get("members", 0)) if kept is not None and utcnow() - kept.computed_at <= STALE else 0
+        kept = None if args["q"] else fresh("rollup")
+        known = int(kept.data.get("members", 0)) if kept is not None else 0
         total = known if known > EXACT_UP_TO else services.count_up_to(stmt, EXACT_UP_TO)
         headers = {}
         if total > EXACT_UP_TO:
