@@ -405,20 +405,26 @@ def measure(base: str, shape: dict, args) -> list[dict]:
         if first.status_code != 200:
             results.append({"read": name, "tenant": tenant, "error": f"HTTP {first.status_code}"})
             continue
-        times: list[float] = []
+        refused: dict[int, int] = {}
 
         def one(_):
             start = time.perf_counter()
             r = fetch(session)
             elapsed = (time.perf_counter() - start) * 1000
-            return elapsed if r.status_code == 200 else float("inf")
+            if r.status_code != 200:   # counted by status, and slower than any answer
+                refused[r.status_code] = refused.get(r.status_code, 0) + 1
+                return float("inf")
+            return elapsed
         with ThreadPoolExecutor(args.concurrency) as pool:
             list(pool.map(one, range(args.warmup)))
+            refused.clear()
             times = sorted(pool.map(one, range(args.requests)))
         q = statistics.quantiles(times, n=100)
         results.append({"read": name, "tenant": tenant, "kind": kind, "p50": q[49], "p95": q[94], "p99": q[98],
-                        "failed": sum(t == float("inf") for t in times)})
-        print(f"  {tenant:<5} {name:<45} p50 {q[49]:7.1f}  p95 {q[94]:7.1f}  p99 {q[98]:7.1f} ms", flush=True)
+                        "failed": dict(refused)})
+        failed = ", ".join(f"{n} x HTTP {code}" for code, n in sorted(refused.items()))
+        print(f"  {tenant:<5} {name:<45} p50 {q[49]:7.1f}  p95 {q[94]:7.1f}  p99 {q[98]:7.1f} ms"
+              + (f"  failed: {failed}" if failed else ""), flush=True)
     return results
 
 
@@ -432,6 +438,8 @@ def report(results: list[dict], scale: float, workers: int, args) -> None:
             print(f"| {r['read']} | {r['tenant']} | {r['error']} | | |")
             continue
         mark = " **over**" if r["p95"] > GOAL_MS else ""
+        if r.get("failed"):
+            mark += " (" + ", ".join(f"{n} x HTTP {code}" for code, n in sorted(r["failed"].items())) + ")"
         print(f"| {r['read']} | {r['tenant']} | {r['p50']:.1f} | {r['p95']:.1f}{mark} | {r['p99']:.1f} |")
         if r["p95"] > GOAL_MS:
             over.append(r["read"])

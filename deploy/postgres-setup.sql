@@ -4,7 +4,8 @@
 -- The owner logs in (peer authentication over the socket for the yinghuo system user) and owns
 -- the tables; it is no superuser and cannot bypass row-level security. CREATEROLE lets the first
 -- `yinghuo db upgrade` create the role the app switches to (yinghuo_app: no login, no superuser,
--- no BYPASSRLS) and grant it to the owner. The backup role reads everything past row-level
+-- no BYPASSRLS; and yinghuo_app_together, its member, for reads of several tenants) and grant
+-- them to the owner. The backup role reads everything past row-level
 -- security (which is forced on the owner too) and writes nothing: `yinghuo backup` connects as it
 -- (YINGHUO_BACKUP_DATABASE_URL). Running it again changes nothing.
 SELECT format('CREATE ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS CREATEROLE NOCREATEDB NOREPLICATION', :'owner')

@@ -124,34 +124,40 @@ def _database(settings: Settings) -> list[Finding]:
 
 
 def _roles(settings: Settings) -> list[Finding]:
-    """The owner role may switch to the app role; the app role may not bypass row-level security."""
+    """The owner role may switch to the app roles (one tenant, several together); neither may
+    bypass row-level security."""
     from sqlalchemy import text
-    role = settings.app_role
+
+    from .db.rls import together_role
     found = []
     with _engine(settings.database_url).connect() as conn:
         me = conn.execute(text("SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")).one()
-        app = conn.execute(text("SELECT rolsuper, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = :r"),
-                           {"r": role}).one_or_none()
-        member = app is not None and conn.execute(text("SELECT pg_has_role(current_user, :r, 'MEMBER')"),
-                                                  {"r": role}).scalar()
-    if app is None:
-        found.append(Finding("app role", "fail", f"role {role} does not exist",
-                             "run 'yinghuo db upgrade' (the migrations create it)"))
-    elif app.rolsuper or app.rolbypassrls:
-        found.append(Finding("app role", "fail", f"role {role} is {'a superuser' if app.rolsuper else 'BYPASSRLS'}: "
-                             "row-level security would not hold", f"ALTER ROLE {role} NOSUPERUSER NOBYPASSRLS;"))
-    elif not member:
-        found.append(Finding("app role", "fail", f"{me.rolname} cannot switch to {role}",
-                             f"run 'yinghuo db upgrade' (it grants it), or GRANT {role} TO {me.rolname};"))
-    else:
-        found.append(Finding("app role", "ok", f"{role}: no superuser, no BYPASSRLS, "
-                                               f"{'can log in (not needed)' if app.rolcanlogin else 'no login'}"))
+        for label, role in (("app role", settings.app_role), ("together role", together_role(settings.app_role))):
+            app = conn.execute(text("SELECT rolsuper, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = :r"),
+                               {"r": role}).one_or_none()
+            member = app is not None and conn.execute(text("SELECT pg_has_role(current_user, :r, 'MEMBER')"),
+                                                      {"r": role}).scalar()
+            found.append(_app_role_finding(label, role, app, member, me.rolname))
     if me.rolsuper or me.rolbypassrls:
         found.append(Finding("owner role", "warn", f"{me.rolname} connects as a {'superuser' if me.rolsuper else 'BYPASSRLS role'}",
                              "connect as a plain owner role (deploy/postgres-setup.sql makes one)"))
     else:
         found.append(Finding("owner role", "ok", f"{me.rolname}: no superuser, no BYPASSRLS"))
     return found
+
+
+def _app_role_finding(label: str, role: str, app, member: bool, me: str) -> Finding:
+    if app is None:
+        return Finding(label, "fail", f"role {role} does not exist",
+                       "run 'yinghuo db upgrade' (the migrations create it)")
+    if app.rolsuper or app.rolbypassrls:
+        return Finding(label, "fail", f"role {role} is {'a superuser' if app.rolsuper else 'BYPASSRLS'}: "
+                       "row-level security would not hold", f"ALTER ROLE {role} NOSUPERUSER NOBYPASSRLS;")
+    if not member:
+        return Finding(label, "fail", f"{me} cannot switch to {role}",
+                       f"run 'yinghuo db upgrade' (it grants it), or GRANT {role} TO {me};")
+    return Finding(label, "ok", f"{role}: no superuser, no BYPASSRLS, "
+                                     f"{'can log in (not needed)' if app.rolcanlogin else 'no login'}")
 
 
 def _backup_role(env: dict, settings: Settings) -> list[Finding]:

@@ -141,7 +141,7 @@ def test_a_plain_owner_role_migrates_and_the_doctor_passes_it(owner_role, tmp_pa
     before = _cli(env, "doctor")
     # before the first upgrade the owner cannot switch to the app role yet (on a new cluster: no such role)
     assert before.exit_code == 2 and "fail  app role" in before.output and "yinghuo db upgrade" in before.output
-    assert before.output.strip().splitlines()[-1] == "error: 1 check(s) failed: app role"
+    assert before.output.strip().splitlines()[-1] == "error: 2 check(s) failed: app role, together role"
     upgrade = _cli(env, "db", "upgrade")
     assert upgrade.exit_code == 0, upgrade.output
     assert "warn  backup role" in _cli(env, "doctor").output   # the owner cannot dump past row-level security
@@ -150,6 +150,7 @@ def test_a_plain_owner_role_migrates_and_the_doctor_passes_it(owner_role, tmp_pa
     assert report.exit_code == 0, report.output
     assert f"ok    owner role         {owner}: no superuser, no BYPASSRLS" in report.output
     assert "ok    app role           yinghuo_app: no superuser, no BYPASSRLS" in report.output
+    assert "ok    together role      yinghuo_app_together: no superuser, no BYPASSRLS" in report.output
     assert "ok    backup role" in report.output
     assert "ok    pdf font" in report.output and "all checks passed" in report.output
 

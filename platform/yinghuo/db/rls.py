@@ -2,9 +2,20 @@
 
 Each transaction starts with ``SET LOCAL ROLE <app role>`` (never superuser, never
 BYPASSRLS, even when DATABASE_URL names a superuser) and ``SET LOCAL
-app.tenant_ids = '<id>[,<id>…]'``. Policies compare ``tenant_id`` with
-``yinghuo_current_tenants()``, which turns an unset or empty setting into an empty
-array, so no tenant means no rows (fail closed).
+app.tenant_ids = '<id>[,<id>…]'``. Each tenant table has two policies:
+
+- ``tenant_isolation`` (every role): ``tenant_id`` equals ``yinghuo_current_tenant()``, the
+  one tenant in the setting; NULL when there is none or more than one, so no rows (fail closed).
+- ``tenants_together`` (only ``<app role>_together``, which the transaction switches to while
+  the scope holds several tenants: a hub's children, an account's memberships):
+  ``tenant_id`` is one of ``yinghuo_current_tenants()``.
+
+One tenant is an equality, not ``= ANY (array)``, for the planner: PostgreSQL merges it with
+the statement's own ``tenant_id = :tenant`` (one equivalence class, a one-time check that the
+two agree) and estimates the tenant's rows from that alone. As a second, independent filter
+over an array of unknown length it was taken to keep one row in a hundred of the tenant's: with
+a thousand tenants the activity list of a city's tenant was planned for one row and sorted
+its 50 000 (bench/scale.py --full).
 """
 from __future__ import annotations
 
@@ -19,6 +30,10 @@ CREATE OR REPLACE FUNCTION yinghuo_current_tenants() RETURNS bigint[]
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT coalesce(string_to_array(nullif(current_setting('app.tenant_ids', true), ''), ',')::bigint[],
                   ARRAY[]::bigint[])
+$$;
+CREATE OR REPLACE FUNCTION yinghuo_current_tenant() RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN cardinality(t) = 1 THEN t[1] END FROM yinghuo_current_tenants() AS t
 $$;
 CREATE OR REPLACE FUNCTION yinghuo_is_operator() RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
@@ -47,11 +62,32 @@ BEGIN
 END $$;
 GRANT USAGE ON SCHEMA public TO {role};
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}_together') THEN
+    BEGIN
+      CREATE ROLE {role}_together NOLOGIN NOSUPERUSER NOBYPASSRLS IN ROLE {role};
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+  END IF;
+  IF NOT pg_has_role(CURRENT_USER, '{role}_together', 'MEMBER') THEN
+    BEGIN
+      GRANT {role}_together TO CURRENT_USER;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+  END IF;
+END $$;
 """
 
 
+def together_role(role: str) -> str:
+    """The role a transaction takes while its scope holds several tenants: the app role's
+    privileges (it is a member of it) and the ``tenants_together`` policy besides."""
+    return f"{role}_together"
+
+
 def create_app_role(op, role: str = "yinghuo_app") -> None:
-    """Migration helper: the role the app switches to, and the policy functions."""
+    """Migration helper: the roles the app switches to, and the policy functions."""
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(ROLE_SQL.format(role=role))
@@ -63,7 +99,9 @@ def create_app_role(op, role: str = "yinghuo_app") -> None:
 #: directly, it let the planner read the setting while planning each statement with its
 #: values, those plans looked cheaper than the statement's reusable (generic) plan, and
 #: PostgreSQL planned the activity list afresh on every request.
-TENANT_TEST = "tenant_id = ANY ((SELECT yinghuo_current_tenants())::bigint[])"
+TENANT_TEST = "tenant_id = (SELECT yinghuo_current_tenant())"
+#: The test of the policy for several tenants at once (the together role's only).
+TOGETHER_TEST = "tenant_id = ANY ((SELECT yinghuo_current_tenants())::bigint[])"
 
 
 def enable_tenant_rls(op, table: str, role: str = "yinghuo_app") -> None:
@@ -76,8 +114,11 @@ def enable_tenant_rls(op, table: str, role: str = "yinghuo_app") -> None:
     create_tenant_policy(op, table)
 
 
-def create_tenant_policy(op, table: str, test: str = TENANT_TEST) -> None:
-    op.execute(f"CREATE POLICY tenant_isolation ON {table} USING ({test}) WITH CHECK ({test})")
+def create_tenant_policy(op, table: str, role: str = "yinghuo_app") -> None:
+    """The table's two policies: one tenant (every role), several (the together role)."""
+    op.execute(f"CREATE POLICY tenant_isolation ON {table} USING ({TENANT_TEST}) WITH CHECK ({TENANT_TEST})")
+    op.execute(f"CREATE POLICY tenants_together ON {table} TO {together_role(role)} "
+               f"USING ({TOGETHER_TEST}) WITH CHECK ({TOGETHER_TEST})")
 
 
 def grant_global(op, table: str, privileges: str = "SELECT, INSERT, UPDATE, DELETE",
@@ -116,11 +157,11 @@ def _begin(session, transaction, connection):
     kernel = _kernel()
     if _rls_on(kernel, connection):
         connection.info.pop(_APPLIED, None)
-        prefix = f"SET LOCAL ROLE {kernel.settings.app_role}; "
+        prefix = ""
         if session.info.pop(plans.AT_BEGIN, False):   # asked for before the transaction began
-            prefix += "SET LOCAL plan_cache_mode = force_custom_plan; "
+            prefix = "SET LOCAL plan_cache_mode = force_custom_plan; "
             session.info[plans.SET_FOR] = transaction
-        _apply(session, connection, prefix)
+        _apply(session, connection, prefix, begin=True)
 
 
 def _rls_on(kernel, connection) -> bool:
@@ -179,18 +220,23 @@ def _lost(connection, dbapi, sql: str, exc: Exception) -> None:
     raise OperationalError(sql, None, exc, connection_invalidated=True) from exc
 
 
-def _apply(session, connection, prefix: str = "") -> None:
-    """SET the scope's tenants (one round trip, together with ``prefix``) unless already
-    set, and note on the session which scope its transaction is set for."""
+def _apply(session, connection, prefix: str = "", begin: bool = False) -> None:
+    """SET the role and the scope's tenants (one round trip, together with ``prefix``, and
+    with the BEGIN when ``begin`` and the driver lets it) unless
+    already set, and note on the session which scope its transaction is set for. Several
+    tenants take the together role: the app role's policy admits one."""
     scope = current_scope()
     key = (scope.tenant_ids, scope.operator)
     if connection.info.get(_APPLIED) != key:
         ids = ",".join(str(int(t)) for t in scope.tenant_ids)
-        sql = (f"{prefix}SET LOCAL app.tenant_ids = '{ids}'; "
+        role = _kernel().settings.app_role
+        if len(scope.tenant_ids) > 1:
+            role = together_role(role)
+        sql = (f"{prefix}SET LOCAL ROLE {role}; SET LOCAL app.tenant_ids = '{ids}'; "
                f"SET LOCAL app.operator = '{'on' if scope.operator else 'off'}'")
         dbapi = connection.connection.dbapi_connection
         try:
-            if prefix and can_open_transaction(dbapi):
+            if begin and can_open_transaction(dbapi):
                 run_simple(dbapi, f"BEGIN; {sql}")  # the transaction's first round trip opens and sets it up
             else:  # psycopg's cursor: it opens the transaction first if none is
                 with dbapi.cursor() as cursor:

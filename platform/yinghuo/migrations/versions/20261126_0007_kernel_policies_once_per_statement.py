@@ -2,7 +2,8 @@
 
 Every tenant_isolation policy (the kernel's and those the plugins' migrations made so far)
 and the audit log's read policy put the setting's function in a scalar sub-select, so that
-prepared statements keep one reusable plan (see ``yinghuo.db.rls.TENANT_TEST``).
+prepared statements keep one reusable plan (see ``yinghuo.db.rls.TENANT_TEST``; migration
+0022 later split the policy in two: one tenant, several together).
 
 Revision ID: 5b7d0e2a9c41
 Revises: c8e42fbc39c1
@@ -10,13 +11,14 @@ Create Date: 2026-11-26 19:20:00
 """
 from alembic import op
 
-from yinghuo.db.rls import TENANT_TEST, create_tenant_policy
 
 revision = '5b7d0e2a9c41'
 down_revision = 'c8e42fbc39c1'
 branch_labels = None
 depends_on = None
 
+#: this revision's test, as it was written (the helpers of yinghuo.db.rls have moved on since)
+TENANT_TEST = "tenant_id = ANY ((SELECT yinghuo_current_tenants())::bigint[])"
 OLD_TEST = "tenant_id = ANY (yinghuo_current_tenants())"
 AUDIT_READ = ("CREATE POLICY audit_read ON audit_log FOR SELECT USING "
               "({tenants} OR (SELECT yinghuo_is_operator()))")
@@ -36,7 +38,7 @@ def _recreate(test: str, audit_read: str) -> None:
         return
     for table in _tenant_tables(bind):
         op.execute(f"DROP POLICY tenant_isolation ON {table}")
-        create_tenant_policy(op, table, test)
+        op.execute(f"CREATE POLICY tenant_isolation ON {table} USING ({test}) WITH CHECK ({test})")
     op.execute("DROP POLICY audit_read ON audit_log")
     op.execute(audit_read)
 
