@@ -422,10 +422,13 @@ def measure(base: str, shape: dict, args) -> list[dict]:
         q = statistics.quantiles(times, n=100)
         results.append({"read": name, "tenant": tenant, "kind": kind, "p50": q[49], "p95": q[94], "p99": q[98],
                         "failed": dict(refused)})
-        failed = ", ".join(f"{n} x HTTP {code}" for code, n in sorted(refused.items()))
         print(f"  {tenant:<5} {name:<45} p50 {q[49]:7.1f}  p95 {q[94]:7.1f}  p99 {q[98]:7.1f} ms"
-              + (f"  failed: {failed}" if failed else ""), flush=True)
+              + (f"  failed: {_refusals(refused)}" if refused else ""), flush=True)
     return results
+
+
+def _refusals(refused: dict[int, int]) -> str:
+    return ", ".join(f"{n} x HTTP {code}" for code, n in sorted(refused.items()))
 
 
 def report(results: list[dict], scale: float, workers: int, args) -> None:
@@ -439,7 +442,7 @@ def report(results: list[dict], scale: float, workers: int, args) -> None:
             continue
         mark = " **over**" if r["p95"] > GOAL_MS else ""
         if r.get("failed"):
-            mark += " (" + ", ".join(f"{n} x HTTP {code}" for code, n in sorted(r["failed"].items())) + ")"
+            mark += f" ({_refusals(r['failed'])})"
         print(f"| {r['read']} | {r['tenant']} | {r['p50']:.1f} | {r['p95']:.1f}{mark} | {r['p99']:.1f} |")
         if r["p95"] > GOAL_MS:
             over.append(r["read"])

@@ -218,12 +218,12 @@ def _pg_restore(url: str, dump: Path, app_role: str) -> None:
     from sqlalchemy import create_engine, text
     from sqlalchemy.pool import NullPool
 
-    from .db.rls import ROLE_SQL
+    from .db.rls import role_sql
     if shutil.which("pg_restore") is None:
         raise BackupError("pg_restore is not installed: apt-get install postgresql-client")
     engine = create_engine(url, poolclass=NullPool)
     with engine.begin() as conn:  # the app's role exists (a new cluster) before its grants are restored
-        conn.execute(text(ROLE_SQL.format(role=app_role)))
+        conn.execute(text(role_sql(app_role)))
     engine.dispose()
     result = subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction",
                              f"--dbname={_libpq(url)}", str(dump)], capture_output=True, text=True)

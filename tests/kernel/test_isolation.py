@@ -285,11 +285,9 @@ def test_activity_list_keeps_one_plan_under_row_level_security(app, two_tenants)
     with app.app_context():
         alpha = _tenant_id(app, "alpha")
         db.session.remove()
-        # a connection of its own (the kernel's driver, as the pool's), not a pooled one: that one
-        # carries the prepared statements and plan history of every earlier test that used it
-        from yinghuo.db.driver import Connection
-        dbapi = Connection.connect(db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False))
-        pooled = dbapi
+        # a connection of its own, not a pooled one: that one carries the prepared statements and
+        # plan history of every earlier test that used it
+        dbapi = _own_connection(app)
         try:
             role = app.extensions["yinghuo"].settings.app_role
             # earlier tests in this database (the page audit's demo data) leave deleted rows behind:
@@ -320,7 +318,7 @@ def test_activity_list_keeps_one_plan_under_row_level_security(app, two_tenants)
             dbapi.rollback()
             assert custom == 5 and generic == 6, (generic, custom)
         finally:
-            pooled.close()
+            dbapi.close()
 
 
 def _own_connection(app):

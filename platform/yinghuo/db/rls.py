@@ -44,35 +44,18 @@ $$;
 #: Roles are the cluster's, not the database's: two databases migrating at once (the test
 #: suite's workers on a new machine) both see no role and both create it, and the second
 #: fails on pg_authid's unique index. The block swallows exactly that race.
-ROLE_SQL = """
+_ROLE_BLOCK = """
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
     BEGIN
-      CREATE ROLE {role} NOLOGIN NOSUPERUSER NOBYPASSRLS;
+      CREATE ROLE {role} NOLOGIN NOSUPERUSER NOBYPASSRLS{member_of};
     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
     END;
   END IF;
   IF NOT pg_has_role(CURRENT_USER, '{role}', 'MEMBER') THEN
     BEGIN
       GRANT {role} TO CURRENT_USER;
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-    END;
-  END IF;
-END $$;
-GRANT USAGE ON SCHEMA public TO {role};
-GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
-DO $$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}_together') THEN
-    BEGIN
-      CREATE ROLE {role}_together NOLOGIN NOSUPERUSER NOBYPASSRLS IN ROLE {role};
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-    END;
-  END IF;
-  IF NOT pg_has_role(CURRENT_USER, '{role}_together', 'MEMBER') THEN
-    BEGIN
-      GRANT {role}_together TO CURRENT_USER;
     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
     END;
   END IF;
@@ -86,11 +69,19 @@ def together_role(role: str) -> str:
     return f"{role}_together"
 
 
+def role_sql(role: str) -> str:
+    """The app role and its together role, granted to the connecting user (idempotent)."""
+    return (_ROLE_BLOCK.format(role=role, member_of="")
+            + f"GRANT USAGE ON SCHEMA public TO {role};\n"
+            + f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};\n"
+            + _ROLE_BLOCK.format(role=together_role(role), member_of=f" IN ROLE {role}"))
+
+
 def create_app_role(op, role: str = "yinghuo_app") -> None:
     """Migration helper: the roles the app switches to, and the policy functions."""
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute(ROLE_SQL.format(role=role))
+    op.execute(role_sql(role))
     op.execute(FUNCTIONS_SQL)
 
 
