@@ -372,6 +372,29 @@ def test_the_tenant_policy_leaves_the_tenant_size_to_the_statement(app, two_tena
             dbapi.close()
 
 
+def test_the_tenant_policy_reads_its_setting_without_a_function_call(app, two_tenants):
+    """The policy's function is one expression PostgreSQL inlines: a SQL function it cannot
+    inline (0022's body read its array in a FROM clause) is set up and planned afresh in every
+    statement, once for each tenant table the statement reads (7 % of the activity list)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("row-level security is PostgreSQL's")
+    with app.app_context():
+        alpha = _tenant_id(app, "alpha")
+        role = app.extensions["yinghuo"].settings.app_role
+        db.session.remove()
+        dbapi = _own_connection(app)
+        try:
+            with dbapi.cursor() as cur:
+                cur.execute(f"SET LOCAL ROLE {role}; SET LOCAL app.tenant_ids = '{alpha}'")
+                cur.execute("EXPLAIN (VERBOSE, COSTS OFF) SELECT name FROM units WHERE tenant_id = %s", (alpha,))
+                plan = "\n".join(line for (line,) in cur.fetchall())
+        finally:
+            dbapi.rollback()
+            dbapi.close()
+    assert "current_setting('app.tenant_ids'" in plan, plan   # the policy's test is in the plan
+    assert "yinghuo_current_tenant" not in plan, plan          # as an expression, not a call
+
+
 def test_several_tenants_are_read_together_only_by_the_together_role(app, two_tenants):
     """The app role's policy admits one tenant: a setting of several (a hub's children, an
     account's memberships) shows it nothing, fail closed; the role the kernel takes for such a
