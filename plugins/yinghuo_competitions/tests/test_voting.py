@@ -130,3 +130,21 @@ def test_a_member_votes_on_the_competition_page_and_sees_the_count(app, client, 
     assert "您今天已为这个项目投过票" in r.get_data(as_text=True)
     anyone = client.get(f"/t/hub/competitions/{voting['id']}").get_data(as_text=True)
     assert "登录后投票" in anyone
+
+
+def test_a_votes_tally_move_carries_the_transaction_that_wrote_the_vote(app, client, hub, voting, redis):
+    """A rebuild racing the votes skips the moves of the votes it counted, by their
+    transaction: the id the vote passes with its move is the one that wrote its row."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("transaction ids are PostgreSQL's")
+    from sqlalchemy import text
+    from yinghuo.api import db
+    a, b = voting["entries"]
+    for voter, entry in ((0, a), (1, a), (2, b)):
+        assert client.post(f"{BASE}/entries/{entry}/votes", headers=voting["voters"][voter]).status_code == 201
+    with app.app_context(), db.engine.connect() as conn:
+        written = sorted((int(xmin), entry) for xmin, entry in conn.execute(text(
+            "SELECT xmin::text, entry_id FROM competitions_votes WHERE competition_id = :c"), {"c": voting["id"]}))
+    moves = [m.decode().split(" ") for key in redis.keys(b"*:votes:moves") for m in redis.lrange(key, 0, -1)]
+    assert sorted((int(xid) % 2 ** 32, int(entry)) for xid, by, entry in moves) == written
+    assert _tally(client, voting) == {a: 2, b: 1}

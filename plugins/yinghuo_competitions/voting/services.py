@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import BigInteger, column, func, select, text
+from sqlalchemy import BigInteger, String, column, func, select, text
 from yinghuo.api import (Conflict, Invalid, NotFound, Unauthorized, audit, bump, counters, current_tenant_id, db,
                          fetch, find_one, find_or_add, keyed_digest, local_today, proofwork, rate_limit, rate_limit_over,
                          tenant_zone, text_phone, utcnow)
@@ -47,24 +47,25 @@ FROM (VALUES (CAST(:scope0 AS bigint), CAST(:cap0 AS integer)), (CAST(:scope1 AS
      AS limits (scope, cap)
 ON CONFLICT (tenant_id, competition_id, voter, day, entry_id)
 DO UPDATE SET votes = competitions_voter_days.votes + 1 WHERE competitions_voter_days.votes < competitions_voter_days.cap
-RETURNING entry_id
-""").columns(column("entry_id", BigInteger))
+RETURNING entry_id, """ + counters.TRANSACTION_ID + """ AS xid
+""").columns(column("entry_id", BigInteger), column("xid", String))
 
 
-def _take(competition_id: int, voter: str, day, limits: list[tuple[int, int]]) -> set[int]:
+def _take(competition_id: int, voter: str, day, limits: list[tuple[int, int]]) -> tuple[set[int], str | None]:
     """Count one vote on each of the voter's day counters still below its cap; the scopes
-    (0: the day, or an entry) that took it. A refusal rolls the transaction back."""
+    (0: the day, or an entry) that took it, and the transaction's id (PostgreSQL) for the
+    tally's move. A refusal rolls the transaction back."""
     if db.session.get_bind().dialect.name == "postgresql":
         (scope0, cap0), (scope1, cap1) = limits
         rows = fetch(_TAKE, {"tenant": current_tenant_id(), "competition": competition_id, "voter": voter,
                              "day": day, "scope0": scope0, "cap0": cap0, "scope1": scope1, "cap1": cap1})
-        return {row.entry_id for row in rows}
+        return {row.entry_id for row in rows}, (rows[0].xid if rows else None)
     taken = set()
     for scope, cap in limits:
         row = _counter(competition_id, voter, day, scope, cap)
         if bump(VoterDay, row.id, "votes", 1, below="cap"):
             taken.add(scope)
-    return taken
+    return taken, None
 
 
 def network(ip: str) -> str:
@@ -92,7 +93,7 @@ def vote(entry_id: int, *, voter: str, ip: str = "", device: str = "", proof: st
     conf, today = settings(), local_today()
     limits = ((0, conf["votes_per_day"], "You have used today's votes"),
               (entry.id, conf["votes_per_entry_per_day"], "You have voted for this project today"))
-    counted_in = _take(competition.id, voter, today, [(scope, cap) for scope, cap, _ in limits])
+    counted_in, xid = _take(competition.id, voter, today, [(scope, cap) for scope, cap, _ in limits])
     for scope, _, message in limits:
         if scope not in counted_in:
             raise Conflict(message, code="vote_limit")
@@ -102,7 +103,7 @@ def vote(entry_id: int, *, voter: str, ip: str = "", device: str = "", proof: st
                 night=now.astimezone(tenant_zone()).hour < 6, created_at=now)
     db.session.add(cast)
     db.session.flush()
-    counters.add_after_commit(tally_name(competition.id), entry.id, 1)
+    counters.add_after_commit(tally_name(competition.id), entry.id, 1, xid=xid)
     return cast
 
 
@@ -113,22 +114,26 @@ def counted(competition_id: int, entry_ids) -> dict[int, int]:
     fast = counters.read(tally_name(competition_id), ids)
     if fast is not None:
         return {i: fast[str(i)] for i in ids}
-    rows = from_rows(competition_id)
-    counters.replace(tally_name(competition_id), rows)
+    rows = counters.rebuild(tally_name(competition_id), _per_entry(competition_id))
     return {i: rows.get(i, 0) for i in ids}
+
+
+def _per_entry(competition_id: int):
+    """Votes per entry in the rows kept in the database (not voided): the facts."""
+    return select(Vote.entry_id, func.count()).where(
+        Vote.competition_id == competition_id, Vote.voided.is_(False)).group_by(Vote.entry_id)
 
 
 def from_rows(competition_id: int) -> dict[int, int]:
     """Votes per entry counted from the rows kept in the database (not voided): the facts."""
-    return dict(db.session.execute(select(Vote.entry_id, func.count()).where(
-        Vote.competition_id == competition_id, Vote.voided.is_(False)).group_by(Vote.entry_id)).all())
+    return dict(db.session.execute(_per_entry(competition_id)).all())
 
 
 def rebuild(competition_id: int) -> dict[int, int]:
-    """The tally counted again from the votes kept in the database."""
+    """The tally counted again from the votes kept in the database (Redis's counter rebuilt
+    so that no vote racing it is lost or counted twice: ``yinghuo.api.counters``)."""
     get_competition(competition_id)
-    counts = from_rows(competition_id)
-    counters.replace(tally_name(competition_id), counts)
+    counts = counters.rebuild(tally_name(competition_id), _per_entry(competition_id))
     audit("competitions.votes.rebuild", "competition", competition_id, after={"votes": sum(counts.values())})
     return counts
 
