@@ -327,6 +327,17 @@ def _own_connection(app):
     return Connection.connect(db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False))
 
 
+def _alpha_and_own_connection(app):
+    """Tenant alpha's id, the app role and a connection of its own (PostgreSQL only)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("row-level security is PostgreSQL's")
+    with app.app_context():
+        alpha = _tenant_id(app, "alpha")
+        role = app.extensions["yinghuo"].settings.app_role
+        db.session.remove()
+        return alpha, role, _own_connection(app)
+
+
 def _estimate(cur, sql: str, *params) -> int:
     cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
     return cur.fetchone()[0][0]["Plan"]["Plan Rows"]
@@ -338,13 +349,8 @@ def test_the_tenant_policy_leaves_the_tenant_size_to_the_statement(app, two_tena
     hundred; a city's activity list was planned for one row and sorted 50 000. The policy's one
     tenant is an equality PostgreSQL merges with the statement's: as the app role, the rows
     expected of a tenant are those expected without row-level security at all."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("row-level security is PostgreSQL's")
+    alpha, role, dbapi = _alpha_and_own_connection(app)
     with app.app_context():
-        alpha = _tenant_id(app, "alpha")
-        role = app.extensions["yinghuo"].settings.app_role
-        db.session.remove()
-        dbapi = _own_connection(app)
         try:
             with dbapi.cursor() as cur:   # 400 more tenants of one unit each, 300 units in alpha; rolled back
                 cur.execute("CREATE TEMP TABLE more ON COMMIT DROP AS SELECT nextval('yinghuo_id_seq') AS id, g "
@@ -376,13 +382,8 @@ def test_the_tenant_policy_reads_its_setting_without_a_function_call(app, two_te
     """The policy's function is one expression PostgreSQL inlines: a SQL function it cannot
     inline (0022's body read its array in a FROM clause) is set up and planned afresh in every
     statement, once for each tenant table the statement reads (7 % of the activity list)."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("row-level security is PostgreSQL's")
+    alpha, role, dbapi = _alpha_and_own_connection(app)
     with app.app_context():
-        alpha = _tenant_id(app, "alpha")
-        role = app.extensions["yinghuo"].settings.app_role
-        db.session.remove()
-        dbapi = _own_connection(app)
         try:
             with dbapi.cursor() as cur:
                 cur.execute(f"SET LOCAL ROLE {role}; SET LOCAL app.tenant_ids = '{alpha}'")
