@@ -23,7 +23,8 @@ from .extensions import db
 
 log = logging.getLogger(__name__)
 
-#: the moves kept beside a counter for the rebuilds racing them (the newest; an hour at most)
+#: the moves kept beside a counter for the rebuilds racing them (the newest; an hour at most):
+#: a rebuild whose count and writing are further apart than that can still miss moves
 LOG_LENGTH, LOG_SECONDS = 20_000, 3600
 
 
