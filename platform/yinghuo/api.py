@@ -49,7 +49,8 @@ from .ratelimit import over as rate_limit_over, take as rate_limit
 from . import proofwork  # proofwork.issue(purpose), check(purpose, proof), solve(challenge, bits)
 
 # --- shared counters (Redis), moved after commit and rebuilt from the database ---------------
-from . import counters  # counters.add_after_commit(name, field, by), read(name, fields), rebuild(name, query)
+# counters.add_after_commit(name, field, by), read(name, fields), rebuild(name, query), moves(name, tenant_id)
+from . import counters
 
 # --- documents, verification codes, notifications --------------------------------------------
 from .documents import FILE_KINDS, MAX_PHOTO, checked_upload, file_kind, html_to_pdf, new_verification_code, photo_type, qr_data_uri

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, has_app_context
-from sqlalchemy import Text, cast, event, func, literal_column, select, text, true
+from sqlalchemy import Text, cast, event, func, literal_column, select
 
 from .db.context import current_tenant_id
 from .extensions import db
@@ -37,8 +37,8 @@ def _redis():
     return redis_connection() if has_app_context() and current_app.config.get("REDIS_URL") else None
 
 
-_XID = "yinghuo_counters_xid"
-
+#: the session's keys: this transaction's moves, and its id
+_PENDING, _XID = "yinghuo_counters", "yinghuo_counters_xid"
 
 #: a column for a statement's RETURNING that gives :func:`add_after_commit` its ``xid`` (and
 #: saves it the round trip of asking)
@@ -49,12 +49,16 @@ def add_after_commit(name: str, field, by: int = 1, xid: str | None = None) -> N
     """``field`` of the tenant's counter ``name`` moves by ``by`` once this transaction commits.
     ``xid``: the transaction's id if a statement already returned it (``TRANSACTION_ID``)."""
     session = db.session()
-    if xid:
-        session.info[_XID] = str(xid)
-    if _XID not in session.info:   # the transaction's id, once (PostgreSQL; '' elsewhere)
-        session.info[_XID] = (session.execute(text("SELECT pg_current_xact_id()::text")).scalar()
-                              if session.get_bind().dialect.name == "postgresql" else "")
-    session.info.setdefault("yinghuo_counters", []).append((_key(name), str(field), int(by), session.info[_XID]))
+    xid = str(xid or session.info.get(_XID) or _transaction_id(session))
+    session.info[_XID] = xid
+    session.info.setdefault(_PENDING, []).append((_key(name), str(field), int(by), xid))
+
+
+def _transaction_id(session) -> str:
+    """The transaction's id (PostgreSQL; '' elsewhere, where a rebuild has no snapshot)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return ""
+    return session.execute(select(literal_column(TRANSACTION_ID))).scalar()
 
 
 #: set by :func:`rebuild`: a counter is trusted once it has been built from the database
@@ -84,17 +88,13 @@ def rebuild(name: str, query) -> dict:
     and set the tenant's counter ``name`` to the result, which it returns. On PostgreSQL the
     count and its snapshot come from one statement (see the module's docstring)."""
     session = db.session()
-    snapshot = ""
-    if session.get_bind().dialect.name == "postgresql":
-        counted = query.subquery("counted")
-        field, number = list(counted.c)[:2]
-        anchor = select(literal_column("1").label("one")).subquery("anchor")   # one row even for no counts
-        rows = session.execute(select(cast(func.pg_current_snapshot(), Text), field, number)
-                               .select_from(anchor.outerjoin(counted, true()))).all()
-        snapshot = rows[0][0]
-        counts = {row[1]: int(row[2]) for row in rows if row[1] is not None}
+    if session.get_bind().dialect.name == "postgresql":   # one row, also when nothing is counted
+        field, number = list(query.subquery("counted").c)[:2]
+        snapshot, fields, numbers = session.execute(select(
+            cast(func.pg_current_snapshot(), Text), func.array_agg(field), func.array_agg(number))).one()
+        counts = dict(zip(fields or [], map(int, numbers or [])))
     else:
-        counts = {row[0]: int(row[1]) for row in session.execute(query).all()}
+        snapshot, counts = "", {row[0]: int(row[1]) for row in session.execute(query).all()}
     _write(_key(name), counts, snapshot)
     return counts
 
@@ -152,10 +152,10 @@ def _keys(key: str) -> list[str]:
     return [key, f"{key}:moves", f"{key}:snapshot"]
 
 
-def _write(key: str, counts: dict, snapshot: str) -> bool:
+def _write(key: str, counts: dict, snapshot: str) -> None:
     conn = _redis()
     if conn is None:
-        return False
+        return
     args = [snapshot]
     for field, count in counts.items():
         args += [str(field), int(count)]
@@ -163,8 +163,6 @@ def _write(key: str, counts: dict, snapshot: str) -> bool:
         conn.register_script(_REPLACE)(keys=_keys(key), args=args)
     except Exception:
         log.warning("counter %s not rebuilt", key, exc_info=True)
-        return False
-    return True
 
 
 def _move(pending: list) -> None:
@@ -179,16 +177,26 @@ def _move(pending: list) -> None:
         log.warning("counters not moved after commit; rebuild them from the database", exc_info=True)
 
 
+def moves(name: str, tenant_id: int) -> list[tuple[str, str, int]]:
+    """(transaction id, field, by) of the moves kept beside the tenant's counter ``name`` for
+    the rebuilds racing them, oldest first (what a test checks a plugin's moves carry)."""
+    conn = _redis()
+    if conn is None:
+        return []
+    kept = [m.decode().split(" ", 2) for m in conn.lrange(_keys(_key(name, tenant_id))[1], 0, -1)]
+    return [(xid, field, int(by)) for xid, by, field in kept]
+
+
 def _after_commit(session):
     session.info.pop(_XID, None)
-    pending = session.info.pop("yinghuo_counters", None)
+    pending = session.info.pop(_PENDING, None)
     if pending and has_app_context():
         _move(pending)
 
 
 def _after_rollback(session, previous_transaction):
     session.info.pop(_XID, None)
-    session.info.pop("yinghuo_counters", None)
+    session.info.pop(_PENDING, None)
 
 
 def install(session_cls) -> None:

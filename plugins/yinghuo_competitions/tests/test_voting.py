@@ -138,13 +138,15 @@ def test_a_votes_tally_move_carries_the_transaction_that_wrote_the_vote(app, cli
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("transaction ids are PostgreSQL's")
     from sqlalchemy import text
-    from yinghuo.api import db
+    from yinghuo.api import counters, db
+    from yinghuo_competitions.voting.services import tally_name
     a, b = voting["entries"]
     for voter, entry in ((0, a), (1, a), (2, b)):
         assert client.post(f"{BASE}/entries/{entry}/votes", headers=voting["voters"][voter]).status_code == 201
     with app.app_context(), db.engine.connect() as conn:
-        written = sorted((int(xmin), entry) for xmin, entry in conn.execute(text(
-            "SELECT xmin::text, entry_id FROM competitions_votes WHERE competition_id = :c"), {"c": voting["id"]}))
-    moves = [m.decode().split(" ") for key in redis.keys(b"*:votes:moves") for m in redis.lrange(key, 0, -1)]
-    assert sorted((int(xid) % 2 ** 32, int(entry)) for xid, by, entry in moves) == written
+        written = conn.execute(text("SELECT tenant_id, xmin::text, entry_id FROM competitions_votes "
+                                    "WHERE competition_id = :c"), {"c": voting["id"]}).all()
+        moves = counters.moves(tally_name(voting["id"]), written[0].tenant_id)
+    assert sorted((int(xid) % 2 ** 32, int(entry)) for xid, entry, by in moves) == \
+        sorted((int(xmin), entry) for _, xmin, entry in written)
     assert _tally(client, voting) == {a: 2, b: 1}

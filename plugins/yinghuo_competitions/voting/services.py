@@ -125,7 +125,7 @@ def _per_entry(competition_id: int):
 
 
 def from_rows(competition_id: int) -> dict[int, int]:
-    """Votes per entry counted from the rows kept in the database (not voided): the facts."""
+    """:func:`_per_entry`, counted."""
     return dict(db.session.execute(_per_entry(competition_id)).all())
 
 
